@@ -1,0 +1,20 @@
+// The only export list of the module. Raw pointer ABI: the host allocates with alloc(), takes views, calls kernels.
+export { errorCode, errorLine, clearError } from "./errors";
+export { alloc, mark, release, memoryBytes } from "./memory";
+export { philox, setSeed, uniformAt, belowAt, out0, out1, out2, out3 } from "./philox";
+export { dot, axpy, scale, gatherDot, gatherAxpy, allFinite } from "./vector";
+export {
+  sketchWorkspace, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream,
+} from "./sketch";
+export { setDense, setCsr, rowSquaredNorms } from "./data";
+export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
+export { setDataProblem, setQuadraticProblem, value, gradient, margins } from "./problem";
+export {
+  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, getFailStep, sketchedGradientAt,
+} from "./dsgd";
+export { sketchedValueSamples, meanAndStderr } from "./montecarlo";
+export { powerIteration } from "./power";
+export { syntheticCounts, syntheticFill } from "./synthetic";
+
+/** hasSimd(): 1 in the SIMD build, 0 in the scalar build. */
+export function hasSimd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }

@@ -1,0 +1,103 @@
+// The problem held by this instance: data + loss + ℓ2, or a quadratic ½xᵀAx − bᵀx; the shift v and Av.
+import { alloc } from "./memory";
+import { fail, ERR_STATE } from "./errors";
+import { dot, sumSquares } from "./vector";
+import { dataKind, nRows, nCols, rowDot, rowAxpy, label, DATA_NONE } from "./data";
+import { lossValue, lossDeriv } from "./loss";
+import { sketchWorkspace } from "./sketch";
+
+export const PROBLEM_DATA: i32 = 0;
+export const PROBLEM_QUADRATIC: i32 = 1;
+
+export let problemKind: i32 = -1;
+export let lossKind: i32 = 0;
+export let l2: f64 = 0;
+export let dim: i32 = 0;
+export let pA: usize = 0;     // quadratic: d×d row-major
+export let pB: usize = 0;     // quadratic: b
+export let pV: usize = 0;     // shift v
+export let pAv: usize = 0;    // data: margins a_iᵀv (n); quadratic: A v (d)
+
+// Workspace shared by the step kernels.
+export let pDelta: usize = 0;   // δ_k = s_k (x_{T_k} − v_{T_k})
+export let pAcc: usize = 0;     // per-support accumulators
+export let pSlot: usize = 0;    // slot[j] = k for j ∈ T, else −1 (i32, d)
+export let pY: usize = 0;       // a dense scratch point (d)
+export let pTmp: usize = 0;     // dense scratch (max(n, d))
+export let pRowSel: usize = 0;  // sampled rows (i32, n)
+export let pRowMark: usize = 0; // Floyd stamps over rows (i32, n)
+export let rowStamp: i32 = 0;
+
+/** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
+export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
+  if (dataKind == DATA_NONE) fail(ERR_STATE);
+  problemKind = PROBLEM_DATA; lossKind = loss; l2 = lambda; dim = nCols; pV = v;
+  workspace(nCols, nRows);
+  pAv = alloc(<usize>nRows << 3);
+  for (let i = 0; i < nRows; i++) store<f64>(pAv + (<usize>i << 3), rowDot(i, v));
+}
+
+/** setQuadraticProblem(pA, pB, pV, d): f(x) = ½xᵀAx − bᵀx with A symmetric d×d; allocates the workspace. */
+export function setQuadraticProblem(a: usize, b: usize, v: usize, d: i32): void {
+  problemKind = PROBLEM_QUADRATIC; pA = a; pB = b; pV = v; dim = d; l2 = 0;
+  workspace(d, 0);
+  pAv = alloc(<usize>d << 3);
+  for (let j = 0; j < d; j++) store<f64>(pAv + (<usize>j << 3), dot(a + ((<usize>j * <usize>d) << 3), v, d));
+}
+
+function workspace(d: i32, n: i32): void {
+  sketchWorkspace(d);
+  pDelta = alloc(<usize>d << 3);
+  pAcc = alloc(<usize>d << 3);
+  pSlot = alloc(<usize>d << 2);
+  memory.fill(pSlot, 0xff, <usize>d << 2);
+  pY = alloc(<usize>d << 3);
+  pTmp = alloc(<usize>(n > d ? n : d) << 3);
+  const nr: i32 = n > 0 ? n : 1;
+  pRowSel = alloc(<usize>nr << 2);
+  pRowMark = alloc(<usize>nr << 2);
+  rowStamp = 0;
+}
+
+/** nextRowStamp(): a fresh stamp for Floyd over rows. */
+export function nextRowStamp(): i32 {
+  if (rowStamp == 0x7ffffffe) { memory.fill(pRowMark, 0, <usize>nRows << 2); rowStamp = 0; }
+  return ++rowStamp;
+}
+
+/** value(px) = f(x): (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖², or ½xᵀAx − bᵀx. Work O(nnz) or O(d²). */
+export function value(px: usize): f64 {
+  if (problemKind == PROBLEM_QUADRATIC) {
+    const d = dim;
+    for (let j = 0; j < d; j++) store<f64>(pTmp + (<usize>j << 3), dot(pA + ((<usize>j * <usize>d) << 3), px, d));
+    return 0.5 * dot(px, pTmp, d) - dot(pB, px, d);
+  }
+  if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
+  let s: f64 = 0;
+  for (let i = 0; i < nRows; i++) s += lossValue(lossKind, rowDot(i, px), label(i));
+  return s / <f64>nRows + 0.5 * l2 * sumSquares(px, dim);
+}
+
+/** gradient(px, pg): g = ∇f(x) = (1/n) Σ φ'(a_iᵀx) a_i + λx, or Ax − b. */
+export function gradient(px: usize, pg: usize): void {
+  const d = dim;
+  if (problemKind == PROBLEM_QUADRATIC) {
+    for (let j = 0; j < d; j++) {
+      store<f64>(pg + (<usize>j << 3), dot(pA + ((<usize>j * <usize>d) << 3), px, d) - load<f64>(pB + (<usize>j << 3)));
+    }
+    return;
+  }
+  if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
+  memory.fill(pg, 0, <usize>d << 3);
+  for (let i = 0; i < nRows; i++) rowAxpy(i, lossDeriv(lossKind, rowDot(i, px), label(i)), pg);
+  const n = <f64>nRows;
+  for (let j = 0; j < d; j++) {
+    const o = <usize>j << 3;
+    store<f64>(pg + o, load<f64>(pg + o) / n + l2 * load<f64>(px + o));
+  }
+}
+
+/** margins(px, pOut): out_i = a_iᵀx, for accuracy and predictions. */
+export function margins(px: usize, pOut: usize): void {
+  for (let i = 0; i < nRows; i++) store<f64>(pOut + (<usize>i << 3), rowDot(i, px));
+}

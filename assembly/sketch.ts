@@ -1,0 +1,199 @@
+// Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
+import { below, uniform, uniformOpen, STREAM_SKETCH } from "./philox";
+import { alloc } from "./memory";
+import { fail, ERR_STATE } from "./errors";
+
+export const SKETCH_IDENTITY: i32 = 0;
+export const SKETCH_BERNOULLI: i32 = 1;        // one p for every coordinate, scale 1/p, by geometric skips
+export const SKETCH_BERNOULLI_VECTOR: i32 = 2;  // p_j per coordinate, scale 1/p_j, one draw per coordinate
+export const SKETCH_RANDK: i32 = 3;             // uniform K-subset, scale d/K
+export const SKETCH_PERMUTATION: i32 = 4;       // block of a random permutation of M⌈d/M⌉ slots, scale M
+
+let kind: i32 = -1;
+let dim: i32 = 0;
+let paramK: i32 = 0;          // K for Rand-K, M for permutation
+let paramP: f64 = 1;          // p for Bernoulli
+let pProbs: usize = 0;        // p_j for the vector Bernoulli
+let logOneMinusP: f64 = 0;
+let invP: f64 = 1;
+let scaleConst: f64 = 1;
+
+/** Support list and scales of the last sample, and their length. */
+export let pSupp: usize = 0;
+export let pScale: usize = 0;
+export let suppLen: i32 = 0;
+
+// Floyd membership stamps (mark[j] == stamp means j chosen in this sample).
+let pMark: usize = 0;
+let stamp: i32 = 0;
+// Permutation cache: slots of the round cached in pPerm.
+let pPerm: usize = 0;
+let permSlots: i32 = 0;
+let permRound: u64 = 0xffffffffffffffff;
+let permStream: u32 = 0xffffffff;
+// Stream of every sketch draw: STREAM_SKETCH for training, STREAM_MONTE_CARLO for f_D estimates.
+let stream: u32 = STREAM_SKETCH;
+
+/** setSketchStream(s): the generator stream later samples draw from. */
+export function setSketchStream(s: u32): void { stream = s; }
+
+/** sketchWorkspace(d): allocate the support, scale, mark and permutation buffers for dimension d. */
+export function sketchWorkspace(d: i32): void {
+  dim = d;
+  pSupp = alloc(<usize>d << 2);
+  pScale = alloc(<usize>d << 3);
+  pMark = alloc(<usize>d << 2);
+  pPerm = alloc(<usize>d << 3);   // M⌈d/M⌉ < 2d slots for any M ≤ d
+  stamp = 0;
+}
+
+/** supportPtr()/scalePtr(): where sample() writes T and s. */
+export function supportPtr(): usize { return pSupp; }
+export function scalePtr(): usize { return pScale; }
+
+/** sketchConfigure(kind, k, p, pProbs): choose the family; k = K or M, p = Bernoulli p, pProbs = p_j array or 0. */
+export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
+  if (pSupp == 0) fail(ERR_STATE);
+  kind = k; paramK = K; paramP = p; pProbs = probs;
+  invP = 1.0 / p;
+  logOneMinusP = Math.log1p(-p);
+  if (k == SKETCH_RANDK) scaleConst = <f64>dim / <f64>K;
+  else if (k == SKETCH_PERMUTATION) {
+    scaleConst = <f64>K;
+    const q = (dim + K - 1) / K;
+    permSlots = q * K;
+    permRound = 0xffffffffffffffff;
+  } else scaleConst = 1;
+}
+
+// nextStamp(): a fresh membership stamp; clears the marks when the counter would wrap.
+@inline function nextStamp(): i32 {
+  if (stamp == 0x7ffffffe) { memory.fill(pMark, 0, <usize>dim << 2); stamp = 0; }
+  return ++stamp;
+}
+
+/** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for chosen j. */
+export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32): void {
+  let k = 0;
+  for (let j = n - K; j < n; j++) {
+    const t = <i32>below(<u32>(j + 1), stream, step, <u64>k);
+    const pt = pMarks + (<usize>t << 2);
+    const pick = load<i32>(pt) == st ? j : t;
+    store<i32>(pMarks + (<usize>pick << 2), st);
+    store<i32>(pOut + (<usize>k << 2), pick);
+    k++;
+  }
+}
+
+// randK(step): K of d coordinates; for K > d/2 Floyd picks the d−K dropped ones and a sweep lists the rest (ascending).
+function randK(step: u64): i32 {
+  const K = paramK, d = dim;
+  const st = nextStamp();
+  if (K <= d - K) {
+    floyd(d, K, stream, step, pSupp, pMark, st);
+  } else {
+    floyd(d, d - K, stream, step, pScale, pMark, st);   // pScale as scratch for the dropped list
+    let m = 0;
+    for (let j = 0; j < d; j++) {
+      if (load<i32>(pMark + (<usize>j << 2)) != st) { store<i32>(pSupp + (<usize>m << 2), j); m++; }
+    }
+  }
+  const s = scaleConst;
+  for (let k = 0; k < K; k++) store<f64>(pScale + (<usize>k << 3), s);
+  return K;
+}
+
+// bernoulli(step): each j kept with probability p, found by geometric skips: O(p d) expected work.
+function bernoulli(step: u64): i32 {
+  const d = dim;
+  let m = 0;
+  if (paramP >= 1) {
+    for (let j = 0; j < d; j++) { store<i32>(pSupp + (<usize>j << 2), j); store<f64>(pScale + (<usize>j << 3), 1.0); }
+    return d;
+  }
+  let j: f64 = -1;
+  let k: u64 = 0;
+  const s = invP;
+  while (true) {
+    const gap = Math.floor(Math.log(uniformOpen(stream, step, k)) / logOneMinusP);
+    k++;
+    j += gap + 1;
+    if (j >= <f64>d) break;
+    const jj = <i32>j;
+    store<i32>(pSupp + (<usize>m << 2), jj);
+    store<f64>(pScale + (<usize>m << 3), s);
+    m++;
+  }
+  return m;
+}
+
+// bernoulliVector(step): j kept when u_j < p_j, one draw per coordinate.
+function bernoulliVector(step: u64): i32 {
+  let m = 0;
+  for (let j = 0; j < dim; j++) {
+    const p = load<f64>(pProbs + (<usize>j << 3));
+    if (uniform(stream, step, <u64>j) < p) {
+      store<i32>(pSupp + (<usize>m << 2), j);
+      store<f64>(pScale + (<usize>m << 3), 1.0 / p);
+      m++;
+    }
+  }
+  return m;
+}
+
+/** permutationRound(round): Fisher–Yates over M⌈d/M⌉ slots (slot ≥ d is a phantom), cached per round. */
+export function permutationRound(round: u64): void {
+  if (round == permRound && stream == permStream) return;
+  const n = permSlots;
+  for (let i = 0; i < n; i++) store<i32>(pPerm + (<usize>i << 2), i);
+  let k: u64 = 0;
+  for (let i = n - 1; i > 0; i--) {
+    const j = <i32>below(<u32>(i + 1), stream, round, k);
+    k++;
+    const pi = pPerm + (<usize>i << 2), pj = pPerm + (<usize>j << 2);
+    const t = load<i32>(pi); store<i32>(pi, load<i32>(pj)); store<i32>(pj, t);
+  }
+  permRound = round;
+  permStream = stream;
+}
+
+/** permutationBlock(round, node): node's block of the round's permutation, phantoms dropped; returns |T|. */
+export function permutationBlock(round: u64, node: i32): i32 {
+  permutationRound(round);
+  const q = permSlots / paramK;
+  let m = 0;
+  const s = scaleConst;
+  for (let i = node * q; i < (node + 1) * q; i++) {
+    const j = load<i32>(pPerm + (<usize>i << 2));
+    if (j < dim) {
+      store<i32>(pSupp + (<usize>m << 2), j);
+      store<f64>(pScale + (<usize>m << 3), s);
+      m++;
+    }
+  }
+  return m;
+}
+
+/** sample(step) -> m: draw S_step into (T, s); identity gives T = 0..d−1, s = 1. */
+export function sample(step: u64): i32 {
+  let m: i32;
+  if (kind == SKETCH_IDENTITY) {
+    for (let j = 0; j < dim; j++) { store<i32>(pSupp + (<usize>j << 2), j); store<f64>(pScale + (<usize>j << 3), 1.0); }
+    m = dim;
+  } else if (kind == SKETCH_BERNOULLI) m = bernoulli(step);
+  else if (kind == SKETCH_BERNOULLI_VECTOR) m = bernoulliVector(step);
+  else if (kind == SKETCH_RANDK) m = randK(step);
+  else if (kind == SKETCH_PERMUTATION) {
+    const M = <u64>paramK;
+    m = permutationBlock(step / M, <i32>(step % M));
+  } else { fail(ERR_STATE); m = 0; }
+  suppLen = m;
+  return m;
+}
+
+/** sketchSample(step) -> m: sample() with an f64 step for the facade (exact below 2^53). */
+export function sketchSample(step: f64): i32 { return sample(<u64>step); }
+/** sketchBlock(round, node) -> m: permutationBlock() with an f64 round for the facade. */
+export function sketchBlock(round: f64, node: i32): i32 { const m = permutationBlock(<u64>round, node); suppLen = m; return m; }
+/** isIdentity(): 1 when the configured sketch is the identity (the contiguous fast path applies). */
+export function isIdentity(): i32 { return kind == SKETCH_IDENTITY || (kind == SKETCH_BERNOULLI && paramP >= 1) ? 1 : 0; }

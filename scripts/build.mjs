@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Build: the SIMD and scalar wasm (asc, -O3 s0), the facade bundle and CLI (esbuild, ESM es2022), and .d.ts (tsc).
+// `--if-needed` skips the build when every output is newer than every input.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync, chmodSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const inputs = ["assembly", "src", "asconfig.json", "tsconfig.json", "package.json", "scripts/build.mjs"];
+const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/cli.js"];
+
+function newest(p) {
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(0, ...readdirSync(p).map((f) => newest(join(p, f))));
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) { console.error(`build: ${cmd} ${args.join(" ")} failed`); process.exit(r.status ?? 1); }
+}
+
+if (process.argv.includes("--if-needed")) {
+  const fresh = outputs.every((o) => existsSync(join(root, o)));
+  if (fresh) {
+    const inTime = Math.max(...inputs.map((i) => newest(join(root, i))));
+    const outTime = Math.min(...outputs.map((o) => statSync(join(root, o)).mtimeMs));
+    if (outTime >= inTime) process.exit(0);
+  }
+}
+if (!existsSync(join(root, "node_modules/assemblyscript"))) {
+  console.error("build: dev dependencies are missing; run npm install first");
+  process.exit(1);
+}
+mkdirSync(join(root, "dist"), { recursive: true });
+mkdirSync(join(root, "build"), { recursive: true });
+const bin = (name) => join(root, "node_modules", ".bin", name);
+run(bin("asc"), ["--config", "asconfig.json", "--target", "simd"]);
+run(bin("asc"), ["--config", "asconfig.json", "--target", "scalar"]);
+run(bin("tsc"), ["-p", "tsconfig.json"]);
+const common = ["--bundle", "--format=esm", "--target=es2022", "--external:node:*", "--log-level=warning"];
+run(bin("esbuild"), ["src/index.ts", "--outfile=dist/index.js", "--platform=neutral", ...common]);
+run(bin("esbuild"), ["src/cli.ts", "--outfile=dist/cli.js", "--platform=node", "--banner:js=#!/usr/bin/env node", ...common]);
+chmodSync(join(root, "dist/cli.js"), 0o755);
+console.log("build: dist/ is up to date");

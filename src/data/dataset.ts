@@ -1,0 +1,117 @@
+/**
+ * Data sets: the sparse-row contract shared by every problem. Rows are dense row-major or CSR (f64 values,
+ * i32 column indices); labels are ±1 for classification or any finite value for least squares.
+ * @module
+ */
+import { integer, show, vector } from "../validate.js";
+
+/** A data set, immutable once made. Build one with `mast.data.dense`, `mast.data.libsvm` or `mast.data.synthetic`. */
+export class Dataset {
+  /** "dense" (row-major values, rows × cols) or "csr". */
+  readonly format: "dense" | "csr";
+  /** n, the number of rows. */
+  readonly rows: number;
+  /** d, the number of features (columns). */
+  readonly cols: number;
+  /** Dense: rows·cols values, row-major. CSR: the nnz non-zero values. */
+  readonly values: Float64Array;
+  /** CSR only: row i is entries indptr[i] .. indptr[i+1]. */
+  readonly indptr: Int32Array | null;
+  /** CSR only: 0-based column of each value, increasing within a row. */
+  readonly indices: Int32Array | null;
+  /** One label per row. */
+  readonly labels: Float64Array;
+  /** True when every label is −1 or +1 (required by the logistic loss). */
+  readonly binary: boolean;
+  /** For synthetic data: the planted weights w* that generated the labels. */
+  readonly planted: Float64Array | null;
+
+  /** @internal Use the `mast.data` constructors. */
+  constructor(init: {
+    format: "dense" | "csr"; rows: number; cols: number; values: Float64Array;
+    indptr?: Int32Array | null; indices?: Int32Array | null; labels: Float64Array; planted?: Float64Array | null;
+  }) {
+    this.format = init.format;
+    this.rows = init.rows;
+    this.cols = init.cols;
+    this.values = init.values;
+    this.indptr = init.indptr ?? null;
+    this.indices = init.indices ?? null;
+    this.labels = init.labels;
+    this.planted = init.planted ?? null;
+    let binary = true;
+    for (const y of this.labels) if (y !== 1 && y !== -1) { binary = false; break; }
+    this.binary = binary;
+    Object.freeze(this);
+  }
+
+  /** Number of stored entries (rows·cols for dense). */
+  get nnz(): number { return this.values.length; }
+
+  /** subset(rowIndices): a new data set with the given rows, in the given order. */
+  subset(rowIndices: ArrayLike<number>): Dataset {
+    const idx = Array.from(rowIndices, (i, k) => integer(`rowIndices[${k}]`, i, 0, this.rows - 1));
+    const labels = Float64Array.from(idx, (i) => this.labels[i]);
+    if (this.format === "dense") {
+      const d = this.cols, values = new Float64Array(idx.length * d);
+      idx.forEach((i, r) => values.set(this.values.subarray(i * d, (i + 1) * d), r * d));
+      return new Dataset({ format: "dense", rows: idx.length, cols: d, values, labels });
+    }
+    const ip = this.indptr!, ix = this.indices!;
+    let nnz = 0;
+    for (const i of idx) nnz += ip[i + 1] - ip[i];
+    const indptr = new Int32Array(idx.length + 1), indices = new Int32Array(nnz), values = new Float64Array(nnz);
+    let e = 0;
+    idx.forEach((i, r) => {
+      indices.set(ix.subarray(ip[i], ip[i + 1]), e);
+      values.set(this.values.subarray(ip[i], ip[i + 1]), e);
+      e += ip[i + 1] - ip[i];
+      indptr[r + 1] = e;
+    });
+    return new Dataset({ format: "csr", rows: idx.length, cols: this.cols, values, indptr, indices, labels });
+  }
+}
+
+/** Options of {@link dense}. */
+export interface DenseOptions { rows: number; cols: number; labels: ArrayLike<number> }
+
+/** dense(values, { rows, cols, labels }): a dense row-major data set; labels −1/+1 or 0/1 become ±1. */
+export function dense(values: ArrayLike<number>, opts: DenseOptions): Dataset {
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`options must be { rows, cols, labels }, got ${show(opts)}`);
+  const rows = integer("rows", opts.rows, 1, 2 ** 31 - 1);
+  const cols = integer("cols", opts.cols, 1, 2 ** 31 - 1);
+  if (rows * cols > 2 ** 28) throw new RangeError(`rows × cols must be at most 2^28 values, got ${rows * cols}`);
+  const v = vector("values", values, rows * cols);
+  return new Dataset({ format: "dense", rows, cols, values: v, labels: normaliseLabels(vector("labels", opts.labels, rows)) });
+}
+
+/** csr({ indptr, indices, values, labels, cols }): a CSR data set, checked entry by entry. */
+export function csr(init: { indptr: ArrayLike<number>; indices: ArrayLike<number>; values: ArrayLike<number>; labels: ArrayLike<number>; cols: number }): Dataset {
+  const cols = integer("cols", init.cols, 1, 2 ** 31 - 1);
+  const indptr = Int32Array.from(vector("indptr", init.indptr));
+  const rows = indptr.length - 1;
+  if (rows < 1) throw new RangeError(`indptr must have at least 2 entries, got ${indptr.length}`);
+  const values = vector("values", init.values);
+  const indices = Int32Array.from(vector("indices", init.indices, values.length));
+  if (indptr[0] !== 0 || indptr[rows] !== values.length) {
+    throw new RangeError(`indptr must start at 0 and end at nnz = ${values.length}, got ${indptr[0]} … ${indptr[rows]}`);
+  }
+  for (let i = 0; i < rows; i++) {
+    if (indptr[i + 1] < indptr[i]) throw new RangeError(`indptr must be non-decreasing, got indptr[${i + 1}] = ${indptr[i + 1]} < ${indptr[i]}`);
+    for (let e = indptr[i]; e < indptr[i + 1]; e++) {
+      const j = indices[e];
+      if (j < 0 || j >= cols || (e > indptr[i] && j <= indices[e - 1])) {
+        throw new RangeError(`indices of row ${i} must be increasing and in 0..${cols - 1}, got ${j} at entry ${e}`);
+      }
+    }
+  }
+  return new Dataset({ format: "csr", rows, cols, values, indptr, indices, labels: normaliseLabels(vector("labels", init.labels, rows)) });
+}
+
+/** normaliseLabels(y): {−1, +1} kept; {0, 1} mapped to {−1, +1}; anything else kept as is (regression targets). */
+export function normaliseLabels(y: Float64Array): Float64Array {
+  let pm = true, zo = true;
+  for (const v of y) { if (v !== 1 && v !== -1) pm = false; if (v !== 0 && v !== 1) zo = false; }
+  if (!pm && zo) return Float64Array.from(y, (v) => (v === 0 ? -1 : 1));
+  return y;
+}

@@ -1,0 +1,495 @@
+/**
+ * LibSVM / svmlight text parser producing compressed sparse rows (CSR).
+ *
+ * Format, one example per line:
+ *
+ * ```text
+ * label [qid:N] idx:val idx:val ...   # optional comment
+ * ```
+ *
+ * - `label` is a finite decimal number (`-1`, `+1`, `0`, `2.5`, `1e3`, ...).
+ * - `idx` is a 1-based positive integer; indices must be strictly increasing
+ *   within a line. They are stored 0-based in the output.
+ * - `val` is a finite decimal number; explicit zeros (`3:0`) are dropped.
+ * - Tokens are separated by runs of spaces and/or tabs; lines end with `\n`
+ *   or `\r\n`; `#` starts a comment running to the end of the line. Blank and
+ *   comment-only lines are skipped but still counted for line numbers.
+ *
+ * No runtime dependencies: only platform globals (`TextDecoder`, `Blob`,
+ * `Response`, `DecompressionStream`) are used, so the module runs unchanged in
+ * Node >= 20, Deno, Bun, browsers and workerd.
+ *
+ * @module
+ */
+
+/**
+ * Compressed sparse rows, 0-based column indices, strictly increasing within a row.
+ *
+ * Row `i` owns the entries `indices[indptr[i] .. indptr[i+1])` and the matching
+ * `values`; its label is `labels[i]`.
+ */
+export interface CsrArrays {
+  /** Number of rows `n` (at least 1). */
+  rows: number;
+  /** Number of columns `d`: `options.features` when given, else the largest 1-based index seen (at least 1). */
+  cols: number;
+  /** Row pointers, length `n + 1`, `indptr[0] = 0`, non-decreasing, `indptr[n] = nnz`. */
+  indptr: Int32Array;
+  /** Column indices, length `nnz`, 0-based, strictly increasing within each row, each `< cols`. */
+  indices: Int32Array;
+  /** Non-zero values, length `nnz`, all finite; explicit zeros of the input are dropped. */
+  values: Float64Array;
+  /** Labels, length `n`; `±1` when {@link CsrArrays.binary} is true, otherwise the raw labels. */
+  labels: Float64Array;
+  /**
+   * True when the labels were normalised to `±1`: either every input label was
+   * already `-1` or `+1`, or every input label was `0` or `1` (mapped `0 -> -1`,
+   * `1 -> +1`). False when the raw labels are kept.
+   */
+  binary: boolean;
+}
+
+/** Options for {@link parseLibsvmText} and {@link parseLibsvm}. */
+export interface LibsvmOptions {
+  /**
+   * Number of features `d` (a positive safe integer). When given, `cols = features`
+   * and any index larger than it is a {@link LibsvmParseError}; when absent, `d` is
+   * the largest 1-based index seen, at least 1. An invalid value is a `RangeError`.
+   */
+  features?: number;
+}
+
+/**
+ * A syntax error in LibSVM text. `line` is the 1-based line of the input text
+ * (blank and comment lines included) where the problem was found, and the message
+ * starts with `libsvm line N: `, says what was wrong and quotes the offending token
+ * (truncated to about 40 characters).
+ */
+export class LibsvmParseError extends SyntaxError {
+  /** 1-based line number in the input text. */
+  readonly line: number;
+
+  /**
+   * @param line 1-based line number in the input text.
+   * @param message Description of the problem; it is prefixed with
+   *   `libsvm line N: ` unless it already starts with that prefix.
+   */
+  constructor(line: number, message: string) {
+    const prefix = `libsvm line ${line}: `;
+    super(message.startsWith(prefix) ? message : prefix + message);
+    this.name = "LibsvmParseError";
+    this.line = line;
+  }
+}
+
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const HASH = 35;
+const COLON = 58;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const D0 = 48;
+const D9 = 57;
+const LOWER_E = 101;
+const UPPER_E = 69;
+const MAX_INDEX = 0x7fffffff;
+const QUOTE_MAX = 40;
+
+/** Exact powers of ten 10^0 .. 10^22 (all exactly representable as doubles). */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/** JSON-quote a token, truncated to about {@link QUOTE_MAX} characters. */
+function quote(token: string): string {
+  const t = token.length > QUOTE_MAX ? token.slice(0, QUOTE_MAX) + "…" : token;
+  return JSON.stringify(t);
+}
+
+/** Describe an arbitrary value for an error message. */
+function describe(value: unknown): string {
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (typeof value === "string") return quote(value);
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (value instanceof ArrayBuffer) return "ArrayBuffer";
+  if (typeof value === "object") {
+    const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+    return typeof ctor?.name === "string" && ctor.name !== "" ? ctor.name : "object";
+  }
+  return typeof value;
+}
+
+/**
+ * Parse the strict decimal float syntax `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`
+ * over `text[start, end)`. Returns the value (possibly infinite or zero) or NaN when
+ * the syntax is invalid. Never uses `Number()` on unvalidated text.
+ */
+function parseDecimal(text: string, start: number, end: number): number {
+  let i = start;
+  if (i >= end) return NaN;
+  let negative = false;
+  let c = text.charCodeAt(i);
+  if (c === PLUS || c === MINUS) {
+    negative = c === MINUS;
+    i++;
+  }
+  let mantissa = 0;
+  let sigDigits = 0; // digits accumulated into mantissa (leading zeros excluded)
+  let intDigits = 0;
+  let fracDigits = 0;
+  while (i < end && (c = text.charCodeAt(i)) >= D0 && c <= D9) {
+    if (sigDigits > 0 || c !== D0) {
+      mantissa = mantissa * 10 + (c - D0);
+      sigDigits++;
+    }
+    intDigits++;
+    i++;
+  }
+  if (i < end && text.charCodeAt(i) === DOT) {
+    i++;
+    while (i < end && (c = text.charCodeAt(i)) >= D0 && c <= D9) {
+      if (sigDigits > 0 || c !== D0) {
+        mantissa = mantissa * 10 + (c - D0);
+        sigDigits++;
+      }
+      fracDigits++;
+      i++;
+    }
+  }
+  if (intDigits === 0 && fracDigits === 0) return NaN;
+  if (i === end) {
+    // Fast path (Clinger): an exact integer mantissa divided by an exact power
+    // of ten is correctly rounded by a single IEEE division.
+    if (sigDigits <= 15 && fracDigits <= 22) {
+      const v = fracDigits === 0 ? mantissa : mantissa / POW10[fracDigits]!;
+      return negative ? -v : v;
+    }
+    return Number(text.slice(start, end));
+  }
+  c = text.charCodeAt(i);
+  if (c !== LOWER_E && c !== UPPER_E) return NaN;
+  i++;
+  if (i < end) {
+    c = text.charCodeAt(i);
+    if (c === PLUS || c === MINUS) i++;
+  }
+  const expStart = i;
+  while (i < end && (c = text.charCodeAt(i)) >= D0 && c <= D9) i++;
+  if (i === expStart || i !== end) return NaN;
+  // Syntax validated: JavaScript's numeric-literal conversion is exact for it.
+  return Number(text.slice(start, end));
+}
+
+/**
+ * Parse a feature index `text[start, end)`: a run of decimal digits only.
+ * Returns the value, `0` for an index of zero, `-1` for invalid syntax and
+ * `-2` when the value exceeds 2^31 - 1.
+ */
+function parseIndex(text: string, start: number, end: number): number {
+  if (start >= end) return -1;
+  let v = 0;
+  let tooLarge = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < D0 || c > D9) return -1;
+    if (!tooLarge) {
+      v = v * 10 + (c - D0);
+      if (v > MAX_INDEX) tooLarge = true;
+    }
+  }
+  return tooLarge ? -2 : v;
+}
+
+/** True when `text[start, end)` is `[+-]?digits`. */
+function isInteger(text: string, start: number, end: number): boolean {
+  let i = start;
+  if (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === PLUS || c === MINUS) i++;
+  }
+  if (i >= end) return false;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < D0 || c > D9) return false;
+  }
+  return true;
+}
+
+function startsWithQid(text: string, start: number, end: number): boolean {
+  return end - start >= 4 && text.startsWith("qid:", start);
+}
+
+/** Validate `options` and return `features` (or 0 when absent). */
+function checkOptions(options: LibsvmOptions | undefined): number {
+  if (options === undefined || options === null) return 0;
+  if (typeof options !== "object") {
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  const features: unknown = options.features;
+  if (features === undefined) return 0;
+  if (typeof features !== "number" || !Number.isSafeInteger(features) || features < 1) {
+    throw new RangeError(`features must be a positive integer, got ${describe(features)}`);
+  }
+  return features;
+}
+
+/**
+ * Parse LibSVM / svmlight text synchronously into {@link CsrArrays}.
+ *
+ * Format: `label [qid:N] idx:val idx:val ...` per line, with 1-based strictly
+ * increasing indices, finite decimal labels and values (strict syntax such as
+ * `-1.5e-3`, `+2`, `.5`, `5.`; no `NaN`, `Infinity`, hex or empty values), runs of
+ * spaces/tabs as separators, `\n` or `\r\n` line ends, `#` comments, and blank
+ * lines allowed. A line holding only a label is a row without features; `qid:N`
+ * tokens directly after the label are accepted and ignored. A leading byte-order
+ * mark is ignored.
+ *
+ * Normalisation: explicit zero values are dropped (their index still counts for
+ * ordering and for the inferred column count). If every label is `±1` they are
+ * kept; else if every label is `0` or `1` they are mapped to `-1`/`+1`; in both
+ * cases `binary` is true. Otherwise the raw labels are kept and `binary` is false.
+ *
+ * @param text The LibSVM text.
+ * @param options See {@link LibsvmOptions}.
+ * @returns The rows in CSR form with 0-based column indices.
+ * @throws {LibsvmParseError} on any syntax problem (with the 1-based `line`), an
+ *   index above `options.features`, or an input without data rows ("no rows", line 1).
+ * @throws {RangeError} when `options.features` is not a positive safe integer.
+ * @throws {TypeError} when `text` is not a string or `options` is not an object.
+ */
+export function parseLibsvmText(text: string, options?: LibsvmOptions): CsrArrays {
+  if (typeof text !== "string") {
+    throw new TypeError(`input must be a string, got ${describe(text)}`);
+  }
+  const features = checkOptions(options);
+
+  const len = text.length;
+  let rowCap = 1024;
+  let nnzCap = 8192;
+  let indptr = new Int32Array(rowCap + 1);
+  let labels = new Float64Array(rowCap);
+  let indices = new Int32Array(nnzCap);
+  let values = new Float64Array(nnzCap);
+  let rows = 0;
+  let nnz = 0;
+  let maxIndex = 0;
+  let allPm1 = true;
+  let all01 = true;
+
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 0;
+  for (;;) {
+    line++;
+    let eol = text.indexOf("\n", pos);
+    if (eol < 0) eol = len;
+    let end = eol;
+    if (end > pos && text.charCodeAt(end - 1) === CR) end--;
+
+    let i = pos;
+    let c = 0;
+    // Skip leading whitespace.
+    while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+    if (i < end && c !== HASH) {
+      // ---- label ----
+      const ls = i;
+      while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) i++;
+      const le = i;
+      const label = parseDecimal(text, ls, le);
+      if (!Number.isFinite(label)) {
+        const token = text.slice(ls, le);
+        if (token.includes(":")) {
+          throw new LibsvmParseError(
+            line,
+            `missing label: the line starts with the feature ${quote(token)}`,
+          );
+        }
+        const hint = token.includes(",") ? " (multilabel labels are not supported)" : "";
+        throw new LibsvmParseError(
+          line,
+          `invalid label ${quote(token)}: expected a finite decimal number${hint}`,
+        );
+      }
+      if (label !== 1 && label !== -1) allPm1 = false;
+      if (label !== 0 && label !== 1) all01 = false;
+
+      if (rows === rowCap) {
+        rowCap *= 2;
+        const p = new Int32Array(rowCap + 1);
+        p.set(indptr);
+        indptr = p;
+        const l = new Float64Array(rowCap);
+        l.set(labels);
+        labels = l;
+      }
+      labels[rows] = label;
+
+      // ---- features ----
+      let prev = 0;
+      let qidAllowed = true;
+      for (;;) {
+        while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+        if (i >= end || c === HASH) break;
+        const ts = i;
+        let colon = -1;
+        while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) {
+          if (c === COLON && colon < 0) colon = i;
+          i++;
+        }
+        const te = i;
+        if (colon < 0) {
+          throw new LibsvmParseError(
+            line,
+            `expected a feature "idx:val", got ${quote(text.slice(ts, te))}`,
+          );
+        }
+        if (qidAllowed && startsWithQid(text, ts, te)) {
+          if (!isInteger(text, colon + 1, te)) {
+            throw new LibsvmParseError(
+              line,
+              `invalid query id ${quote(text.slice(ts, te))}: expected "qid:" followed by an integer`,
+            );
+          }
+          qidAllowed = false;
+          continue;
+        }
+        qidAllowed = false;
+        const index = parseIndex(text, ts, colon);
+        if (index <= 0) {
+          const what = index === -2 ? "is too large (maximum 2147483647)" : "is not a positive integer";
+          throw new LibsvmParseError(
+            line,
+            `feature index ${quote(text.slice(ts, colon))} in ${quote(text.slice(ts, te))} ${what}`,
+          );
+        }
+        if (index <= prev) {
+          throw new LibsvmParseError(
+            line,
+            `feature indices must be strictly increasing, got ${index} after ${prev} in ${quote(text.slice(ts, te))}`,
+          );
+        }
+        if (features !== 0 && index > features) {
+          throw new LibsvmParseError(
+            line,
+            `feature index ${index} in ${quote(text.slice(ts, te))} exceeds features = ${features}`,
+          );
+        }
+        const value = parseDecimal(text, colon + 1, te);
+        if (!Number.isFinite(value)) {
+          throw new LibsvmParseError(
+            line,
+            `invalid value ${quote(text.slice(colon + 1, te))} in ${quote(text.slice(ts, te))}: expected a finite decimal number`,
+          );
+        }
+        prev = index;
+        if (index > maxIndex) maxIndex = index;
+        if (value !== 0) {
+          if (nnz === nnzCap) {
+            nnzCap *= 2;
+            const ix = new Int32Array(nnzCap);
+            ix.set(indices);
+            indices = ix;
+            const vs = new Float64Array(nnzCap);
+            vs.set(values);
+            values = vs;
+          }
+          indices[nnz] = index - 1;
+          values[nnz] = value;
+          nnz++;
+        }
+      }
+      rows++;
+      indptr[rows] = nnz;
+    }
+
+    if (eol >= len) break;
+    pos = eol + 1;
+  }
+
+  if (rows === 0) {
+    throw new LibsvmParseError(1, "no rows: the input contains no data lines");
+  }
+
+  const outLabels = labels.slice(0, rows);
+  let binary = false;
+  if (allPm1) {
+    binary = true;
+  } else if (all01) {
+    binary = true;
+    for (let r = 0; r < rows; r++) outLabels[r] = outLabels[r] === 1 ? 1 : -1;
+  }
+
+  return {
+    rows,
+    cols: features !== 0 ? features : Math.max(1, maxIndex),
+    indptr: indptr.slice(0, rows + 1),
+    indices: indices.slice(0, nnz),
+    values: values.slice(0, nnz),
+    labels: outLabels,
+    binary,
+  };
+}
+
+/** Gunzip `bytes` with the platform `DecompressionStream("gzip")`. */
+async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  if (typeof DecompressionStream !== "function") {
+    throw new Error(
+      "libsvm: input is gzip-compressed but DecompressionStream is not available in this runtime",
+    );
+  }
+  try {
+    // Copy into a fresh ArrayBuffer-backed view (also detaches us from
+    // SharedArrayBuffer-backed or later-mutated inputs).
+    const copy = new Uint8Array(bytes);
+    const stream = new Blob([copy]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new Error(`libsvm: invalid gzip data (input starts with 1f 8b): ${detail}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Parse LibSVM / svmlight text or bytes into {@link CsrArrays}.
+ *
+ * A string is parsed directly with {@link parseLibsvmText}. Bytes (`Uint8Array`,
+ * including Node's `Buffer`, or `ArrayBuffer`) starting with the gzip magic
+ * `1f 8b` are first gunzipped with the global `DecompressionStream("gzip")`
+ * (available in Node >= 20, Deno, Bun, browsers and workerd); bytes are then
+ * decoded as UTF-8 with `TextDecoder("utf-8")` and parsed with the same format,
+ * normalisation and error rules as {@link parseLibsvmText}.
+ *
+ * @param input LibSVM text, or its bytes (optionally gzip-compressed).
+ * @param options See {@link LibsvmOptions}.
+ * @returns A promise of the rows in CSR form with 0-based column indices.
+ * @throws {LibsvmParseError} (as a rejection) on any syntax problem, see {@link parseLibsvmText}.
+ * @throws {RangeError} (as a rejection) when `options.features` is not a positive safe integer.
+ * @throws {TypeError} (as a rejection) when `input` is not a string, `Uint8Array` or `ArrayBuffer`.
+ * @throws {Error} (as a rejection) when gzip bytes cannot be decompressed.
+ */
+export async function parseLibsvm(
+  input: string | Uint8Array | ArrayBuffer,
+  options?: LibsvmOptions,
+): Promise<CsrArrays> {
+  if (typeof input === "string") return parseLibsvmText(input, options);
+  let bytes: Uint8Array;
+  if (input instanceof Uint8Array) {
+    bytes = input;
+  } else if (input instanceof ArrayBuffer) {
+    bytes = new Uint8Array(input);
+  } else {
+    throw new TypeError(
+      `input must be a string, Uint8Array or ArrayBuffer, got ${describe(input)}`,
+    );
+  }
+  checkOptions(options); // fail fast before any decompression
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    bytes = await gunzip(bytes);
+  }
+  const text = new TextDecoder("utf-8").decode(bytes);
+  return parseLibsvmText(text, options);
+}

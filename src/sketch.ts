@@ -1,0 +1,142 @@
+/**
+ * Sketches: random diagonal matrices S with E[S] = I (paper, section 2). A sketch is a plain, JSON-serialisable spec;
+ * sampling happens in wasm from the counter-based generator, so a spec plus a seed fixes every draw.
+ * @module
+ */
+import { integer, oneOf, probability, show, vector } from "./validate.js";
+
+/** S = I. */
+export interface IdentitySketch { readonly kind: "identity" }
+/** S = diag(c_j / p_j), c_j ~ Bernoulli(p_j) independent ("dropout" on weights). `p` is one number or one per coordinate. */
+export interface BernoulliSketch { readonly kind: "bernoulli"; readonly p: number | readonly number[] }
+/** S = (d/K) Σ_{j∈T} e_j e_jᵀ with T a uniform K-subset ("fixed-budget sparse training"). */
+export interface RandKSketch { readonly kind: "randK"; readonly k: number }
+/**
+ * Permutation sketch for M nodes (independent subnetwork training): a uniform permutation of M·⌈d/M⌉ slots, of which
+ * the last M·⌈d/M⌉ − d are phantom coordinates, cut into M blocks of ⌈d/M⌉ slots; node i keeps the real coordinates of
+ * block i with scale M. Every coordinate lies in exactly one block, so (1/M) Σ_i S_i = I, and E[S_i] = I for each i.
+ * Used by one node (DSGD), step t takes block t mod M of the permutation drawn for round ⌊t/M⌋.
+ */
+export interface PermutationSketch { readonly kind: "permutation"; readonly nodes: number }
+/** Any sketch spec. */
+export type Sketch = IdentitySketch | BernoulliSketch | RandKSketch | PermutationSketch;
+
+/** Sketch constructors. Each returns a frozen plain object; `JSON.parse(JSON.stringify(s))` is the same sketch. */
+export const sketch = {
+  /** The identity S = I: MAST reduces to the original problem. */
+  identity(): IdentitySketch { return Object.freeze({ kind: "identity" as const }); },
+  /** Bernoulli sketch with keep-probability p ∈ (0, 1], one number or an array with one p_j per coordinate. Scale 1/p_j. */
+  bernoulli(p: number | ArrayLike<number>): BernoulliSketch {
+    if (typeof p === "number") return Object.freeze({ kind: "bernoulli" as const, p: probability("p", p) });
+    const ps = Array.from(vector("p", p));
+    if (ps.length === 0) throw new RangeError("p must not be empty");
+    ps.forEach((x, j) => probability(`p[${j}]`, x));
+    return Object.freeze({ kind: "bernoulli" as const, p: Object.freeze(ps) });
+  },
+  /** Rand-K: a uniform K-subset of coordinates, scale d/K; K must be in 1..d (checked against the problem). */
+  randK(k: number): RandKSketch { return Object.freeze({ kind: "randK" as const, k: integer("k", k, 1) }); },
+  /** Permutation sketch for M = nodes ≥ 1 (see {@link PermutationSketch}); scale M. */
+  permutation(nodes: number): PermutationSketch {
+    return Object.freeze({ kind: "permutation" as const, nodes: integer("nodes", nodes, 1) });
+  },
+  /**
+   * Parse a sketch from a spec object (e.g. from JSON) or from the CLI form `identity`, `bernoulli:p`, `randk:K`,
+   * `permutation:M`.
+   */
+  parse(spec: unknown): Sketch {
+    if (typeof spec === "string") {
+      const [name, arg, extra] = spec.split(":");
+      const kind = oneOf("sketch", name?.toLowerCase(), ["identity", "bernoulli", "randk", "permutation"] as const);
+      if (extra !== undefined) throw new RangeError(`sketch must look like name or name:value, got ${show(spec)}`);
+      if (kind === "identity") {
+        if (arg !== undefined) throw new RangeError(`sketch identity takes no value, got ${show(spec)}`);
+        return sketch.identity();
+      }
+      if (arg === undefined || arg.trim() === "" || !/^[+]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(arg.trim())) {
+        throw new RangeError(`sketch ${kind} needs a numeric value (e.g. ${kind}:${kind === "bernoulli" ? "0.5" : "10"}), got ${show(spec)}`);
+      }
+      const x = Number(arg);
+      return kind === "bernoulli" ? sketch.bernoulli(x) : kind === "randk" ? sketch.randK(x) : sketch.permutation(x);
+    }
+    if (typeof spec !== "object" || spec === null) throw new TypeError(`sketch must be a sketch spec, got ${show(spec)}`);
+    const s = spec as Record<string, unknown>;
+    const kind = oneOf("sketch.kind", s.kind, ["identity", "bernoulli", "randK", "permutation"] as const);
+    if (kind === "identity") return sketch.identity();
+    if (kind === "bernoulli") return sketch.bernoulli(s.p as number);
+    if (kind === "randK") return sketch.randK(s.k as number);
+    return sketch.permutation(s.nodes as number);
+  },
+};
+
+/** Constants of a sketch distribution D in dimension d (paper, section 2; forms marked [D] were derived for this project). */
+export interface SketchConstants {
+  /** L_D = λ_max(E[SᵀS]). */
+  LD: number;
+  /** μ_D = λ_min(E[SᵀS]) (≥ 1 since E[S] = I). */
+  muD: number;
+  /** L_S^max = sup over the support of λ_max(SᵀS). */
+  LSmax: number;
+  /** κ_D = L_D / μ_D. */
+  kappaD: number;
+  /** E[s_j²] for each coordinate j (the diagonal of E[S²]). */
+  second: Float64Array;
+  /** E[s_i s_j] for i ≠ j (the same for every pair for these families). */
+  cross: number;
+}
+
+/** checkSketch(s, d): validate a spec against dimension d (K ≤ d, M ≤ d, one p per coordinate). */
+export function checkSketch(s: unknown, d: number, name = "sketch"): Sketch {
+  const sk = sketch.parse(s);
+  if (sk.kind === "randK" && sk.k > d) throw new RangeError(`${name}.k (K) must be in 1..${d} (the dimension), got ${sk.k}`);
+  if (sk.kind === "permutation" && sk.nodes > d) throw new RangeError(`${name}.nodes must be in 1..${d} (the dimension), got ${sk.nodes}`);
+  if (sk.kind === "bernoulli" && typeof sk.p !== "number" && sk.p.length !== d) {
+    throw new RangeError(`${name}.p must have one probability per coordinate (length ${d}), got length ${sk.p.length}`);
+  }
+  return sk;
+}
+
+/**
+ * sketchConstants(s, d): L_D, μ_D, L_S^max and the second moments of the table in section 2.
+ * Rand-K: E[s_j²] = d/K, E[s_i s_j] = d(K−1)/(K(d−1)). Permutation with q = ⌈d/M⌉ slots per block:
+ * E[s_j²] = M, E[s_i s_j] = M(q−1)/(Mq−1) (equal to Rand-K with K = d/M when M divides d).
+ */
+export function sketchConstants(s: Sketch, d: number): SketchConstants {
+  const sk = checkSketch(s, d);
+  const second = new Float64Array(d);
+  let cross = 1;
+  let LD: number, muD: number, LSmax: number;
+  switch (sk.kind) {
+    case "identity":
+      second.fill(1); LD = muD = LSmax = 1; break;
+    case "bernoulli": {
+      const ps = typeof sk.p === "number" ? new Array<number>(d).fill(sk.p) : sk.p;
+      let pmin = 1, pmax = 0;
+      for (let j = 0; j < d; j++) { second[j] = 1 / ps[j]; pmin = Math.min(pmin, ps[j]); pmax = Math.max(pmax, ps[j]); }
+      LD = 1 / pmin; muD = 1 / pmax; LSmax = 1 / (pmin * pmin); break;
+    }
+    case "randK": {
+      const c2 = d / sk.k;
+      second.fill(c2); LD = muD = c2; LSmax = c2 * c2;
+      cross = d === 1 ? 1 : (d * (sk.k - 1)) / (sk.k * (d - 1)); break;
+    }
+    case "permutation": {
+      const M = sk.nodes, q = Math.ceil(d / M);
+      second.fill(M); LD = muD = M; LSmax = M * M;
+      cross = M * q === 1 ? 1 : (M * (q - 1)) / (M * q - 1); break;
+    }
+  }
+  return { LD, muD, LSmax, kappaD: LD / muD, second, cross };
+}
+
+/** Wire form for the kernel: family code, K or M, p, and the p_j vector when there is one. */
+export function sketchWire(s: Sketch): { code: number; k: number; p: number; probs: Float64Array | null } {
+  switch (s.kind) {
+    case "identity": return { code: 0, k: 0, p: 1, probs: null };
+    case "bernoulli":
+      return typeof s.p === "number"
+        ? (s.p === 1 ? { code: 0, k: 0, p: 1, probs: null } : { code: 1, k: 0, p: s.p, probs: null })
+        : { code: 2, k: 0, p: 1, probs: Float64Array.from(s.p) };
+    case "randK": return { code: 3, k: s.k, p: 1, probs: null };
+    case "permutation": return { code: 4, k: s.nodes, p: 1, probs: null };
+  }
+}
