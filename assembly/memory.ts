@@ -10,6 +10,7 @@ let top: usize = 0;
 export function alloc(bytes: usize): usize {
   if (top == 0) top = start();
   const p = top;
+  if (bytes > <usize>0xffffffe0 - p) fail(ERR_MEMORY);   // would wrap the 32-bit address space
   const end = (p + bytes + 15) & ~(<usize>15);
   const have = (<usize>memory.size()) << 16;
   if (end > have) {

@@ -26,7 +26,7 @@ export { Dataset } from "./data/dataset.js";
 export { LibsvmParseError } from "./data/libsvm.js";
 export type { LibsvmOptions } from "./data/libsvm.js";
 export { Problem, QuadraticProblem } from "./problem.js";
-export type { Loss, Constants, TraceRow, MinimizeOptions, MinimizeResult, ProblemOptions, QuadraticOptions } from "./problem.js";
+export type { SketchedValue, Loss, Constants, TraceRow, MinimizeOptions, MinimizeResult, ProblemOptions, QuadraticOptions } from "./problem.js";
 export { KernelError, DivergenceError } from "./errors.js";
 export { digestF64, sha256 } from "./digest.js";
 export { simdSupported } from "./wasm.js";

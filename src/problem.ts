@@ -39,6 +39,9 @@ export interface Constants {
   batch: "full" | number;
 }
 
+/** An f_D value: the mean (exact or Monte Carlo), its standard error, and how many sketches were drawn. */
+export interface SketchedValue { mean: number; stderr: number; samples: number; exact: boolean }
+
 /** One row of a run's trace. */
 export interface TraceRow {
   /** The iteration t (x is x_t). */
@@ -258,6 +261,20 @@ abstract class BaseProblem {
     };
   }
 
+  /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
+  protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
+    const sk = checkSketch(sketch, this.dimension);
+    const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
+    const [lo, hi] = splitSeed(seedArg ?? 0);
+    this.putX(x);
+    this.configureSketch(sk);
+    const k = this.kernel;
+    const pOut = k.alloc(samples * 8), pRes = k.alloc(16);
+    k.call("sketchedValueSamples", (ex) => { ex.setSeed(lo, hi); ex.sketchedValueSamples(this.px, samples, pOut); ex.meanAndStderr(pOut, samples, pRes); });
+    const r = k.f64(pRes, 2);
+    return { mean: r[0], stderr: r[1], samples, exact: false };
+  }
+
   /**
    * sketchedGradient(x, sketch, { step, seed }): the stochastic gradient g = S_t ∇̂f(v + S_t(x − v)) that step t of a
    * full-data DSGD run with this seed would use (zero off the support), with the support itself.
@@ -347,18 +364,9 @@ export class Problem extends BaseProblem {
    * sketchedValue(x, sketch, { samples, seed }): Monte Carlo estimate of f_D(x) = E f(v + S(x − v)), with the sample
    * mean and its standard error sd/√samples. Sketches come from the generator's Monte Carlo stream.
    */
-  sketchedValue(x: ArrayLike<number>, sketch: Sketch, opts: { samples?: number; seed?: number } = {}): { mean: number; stderr: number; samples: number; exact: false } {
+  sketchedValue(x: ArrayLike<number>, sketch: Sketch, opts: { samples?: number; seed?: number } = {}): SketchedValue {
     const o = options<{ samples: number; seed: number }>("options", opts, ["samples", "seed"]);
-    const sk = checkSketch(sketch, this.dimension);
-    const samples = integer("samples", o.samples ?? 1000, 1, 1e8);
-    const [lo, hi] = splitSeed(o.seed ?? 0);
-    this.putX(x);
-    this.configureSketch(sk);
-    const k = this.kernel;
-    const pOut = k.alloc(samples * 8), pRes = k.alloc(16);
-    k.call("sketchedValueSamples", (ex) => { ex.setSeed(lo, hi); ex.sketchedValueSamples(this.px, samples, pOut); ex.meanAndStderr(pOut, samples, pRes); });
-    const r = k.f64(pRes, 2);
-    return { mean: r[0], stderr: r[1], samples, exact: false };
+    return this.monteCarlo(x, sketch, o.samples, o.seed);
   }
 
   /** margins(x): a_iᵀx for every row. */
@@ -441,8 +449,14 @@ export class QuadraticProblem extends BaseProblem {
     return M;
   }
 
-  /** sketchedValue(x, sketch): exact f_D(x) = f(x) + ½ (x − v)ᵀ(E[SAS] − A)(x − v); stderr 0. */
-  sketchedValue(x: ArrayLike<number>, sketch: Sketch, _opts: { samples?: number; seed?: number } = {}): { mean: number; stderr: number; samples: number; exact: true } {
+  /**
+   * sketchedValue(x, sketch, { exact, samples, seed }): f_D(x). By default exact, through
+   * f_D(x) = f(x) + ½ (x − v)ᵀ(E[SAS] − A)(x − v) (stderr 0); with `exact: false` the Monte Carlo estimate.
+   */
+  sketchedValue(x: ArrayLike<number>, sketch: Sketch, opts: { exact?: boolean; samples?: number; seed?: number } = {}): SketchedValue {
+    const o = options<{ exact: boolean; samples: number; seed: number }>("options", opts, ["exact", "samples", "seed"]);
+    if (o.exact !== undefined && typeof o.exact !== "boolean") throw new TypeError(`exact must be a boolean, got ${show(o.exact)}`);
+    if (o.exact === false) return this.monteCarlo(x, sketch, o.samples, o.seed);
     const d = this.dimension;
     const xv = vector("x", x, d);
     const M = this.expectedSAS(sketch);

@@ -1,0 +1,57 @@
+// Shared test helpers: the built library (as a user loads it), the raw kernels, and the real-data folder.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { init, type Mast } from "../dist/index.js";
+
+export const root = fileURLToPath(new URL("..", import.meta.url));
+
+const cache = new Map<string, Promise<Mast>>();
+/** The library from dist/ with the given build. */
+export function mast(build: "simd" | "scalar" = "simd"): Promise<Mast> {
+  if (!cache.has(build)) cache.set(build, init(undefined, { build }));
+  return cache.get(build)!;
+}
+
+/** A raw instance of a built module, for kernel-level tests. */
+export function rawKernels(build: "simd" | "scalar" = "simd"): any {
+  const bytes = readFileSync(join(root, "dist", `mast-${build}.wasm`));
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
+}
+
+/** The shared data folder ($MAST_DATA or ../shared/data), or null when absent. */
+export function dataDir(): string | null {
+  const dir = process.env.MAST_DATA ?? join(root, "..", "shared", "data");
+  return existsSync(dir) ? dir : null;
+}
+
+/** dataFile(rel): the path of a shared data file, or null with a visible warning. */
+export function dataFile(rel: string): string | null {
+  const dir = dataDir();
+  const p = dir ? join(dir, rel) : null;
+  if (!p || !existsSync(p)) {
+    console.warn(`[skip] real data ${rel} not found (looked in ${dir ?? "$MAST_DATA / ../shared/data"})`);
+    return null;
+  }
+  return p;
+}
+
+/** A small seeded generator for test inputs (not the library's generator). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+}
+
+/** maxRelErr(a, b) = max_i |a_i − b_i| / max(1, |b_i|). */
+export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < a.length; i++) e = Math.max(e, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return e;
+}
+
+/** sameBits(a, b): element-wise Object.is. */
+export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}

@@ -1,0 +1,153 @@
+import { describe, it, expect } from "vitest";
+import { sketch, Dataset, type Mast } from "../dist/index.js";
+import { mast, lcg, maxRelErr, rawKernels } from "./helpers.ts";
+import { logistic, squared, refValue, refGradient, dot4, type RefData } from "./reference/kernels.ts";
+
+/** A random problem: dense rows (some zeros) with ±1 labels, as RefData and as a Dataset (dense or CSR). */
+function randomData(m: Mast, n: number, d: number, seed: number, format: "dense" | "csr"): { ref: RefData; data: Dataset } {
+  const rnd = lcg(seed);
+  const rows = Array.from({ length: n }, () => Array.from({ length: d }, () => (rnd() < 0.4 ? 0 : rnd() * 2 - 1)));
+  const labels = rows.map(() => (rnd() < 0.5 ? -1 : 1));
+  if (format === "dense") return { ref: { rows, labels }, data: m.data.dense(rows.flat(), { rows: n, cols: d, labels }) };
+  const indptr = [0], indices: number[] = [], values: number[] = [];
+  rows.forEach((r) => { r.forEach((v, j) => { if (v !== 0) { indices.push(j); values.push(v); } }); indptr.push(indices.length); });
+  return { ref: { rows, labels }, data: m.data.csr({ indptr, indices, values, labels, cols: d }) };
+}
+
+describe("losses on the margin", () => {
+  it("logistic and squared values and derivatives match the reference and stay finite at extreme margins", () => {
+    const k = rawKernels();
+    for (const m of [-800, -40, -3, -1e-9, 0, 1e-9, 0.7, 5, 40, 800]) for (const b of [-1, 1]) {
+      const lv = k.lossValueAt(0, m, b), ld = k.lossDerivAt(0, m, b);
+      expect(Number.isFinite(lv) && Number.isFinite(ld)).toBe(true);
+      expect(Math.abs(lv - logistic.value(m, b))).toBeLessThanOrEqual(1e-15 * Math.max(1, Math.abs(lv)));
+      expect(Math.abs(ld - logistic.deriv(m, b))).toBeLessThanOrEqual(1e-15);
+      expect(k.lossValueAt(1, m, b)).toBe(squared.value(m, b));
+      expect(k.lossDerivAt(1, m, b)).toBe(squared.deriv(m, b));
+    }
+    expect(k.lossValueAt(0, -800, 1)).toBe(800);   // log(1 + e^800) without overflow
+  });
+});
+
+describe("objectives against the TypeScript reference and finite differences", () => {
+  for (const format of ["dense", "csr"] as const) for (const loss of ["logistic", "squared"] as const) {
+    it(`${format} ${loss}: value, gradient and sketched gradient`, async () => {
+      const m = await mast();
+      const { ref, data } = randomData(m, 30, 9, 5, format);
+      const v = Array.from({ length: 9 }, (_, j) => 0.1 * j - 0.3);
+      const p = m.problem({ data, loss, l2: 0.01, shift: v });
+      const L = loss === "logistic" ? logistic : squared;
+      const rnd = lcg(99);
+      const x = Array.from({ length: 9 }, () => rnd() * 2 - 1);
+      expect(Math.abs(p.value(x) - refValue(ref, L, 0.01, x))).toBeLessThan(1e-13);
+      expect(maxRelErr(p.gradient(x), refGradient(ref, L, 0.01, x))).toBeLessThan(1e-13);
+      // central finite differences, h = 1e-5: error O(h²)
+      const g = p.gradient(x);
+      for (let j = 0; j < 9; j++) {
+        const xp = x.slice(), xm = x.slice(); xp[j] += 1e-5; xm[j] -= 1e-5;
+        expect(Math.abs((p.value(xp) - p.value(xm)) / 2e-5 - g[j])).toBeLessThan(1e-7);
+      }
+      // g = S ∇f(v + S(x − v)) for the Rand-K sketch of step 3
+      const { g: gs, support } = p.sketchedGradient(x, sketch.randK(4), { step: 3, seed: 11 });
+      expect(support.length).toBe(4);
+      const y = v.slice();
+      support.forEach((j) => { y[j] = v[j] + (9 / 4) * (x[j] - v[j]); });
+      const gy = refGradient(ref, L, 0.01, y);
+      const want = new Array(9).fill(0);
+      support.forEach((j) => { want[j] = (9 / 4) * gy[j]; });
+      expect(maxRelErr(gs, want)).toBeLessThan(1e-12);
+    });
+  }
+
+  it("quadratic: value, gradient, finite differences", async () => {
+    const m = await mast();
+    const q = m.quadratic({ A: [[3, 1, 0], [1, 2, 0.5], [0, 0.5, 1]], b: [1, -2, 0.5] });
+    const x = [0.3, -0.7, 1.1];
+    const Ax = [3 * 0.3 - 0.7, 0.3 - 1.4 + 0.55, -0.35 + 1.1];
+    expect(q.value(x)).toBeCloseTo(0.5 * dot4(x, Ax) - (0.3 + 1.4 + 0.55), 14);
+    expect(maxRelErr(q.gradient(x), [Ax[0] - 1, Ax[1] + 2, Ax[2] - 0.5])).toBeLessThan(1e-15);
+  });
+});
+
+describe("validation: every parameter is checked and named", () => {
+  it("problem and data constructors", async () => {
+    const m = await mast();
+    const data = m.data.dense([1, 2, 3, 4], { rows: 2, cols: 2, labels: [1, -1] });
+    expect(() => m.data.dense([1, 2, 3], { rows: 2, cols: 2, labels: [1, -1] })).toThrow(/values must have length 4, got length 3/);
+    expect(() => m.data.dense([1, 2, NaN, 4], { rows: 2, cols: 2, labels: [1, -1] })).toThrow(/values\[2\] must be finite, got NaN/);
+    expect(() => m.data.dense([1, 2, 3, 4], { rows: 2, cols: 2, labels: [1] })).toThrow(/labels must have length 2/);
+    expect(() => m.data.dense([1, 2, 3, 4], { rows: 0, cols: 2, labels: [] })).toThrow(/rows must be in 1\.\./);
+    expect(() => m.problem({ data, loss: "hinge" as any })).toThrow(/loss must be one of "logistic", "squared", got "hinge"/);
+    expect(() => m.problem({ data, l2: -1 })).toThrow(/l2 must be ≥ 0, got -1/);
+    expect(() => m.problem({ data, l2: Infinity })).toThrow(/l2 must be finite/);
+    expect(() => m.problem({ data, shift: [1, 2, 3] })).toThrow(/shift must have length 2, got length 3/);
+    expect(() => m.problem({ data: { rows: 1 } as any })).toThrow(TypeError);
+    expect(() => m.problem({ data, lr: 1 } as any)).toThrow(/options.lr is not a known option/);
+    const reg = m.data.dense([1, 2, 3, 4], { rows: 2, cols: 2, labels: [0.5, 2] });
+    expect(() => m.problem({ data: reg, loss: "logistic" })).toThrow(/needs labels −1\/\+1/);
+    expect(() => m.quadratic({ A: [[1, 2], [0, 1]], b: [1, 1] })).toThrow(/A must be symmetric/);
+    expect(() => m.quadratic({ A: [1, 0, 0], b: [1, 1] })).toThrow(/A must have length 4/);
+    expect(() => m.data.synthetic({ density: 2 })).toThrow(/density must be in \(0, 1\], got 2/);
+    expect(() => m.data.synthetic({ seed: -1 })).toThrow(/seed must be in 0\.\./);
+  });
+
+  it("minimize and friends", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 50, cols: 10, seed: 1 }), l2: 0.1 });
+    const bad: [object, RegExp][] = [
+      [{ method: "adam" }, /method must be one of "dsgd", got "adam"/],
+      [{ sketch: sketch.randK(11) }, /K\) must be in 1\.\.10 .*got 11/],
+      [{ sketch: { kind: "randK", k: 0 } }, /k must be in 1\.\./],
+      [{ sketch: { kind: "bernoulli", p: 0 } }, /p must be in \(0, 1\], got 0/],
+      [{ stepSize: -0.1 }, /stepSize must be a positive finite number, got -0.1/],
+      [{ stepSize: NaN }, /stepSize must be finite, got NaN/],
+      [{ stepSize: "auto" }, /stepSize must be a positive number, "theory" or a function/],
+      [{ iterations: 1.5 }, /iterations must be an integer, got 1.5/],
+      [{ batch: 0 }, /batch must be in 1\.\.50, got 0/],
+      [{ batch: 51 }, /batch must be in 1\.\.50, got 51/],
+      [{ seed: 2 ** 60 }, /seed must be an integer/],
+      [{ x0: [1, 2] }, /x0 must have length 10, got length 2/],
+      [{ x0: new Array(10).fill(Infinity) }, /x0\[0\] must be finite, got Infinity/],
+      [{ recordEvery: 0 }, /recordEvery must be in 1\.\./],
+      [{ onProgress: 5 }, /onProgress must be a function/],
+      [{ iterations: 10, stepSize: () => -1 }, /stepSize\(0\) must be a positive finite number, got -1/],
+    ];
+    for (const [o, re] of bad) await expect(p.minimize(o as any)).rejects.toThrow(re);
+    expect(() => p.value([1, 2])).toThrow(/x must have length 10, got length 2/);
+    expect(() => p.sketchedValue(new Array(10).fill(0), sketch.randK(3), { samples: 0 })).toThrow(/samples must be in 1\.\./);
+  });
+});
+
+describe("failures are loud and lose nothing", () => {
+  it("a diverging run stops at the first non-finite iterate, names the step and suggests the theory step", async () => {
+    const m = await mast();
+    const data = m.data.dense([1, 2, 3, 4, 5, 6], { rows: 3, cols: 2, labels: [1, 2, 3] });
+    const p = m.problem({ data, loss: "squared" });
+    const theory = p.constants().stepSize;
+    const err = await p.minimize({ stepSize: 1e6, iterations: 1000 }).catch((e) => e);
+    expect(err.name).toBe("DivergenceError");
+    expect(err.message).toMatch(/diverged at step \d+: .*stepSize 1000000.*try stepSize ≤ /);
+    expect(err.suggestedStepSize).toBeCloseTo(theory, 12);
+    expect(err.step).toBeGreaterThan(10);
+    expect(Array.from(err.lastIterate).every(Number.isFinite)).toBe(true);
+    const ok = await p.minimize({ stepSize: "theory", iterations: 100 });
+    expect(ok.x.every(Number.isFinite)).toBe(true);
+  });
+
+  it("a wasm trap becomes a KernelError with the kernel's code, and the instance is rebuilt", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 40, cols: 6, seed: 2 }), l2: 0.1 });
+    const x = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const before = p.value(x);
+    const kernel = (p as any).kernel;
+    const err = (() => { try { kernel.call("alloc", (ex: any) => ex.alloc(2 ** 32 - 1024)); } catch (e) { return e as any; } })();
+    expect(err?.name).toBe("KernelError");
+    expect(err.kernel).toBe("alloc");
+    expect(err.code).toBe(2);                       // out of memory
+    expect(err.message).toMatch(/kernel alloc failed \(code 2: out of memory\).*rebuilt/);
+    expect((p as any).kernel.ex).not.toBe(undefined);
+    expect(p.value(x)).toBe(before);                // rebuilt with the same data
+    const r = await p.minimize({ iterations: 50, batch: 4, sketch: sketch.randK(3), seed: 1 });
+    expect(r.x.every(Number.isFinite)).toBe(true);
+  });
+});
