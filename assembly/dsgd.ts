@@ -29,15 +29,21 @@ export function getFailStep(): f64 { return failStep; }
 
 // sketchedGradient(t, px, m, full): acc_k ← s_k [∇̂f(y)]_{T_k}, y = v + S(x − v); reads x only on T.
 function sketchedGradient(t: u64, px: usize, m: i32, full: bool): void {
-  const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const vj = load<f64>(pV + (j << 3));
-    store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - vj));
-    store<f64>(pAcc + (<usize>k << 3), 0);
-    if (csr) store<i32>(pSlot + (j << 2), k);
+    store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(pV + (j << 3))));
   }
   coordsTouched += <f64>m;
+  gradientFromDelta(t, m, full);
+}
+
+// gradientFromDelta(t, m, full): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta), T and s in the sketch buffers.
+function gradientFromDelta(t: u64, m: i32, full: bool): void {
+  const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
+  for (let k = 0; k < m; k++) {
+    store<f64>(pAcc + (<usize>k << 3), 0);
+    if (csr) store<i32>(pSlot + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 2), k);
+  }
   if (problemKind == PROBLEM_QUADRATIC) {
     const d = dim;
     for (let k = 0; k < m; k++) {
@@ -73,6 +79,19 @@ function sketchedGradient(t: u64, px: usize, m: i32, full: bool): void {
     store<f64>(pAcc + o, load<f64>(pScale + o) * (load<f64>(pAcc + o) / inv + l2 * yj));
     if (csr) store<i32>(pSlot + (j << 2), -1);
   }
+}
+
+/** deltaPtr(): where a caller writes δ_k = y_{T_k} − v_{T_k} for supportGradient(). */
+export function deltaPtr(): usize { return pDelta; }
+
+/** supportGradient(m, pOut): with T, s in the sketch buffers and δ at deltaPtr() (m entries), out_k = s_k [∇f(y)]_{T_k}
+ *  for y = v + δ on T (full data, option I). For nodes that receive their sparse sub-model from a coordinator. */
+export function supportGradient(m: i32, pOut: usize): void {
+  const saved = batch;
+  batch = 0;
+  gradientFromDelta(0, m, false);
+  batch = saved;
+  memory.copy(pOut, pAcc, <usize>m << 3);
 }
 
 /** dsgdRun(px, t0, steps) -> steps done: runs steps t0 .. t0+steps−1 in place on x. Stops before the first step that

@@ -10,7 +10,7 @@ export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
 export { setDataProblem, setQuadraticProblem, value, gradient, margins } from "./problem";
 export {
-  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, getFailStep, sketchedGradientAt,
+  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, getFailStep, sketchedGradientAt, deltaPtr, supportGradient,
 } from "./dsgd";
 export { sketchedValueSamples, meanAndStderr } from "./montecarlo";
 export { powerIteration } from "./power";
