@@ -63,6 +63,16 @@ export function xorshift128(seed) {
     below: (n) => Math.floor((u32() * n) / 4294967296),
   };
 }
+/** xorshiftState(seed): the same generator's state after seeding, as a Uint32Array(4) [x, y, z, w] for inlined loops. */
+export function xorshiftState(seed) {
+  const st = new Uint32Array([(123456789 ^ seed) >>> 0, 362436069, 521288629, 88675123]);
+  for (let i = 0; i < 16; i++) {
+    const t = (st[0] ^ (st[0] << 11)) >>> 0;
+    st[0] = st[1]; st[1] = st[2]; st[2] = st[3];
+    st[3] = (st[3] ^ (st[3] >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+  }
+  return st;
+}
 /** The same generator as C source (static state; seedRng(s) then next()/unif()/unifOpen()/below(n)). */
 export const C_RNG = String.raw`
 static uint32_t sx, sy, sz, sw;

@@ -9,6 +9,7 @@ import { DivergenceError } from "./errors.js";
 import { Kernel } from "./wasm.js";
 import { Sketch, checkSketch, sketchConstants, sketchWire } from "./sketch.js";
 import { digestF64 } from "./digest.js";
+import { minimizeDistributed } from "./distributed.js";
 import { quadForm, solve } from "./linalg.js";
 import { integer, nonNegative, oneOf, options, positive, show, vector } from "./validate.js";
 
@@ -56,8 +57,8 @@ export interface TraceRow {
 
 /** Options of {@link Problem.minimize}. */
 export interface MinimizeOptions {
-  /** The method; "dsgd" is Double Sketched (S)GD, Algorithm 1. */
-  method?: "dsgd";
+  /** The method; "dsgd" is Double Sketched (S)GD, Algorithm 1; "distributed" is section 4.3 (see the distributed options). */
+  method?: (typeof METHODS)[number];
   /** The sketch distribution D (default identity). */
   sketch?: Sketch;
   /** γ: a number, "theory" (default: {@link Constants.stepSize}) or a schedule t ↦ γ_t. */
@@ -96,6 +97,8 @@ export interface MinimizeResult {
 
 const MINIMIZE_KEYS = ["method", "sketch", "stepSize", "iterations", "batch", "seed", "x0", "recordEvery", "onProgress"] as const;
 const GAMMA_BLOCK = 4096;
+/** The methods `minimize` knows. */
+export const METHODS = ["dsgd", "distributed"] as const;
 
 /** splitSeed(seed): the generator key as two u32 words. */
 export function splitSeed(seed: unknown, name = "seed"): [number, number] {
@@ -109,7 +112,10 @@ abstract class BaseProblem {
   readonly dimension: number;
   /** The shift v (a copy). */
   readonly shift: Float64Array;
-  protected kernel!: Kernel;
+  /** @internal The compiled module (for methods that need more instances, e.g. distributed nodes). */
+  readonly module: WebAssembly.Module;
+  /** @internal */
+  kernel!: Kernel;
   protected px = 0;
   protected pg = 0;
   protected pGammas = 0;
@@ -117,6 +123,7 @@ abstract class BaseProblem {
   private cachedL: { L: number; mu: number; Lmax: number } | null = null;
 
   protected constructor(module: WebAssembly.Module, d: number, shift: unknown) {
+    this.module = module;
     this.dimension = d;
     this.shift = shift === undefined ? new Float64Array(d) : vector("shift", shift, d);
   }
@@ -133,7 +140,8 @@ abstract class BaseProblem {
   }
   protected abstract upload(k: Kernel): void;
   protected abstract smoothness(): { L: number; mu: number; Lmax: number };
-  protected abstract rows(): number;
+  /** @internal n, the number of data rows (0 for a quadratic). */
+  abstract rows(): number;
 
   /** Which build runs this problem's kernels. */
   get build(): "simd" | "scalar" { return this.kernel.ex.hasSimd() ? "simd" : "scalar"; }
@@ -198,8 +206,12 @@ abstract class BaseProblem {
    * non-finite iterate.
    */
   async minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> {
+    const method = oneOf("method", (opts as { method?: unknown } | undefined)?.method ?? "dsgd", METHODS);
+    if (method === "distributed") {
+      if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem), not a quadratic`);
+      return minimizeDistributed(this, opts as Record<string, unknown>);
+    }
     const o = options<MinimizeOptions>("options", opts, MINIMIZE_KEYS);
-    oneOf("method", o.method ?? "dsgd", ["dsgd"] as const);
     const sk = checkSketch(o.sketch ?? { kind: "identity" }, this.dimension);
     const batch = this.checkBatch(o.batch);
     const T = integer("iterations", o.iterations ?? 1000, 0);
@@ -327,7 +339,7 @@ export class Problem extends BaseProblem {
     this.boot(module);
   }
 
-  protected rows(): number { return this.data.rows; }
+  rows(): number { return this.data.rows; }
 
   protected upload(k: Kernel): void {
     const D = this.data;
@@ -427,7 +439,7 @@ export class QuadraticProblem extends BaseProblem {
     this.boot(module);
   }
 
-  protected rows(): number { return 0; }
+  rows(): number { return 0; }
 
   protected upload(k: Kernel): void {
     const pa = k.putF64(this.A), pb = k.putF64(this.b), pv = k.putF64(this.shift);
