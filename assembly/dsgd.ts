@@ -1,17 +1,20 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
-import { sample, isIdentity, pSupp, pScale, floyd, setSketchStream } from "./sketch";
-import { STREAM_SKETCH, STREAM_ROWS } from "./philox";
+import { sample, isIdentity, pSupp, pScale, setSketchStream } from "./sketch";
+import { STREAM_SKETCH } from "./philox";
 import { dot, gatherDot } from "./vector";
 import { nRows, dataKind, DATA_CSR, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
-import {
-  problemKind, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv,
-  pDelta, pAcc, pSlot, pRowSel, pRowMark, nextRowStamp,
-} from "./problem";
+import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, pRowSel, pRowW, rowDivisor } from "./sampling";
+import { problemKind, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot } from "./problem";
 
-let batch: i32 = 0;        // 0: option I (all rows); τ ≥ 1: option II, τ rows without replacement
 let gamma: f64 = 0;
 let pGammas: usize = 0;    // per-step γ_t for t0 ≤ t < t0 + steps, or 0 for a constant γ
+let lastRows: i32 = 0;     // rows of the last sampled batch (for ROWS_REUSE)
+let lastDivisor: f64 = 1;
+
+export const ROWS_STEP: i32 = 0;   // the step's rows: all rows (option I) or a fresh sample (option II)
+export const ROWS_ALL: i32 = 1;    // all rows, whatever the sampler
+export const ROWS_REUSE: i32 = 2;  // the rows sampled by the previous call (control variates)
 
 /** Step at which a non-finite iterate appeared (x kept at the last finite iterate), or −1. */
 export let failStep: f64 = -1;
@@ -19,26 +22,37 @@ export let failStep: f64 = -1;
 export let coordsTouched: f64 = 0;
 export let rowsTouched: f64 = 0;
 
-/** dsgdConfigure(batch, γ, pGammas): τ (0 = full data), constant γ or a γ_t buffer. */
-export function dsgdConfigure(tau: i32, g: f64, gammas: usize): void { batch = tau; gamma = g; pGammas = gammas; }
+/** dsgdConfigure(τ, γ, pGammas): τ = 0 full data, else τ-nice; constant γ or a γ_t buffer. Other samplers: samplingConfigure. */
+export function dsgdConfigure(tau: i32, g: f64, gammas: usize): void {
+  gamma = g; pGammas = gammas;
+  samplingConfigure(tau == 0 ? SAMPLE_FULL : SAMPLE_NICE, tau, 0, 0, 0);
+}
 /** resetCounters(): zero the work counters. */
 export function resetCounters(): void { coordsTouched = 0; rowsTouched = 0; failStep = -1; }
 export function getCoordsTouched(): f64 { return coordsTouched; }
 export function getRowsTouched(): f64 { return rowsTouched; }
+export function setRowsTouched(v: f64): void { rowsTouched = v; }
 export function getFailStep(): f64 { return failStep; }
+@inline export function stepSize(s: i32): f64 { return pGammas != 0 ? load<f64>(pGammas + (<usize>s << 3)) : gamma; }
 
-// sketchedGradient(t, px, m, full): acc_k ← s_k [∇̂f(y)]_{T_k}, y = v + S(x − v); reads x only on T.
-function sketchedGradient(t: u64, px: usize, m: i32, full: bool): void {
+/** deltaFrom(px, m): δ_k = s_k (x_{T_k} − v_{T_k}); reads x only on T. */
+export function deltaFrom(px: usize, m: i32): void {
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(pSupp + (<usize>k << 2));
     store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(pV + (j << 3))));
   }
   coordsTouched += <f64>m;
-  gradientFromDelta(t, m, full);
 }
 
-// gradientFromDelta(t, m, full): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta), T and s in the sketch buffers.
-function gradientFromDelta(t: u64, m: i32, full: bool): void {
+// accumulateRow(i, w, m, full): acc += w φ'(a_iᵀy, b_i) a_i on T, with a_iᵀy = a_iᵀv + Σ_k a_{i,T_k} δ_k.
+@inline function accumulateRow(i: i32, w: f64, m: i32, full: bool): void {
+  const mi = load<f64>(pAv + (<usize>i << 3)) + rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
+  rowAxpySupport(i, w * lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
+}
+
+/** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
+ *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). */
+export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
   for (let k = 0; k < m; k++) {
     store<f64>(pAcc + (<usize>k << 3), 0);
@@ -54,49 +68,51 @@ function gradientFromDelta(t: u64, m: i32, full: bool): void {
     }
     return;
   }
-  let nb: i32;
-  if (batch == 0) {
-    nb = nRows;
-    for (let i = 0; i < nb; i++) {
-      const mi = load<f64>(pAv + (<usize>i << 3)) + rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
-      rowAxpySupport(i, lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
-    }
+  let div: f64;
+  if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
+    const n = nRows;
+    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, m, full);
+    rowsTouched += <f64>n;
+    div = <f64>n;
   } else {
-    nb = batch;
-    floyd(nRows, nb, STREAM_ROWS, t, pRowSel, pRowMark, nextRowStamp());
-    for (let r = 0; r < nb; r++) {
-      const i = load<i32>(pRowSel + (<usize>r << 2));
-      const mi = load<f64>(pAv + (<usize>i << 3)) + rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
-      rowAxpySupport(i, lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
-    }
+    if (rows == ROWS_STEP) { lastRows = sampleRows(t); lastDivisor = rowDivisor; }
+    const c = lastRows;
+    for (let r = 0; r < c; r++) accumulateRow(load<i32>(pRowSel + (<usize>r << 2)), load<f64>(pRowW + (<usize>r << 3)), m, full);
+    rowsTouched += <f64>c;
+    div = lastDivisor;
   }
-  rowsTouched += <f64>nb;
-  const inv = <f64>nb;
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
     const j = <usize>load<i32>(pSupp + (<usize>k << 2));
     const yj = load<f64>(pV + (j << 3)) + load<f64>(pDelta + o);
-    store<f64>(pAcc + o, load<f64>(pScale + o) * (load<f64>(pAcc + o) / inv + l2 * yj));
+    store<f64>(pAcc + o, load<f64>(pScale + o) * (load<f64>(pAcc + o) / div + l2 * yj));
     if (csr) store<i32>(pSlot + (j << 2), -1);
   }
 }
 
-/** deltaPtr(): where a caller writes δ_k = y_{T_k} − v_{T_k} for supportGradient(). */
-export function deltaPtr(): usize { return pDelta; }
-
-/** supportGradient(m, pOut): with T, s in the sketch buffers and δ at deltaPtr() (m entries), out_k = s_k [∇f(y)]_{T_k}
- *  for y = v + δ on T (full data, option I). For nodes that receive their sparse sub-model from a coordinator. */
-export function supportGradient(m: i32, pOut: usize): void {
-  const saved = batch;
-  batch = 0;
-  gradientFromDelta(0, m, false);
-  batch = saved;
-  memory.copy(pOut, pAcc, <usize>m << 3);
+/** applySupportStep(px, m, γ) -> 1 when taken: x_{T_k} ← x_{T_k} − γ acc_k, unless a result would be non-finite
+ *  (then x is unchanged and 0 is returned). */
+export function applySupportStep(px: usize, m: i32, g: f64): i32 {
+  let ok = true;
+  for (let k = 0; k < m; k++) {
+    const o = <usize>k << 3;
+    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+    const nx = load<f64>(px + (j << 3)) - g * load<f64>(pAcc + o);
+    if (!isFinite(nx)) ok = false;
+    store<f64>(pAcc + o, nx);
+  }
+  if (!ok) return 0;
+  for (let k = 0; k < m; k++) {
+    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+    store<f64>(px + (j << 3), load<f64>(pAcc + (<usize>k << 3)));
+  }
+  coordsTouched += <f64>m;
+  return 1;
 }
 
 /** dsgdRun(px, t0, steps) -> steps done: runs steps t0 .. t0+steps−1 in place on x. Stops before the first step that
  *  would make a coordinate non-finite (x stays at the last finite iterate, failStep = that step). Work per step:
- *  O(|supp S| · τ) dense, O(Σ nnz of the τ rows + |supp S|) CSR; full data: τ = n. */
+ *  O(|supp S| · rows) dense, O(Σ nnz of the rows + |supp S|) CSR; option I uses all n rows. */
 export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   setSketchStream(STREAM_SKETCH);
   const full = isIdentity() == 1;
@@ -105,35 +121,32 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     const m = sample(t);
-    sketchedGradient(t, px, m, full);
-    const g = pGammas != 0 ? load<f64>(pGammas + (<usize>s << 3)) : gamma;
-    let ok = true;
-    for (let k = 0; k < m; k++) {
-      const o = <usize>k << 3;
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      const nx = load<f64>(px + (j << 3)) - g * load<f64>(pAcc + o);
-      if (!isFinite(nx)) ok = false;
-      store<f64>(pAcc + o, nx);
-    }
-    if (!ok) { failStep = <f64>t; return s; }
-    for (let k = 0; k < m; k++) {
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      store<f64>(px + (j << 3), load<f64>(pAcc + (<usize>k << 3)));
-    }
-    coordsTouched += <f64>m;
+    deltaFrom(px, m);
+    gradientFromDelta(t, m, full, ROWS_STEP);
+    if (applySupportStep(px, m, stepSize(s)) == 0) { failStep = <f64>t; return s; }
   }
   return steps;
 }
 
-/** sketchedGradientAt(px, t, pOut) -> m: g = S_t ∇̂f(v + S_t(x − v)) on the support of step t (written at out[T_k]);
- *  out must be zeroed by the caller. For tests and for user-level gradient estimates. */
+/** sketchedGradientAt(px, t, pOut) -> m: g = S_t ∇̂f(v + S_t(x − v)) of step t (written at out[T_k]; the caller zeroes out). */
 export function sketchedGradientAt(px: usize, t: f64, pOut: usize): i32 {
   setSketchStream(STREAM_SKETCH);
   const m = sample(<u64>t);
-  sketchedGradient(<u64>t, px, m, isIdentity() == 1);
+  deltaFrom(px, m);
+  gradientFromDelta(<u64>t, m, isIdentity() == 1, ROWS_STEP);
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(pSupp + (<usize>k << 2));
     store<f64>(pOut + (j << 3), load<f64>(pAcc + (<usize>k << 3)));
   }
   return m;
+}
+
+/** deltaPtr(): where a caller writes δ_k = y_{T_k} − v_{T_k} for supportGradient(). */
+export function deltaPtr(): usize { return pDelta; }
+
+/** supportGradient(m, pOut): with T, s in the sketch buffers and δ at deltaPtr() (m entries), out_k = s_k [∇f(y)]_{T_k}
+ *  for y = v + δ on T (all rows, option I). For nodes that receive their sparse sub-model from a coordinator. */
+export function supportGradient(m: i32, pOut: usize): void {
+  gradientFromDelta(0, m, false, ROWS_ALL);
+  memory.copy(pOut, pAcc, <usize>m << 3);
 }

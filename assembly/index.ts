@@ -8,13 +8,22 @@ export {
 } from "./sketch";
 export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
-export { setDataProblem, setQuadraticProblem, value, gradient, margins } from "./problem";
+export { setDataProblem, setQuadraticProblem, setModelProblem, value, gradient, margins } from "./problem";
 export {
-  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, getFailStep, sketchedGradientAt, deltaPtr, supportGradient,
+  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, sketchedGradientAt,
+  deltaPtr, supportGradient, applySupportStep,
 } from "./dsgd";
-export { sketchedValueSamples, meanAndStderr } from "./montecarlo";
+export { samplingConfigure } from "./sampling";
+export {
+  sketchSetAlloc, sketchSetIndices, sketchSetScales, loadSetSketch, vrConfigure, refreshBatch, refreshMember, refreshDue,
+  beginRefresh, accumulateG, endRefresh, stashAcc, vrUpdate, setDraw, vrRun, setGradient, wPtr, gPtr, getVrFailStep,
+  getVrCoords, getRefreshes, resetVrCounters,
+} from "./vr";
+export { modelPointPtr, modelGradPtr, modelPoint, modelRestore, modelResetPoint, modelGradient } from "./model";
+export { sketchedValueSamples, meanAndStderr, sketchedGradientMean } from "./montecarlo";
 export { powerIteration } from "./power";
 export { syntheticCounts, syntheticFill } from "./synthetic";
 
 /** hasSimd(): 1 in the SIMD build, 0 in the scalar build. */
 export function hasSimd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
+export { hessian, lossCurvatureAt } from "./hessian";

@@ -1,7 +1,8 @@
 // Monte Carlo estimate of f_D(x) = E_S f(v + S(x − v)) with sketches from the Monte Carlo stream.
 import { sample, pSupp, pScale, setSketchStream } from "./sketch";
 import { STREAM_MONTE_CARLO, STREAM_SKETCH } from "./philox";
-import { pV, pY, dim, value } from "./problem";
+import { pV, pY, dim, value, pAcc } from "./problem";
+import { deltaFrom, gradientFromDelta, ROWS_ALL } from "./dsgd";
 
 /** sketchedValueSamples(px, samples, pOut): out_s = f(v + S_s(x − v)), s < samples. Work O(samples · cost of f). */
 export function sketchedValueSamples(px: usize, samples: i32, pOut: usize): void {
@@ -28,4 +29,23 @@ export function meanAndStderr(p: usize, n: i32, pOut: usize): void {
   for (let i = 0; i < n; i++) { const r = load<f64>(p + (<usize>i << 3)) - mean; q += r * r; }
   store<f64>(pOut, mean);
   store<f64>(pOut, n > 1 ? Math.sqrt(q / <f64>(n - 1) / <f64>n) : 0, 8);
+}
+
+/** sketchedGradientMean(px, samples, pOut): out = (1/samples) Σ_s S_s ∇f(v + S_s(x − v)) with all rows, sketches from the
+ *  Monte Carlo stream: an unbiased estimate of ∇f_D(x), for stopping rules. */
+export function sketchedGradientMean(px: usize, samples: i32, pOut: usize): void {
+  setSketchStream(STREAM_MONTE_CARLO);
+  memory.fill(pOut, 0, <usize>dim << 3);
+  for (let s = 0; s < samples; s++) {
+    const m = sample(<u64>s);
+    deltaFrom(px, m);
+    gradientFromDelta(<u64>s, m, false, ROWS_ALL);
+    for (let k = 0; k < m; k++) {
+      const p = pOut + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 3);
+      store<f64>(p, load<f64>(p) + load<f64>(pAcc + (<usize>k << 3)));
+    }
+  }
+  const c = <f64>samples;
+  for (let i = 0; i < dim; i++) { const p = pOut + (<usize>i << 3); store<f64>(p, load<f64>(p) / c); }
+  setSketchStream(STREAM_SKETCH);
 }

@@ -5,9 +5,11 @@ import { dot, sumSquares } from "./vector";
 import { dataKind, nRows, nCols, rowDot, rowAxpy, label, DATA_NONE } from "./data";
 import { lossValue, lossDeriv } from "./loss";
 import { sketchWorkspace } from "./sketch";
+import { samplingBuffers } from "./sampling";
 
 export const PROBLEM_DATA: i32 = 0;
 export const PROBLEM_QUADRATIC: i32 = 1;
+export const PROBLEM_MODEL: i32 = 2;
 
 export let problemKind: i32 = -1;
 export let lossKind: i32 = 0;
@@ -24,9 +26,10 @@ export let pAcc: usize = 0;     // per-support accumulators
 export let pSlot: usize = 0;    // slot[j] = k for j ∈ T, else −1 (i32, d)
 export let pY: usize = 0;       // a dense scratch point (d)
 export let pTmp: usize = 0;     // dense scratch (max(n, d))
-export let pRowSel: usize = 0;  // sampled rows (i32, n)
-export let pRowMark: usize = 0; // Floyd stamps over rows (i32, n)
-export let rowStamp: i32 = 0;
+export let pG: usize = 0;       // a dense gradient buffer (d): the reference gradient G of the VR methods
+export let pW: usize = 0;       // the reference point w of the VR methods (d)
+export let pModelGrad: usize = 0; // user models: ∇f(y) written by the host (d)
+export let pStash: usize = 0;   // the sketched gradient at x kept while the one at w is computed (d)
 
 /** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
 export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
@@ -54,15 +57,17 @@ function workspace(d: i32, n: i32): void {
   pY = alloc(<usize>d << 3);
   pTmp = alloc(<usize>(n > d ? n : d) << 3);
   const nr: i32 = n > 0 ? n : 1;
-  pRowSel = alloc(<usize>nr << 2);
-  pRowMark = alloc(<usize>nr << 2);
-  rowStamp = 0;
+  samplingBuffers(alloc(<usize>nr << 2), alloc(<usize>nr << 3), alloc(<usize>nr << 2));
+  pG = alloc(<usize>d << 3);
+  pW = alloc(<usize>d << 3);
+  pModelGrad = alloc(<usize>d << 3);
+  pStash = alloc(<usize>d << 3);
 }
 
-/** nextRowStamp(): a fresh stamp for Floyd over rows. */
-export function nextRowStamp(): i32 {
-  if (rowStamp == 0x7ffffffe) { memory.fill(pRowMark, 0, <usize>nRows << 2); rowStamp = 0; }
-  return ++rowStamp;
+/** setModelProblem(pV, d): a user-supplied model: f and ∇f are computed by the host at y (see model.ts). */
+export function setModelProblem(v: usize, d: i32): void {
+  problemKind = PROBLEM_MODEL; pV = v; dim = d; l2 = 0;
+  workspace(d, 0);
 }
 
 /** value(px) = f(x): (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖², or ½xᵀAx − bᵀx. Work O(nnz) or O(d²). */

@@ -1,0 +1,70 @@
+// Data sampling for option II: which rows a step uses, with the unbiased weights ĝ = (1/D) Σ_r w_r ∇f_{i_r}.
+import { below, uniform, STREAM_ROWS } from "./philox";
+import { floyd } from "./sketch";
+import { nRows } from "./data";
+
+export const SAMPLE_FULL: i32 = 0;         // all rows, w = 1, D = n (option I)
+export const SAMPLE_NICE: i32 = 1;         // τ rows without replacement (Floyd), w = 1, D = τ
+export const SAMPLE_UNIFORM: i32 = 2;      // τ rows i.i.d. uniform, w = 1, D = τ
+export const SAMPLE_INDEPENDENT: i32 = 3;  // row i with probability p_i independently, w = 1/p_i, D = n
+export const SAMPLE_IMPORTANCE: i32 = 4;   // τ rows i.i.d. with p_i (alias table), w = 1/(n p_i), D = τ
+
+export let samplingKind: i32 = SAMPLE_FULL;
+export let tau: i32 = 0;
+let pP: usize = 0;        // independent: p_i; importance: alias acceptance q_i
+let pAlias: usize = 0;    // importance: alias index (i32)
+let pW: usize = 0;        // independent: 1/p_i; importance: 1/(n p_i)
+/** Sampled rows (i32), their weights (f64) and the divisor D of the last sampleRows(). */
+export let pRowSel: usize = 0;
+export let pRowW: usize = 0;
+export let rowDivisor: f64 = 1;
+let pRowMark: usize = 0;
+let rowStamp: i32 = 0;
+
+/** samplingBuffers(pSel, pW, pMark): where sampled rows, weights and Floyd stamps live (n entries each). */
+export function samplingBuffers(sel: usize, w: usize, mark: usize): void { pRowSel = sel; pRowW = w; pRowMark = mark; rowStamp = 0; }
+
+/** samplingConfigure(kind, τ, pP, pAlias, pW): the sampler and its tables (see the SAMPLE_* kinds). */
+export function samplingConfigure(kind: i32, t: i32, p: usize, alias: usize, w: usize): void {
+  samplingKind = kind; tau = t; pP = p; pAlias = alias; pW = w;
+}
+
+@inline function nextStamp(): i32 {
+  if (rowStamp == 0x7ffffffe) { memory.fill(pRowMark, 0, <usize>nRows << 2); rowStamp = 0; }
+  return ++rowStamp;
+}
+
+/** sampleRows(t) -> count: rows of step t into pRowSel with weights in pRowW; rowDivisor = D. Not for SAMPLE_FULL. */
+export function sampleRows(t: u64): i32 {
+  const n = nRows;
+  let c = 0;
+  if (samplingKind == SAMPLE_NICE) {
+    floyd(n, tau, STREAM_ROWS, t, pRowSel, pRowMark, nextStamp());
+    for (let r = 0; r < tau; r++) store<f64>(pRowW + (<usize>r << 3), 1.0);
+    c = tau; rowDivisor = <f64>tau;
+  } else if (samplingKind == SAMPLE_UNIFORM) {
+    for (let r = 0; r < tau; r++) {
+      store<i32>(pRowSel + (<usize>r << 2), <i32>below(<u32>n, STREAM_ROWS, t, <u64>r));
+      store<f64>(pRowW + (<usize>r << 3), 1.0);
+    }
+    c = tau; rowDivisor = <f64>tau;
+  } else if (samplingKind == SAMPLE_INDEPENDENT) {
+    for (let i = 0; i < n; i++) {
+      if (uniform(STREAM_ROWS, t, <u64>i) < load<f64>(pP + (<usize>i << 3))) {
+        store<i32>(pRowSel + (<usize>c << 2), i);
+        store<f64>(pRowW + (<usize>c << 3), load<f64>(pW + (<usize>i << 3)));
+        c++;
+      }
+    }
+    rowDivisor = <f64>n;
+  } else {
+    for (let r = 0; r < tau; r++) {
+      const col = <i32>below(<u32>n, STREAM_ROWS, t, <u64>(2 * r));
+      const i = uniform(STREAM_ROWS, t, <u64>(2 * r + 1)) < load<f64>(pP + (<usize>col << 3)) ? col : load<i32>(pAlias + (<usize>col << 2));
+      store<i32>(pRowSel + (<usize>r << 2), i);
+      store<f64>(pRowW + (<usize>r << 3), load<f64>(pW + (<usize>i << 3)));
+    }
+    c = tau; rowDivisor = <f64>tau;
+  }
+  return c;
+}

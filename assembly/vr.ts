@@ -1,0 +1,172 @@
+// Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
+// finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
+import { below, uniform, STREAM_SKETCH } from "./philox";
+import { pSupp, pScale, floyd } from "./sketch";
+import { alloc } from "./memory";
+import { fail, ERR_STATE } from "./errors";
+import { problemKind, PROBLEM_MODEL, dim, pW, pG, pStash, pTmp, pAcc } from "./problem";
+import { deltaFrom, gradientFromDelta, stepSize, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
+
+export const STREAM_REFERENCE: u32 = 8;   // the reference minibatch B drawn before step t
+export const STREAM_REFRESH: u32 = 9;     // L-SVRG's coin after step t
+export const VR_LSVRG: i32 = 0;
+export const VR_SVRG: i32 = 1;
+
+let pOff: usize = 0;      // set: offsets (i32, N+1)
+let pIdx: usize = 0;      // set: supports (i32)
+let pSc: usize = 0;       // set: scales (f64)
+export let setSize: i32 = 0;
+let pSetSel: usize = 0;   // reference minibatch (i32, N)
+let pSetMark: usize = 0;  // Floyd stamps over the set (i32, N)
+let setStamp: i32 = 0;
+let vrKind: i32 = VR_LSVRG;
+let refB: i32 = 1;
+let refP: f64 = 1;
+let period: i32 = 1;
+/** Step at which a non-finite iterate appeared, or −1; refreshes done by the last vrRun. */
+export let vrFailStep: f64 = -1;
+export let refreshes: f64 = 0;
+let vrCoords: f64 = 0;
+
+/** sketchSetAlloc(N, total) -> pointer to [offsets (N+1 i32) | indices (total i32) | scales (total f64)]. */
+export function sketchSetAlloc(N: i32, total: i32): usize {
+  pOff = alloc(<usize>(N + 1) << 2);
+  const tot: i32 = total > 0 ? total : 1;
+  pIdx = alloc(<usize>tot << 2);
+  pSc = alloc(<usize>tot << 3);
+  pSetSel = alloc(<usize>N << 2);
+  pSetMark = alloc(<usize>N << 2);
+  setSize = N; setStamp = 0;
+  return pOff;
+}
+export function sketchSetIndices(): usize { return pIdx; }
+export function sketchSetScales(): usize { return pSc; }
+
+/** loadSetSketch(j) -> m: copy S_j of the set into the sketch buffers. */
+export function loadSetSketch(j: i32): i32 {
+  const a = load<i32>(pOff + (<usize>j << 2)), b = load<i32>(pOff + (<usize>(j + 1) << 2));
+  const m = b - a;
+  memory.copy(pSupp, pIdx + (<usize>a << 2), <usize>m << 2);
+  memory.copy(pScale, pSc + (<usize>a << 3), <usize>m << 3);
+  return m;
+}
+
+/** vrConfigure(kind, b, p, m): L-SVRG (refresh probability p) or SVRG (snapshot every m), reference minibatch b. */
+export function vrConfigure(kind: i32, b: i32, p: f64, m: i32): void {
+  if (setSize == 0) fail(ERR_STATE);
+  vrKind = kind; refB = b; refP = p; period = m;
+}
+
+/** refreshBatch(t) -> b: the reference minibatch of step t (b of N without replacement) into the selection buffer. */
+export function refreshBatch(t: u64): i32 {
+  if (setStamp == 0x7ffffffe) { memory.fill(pSetMark, 0, <usize>setSize << 2); setStamp = 0; }
+  floyd(setSize, refB, STREAM_REFERENCE, t, pSetSel, pSetMark, ++setStamp);
+  return refB;
+}
+/** refreshMember(r) -> j: member r of the last reference minibatch. */
+export function refreshMember(r: i32): i32 { return load<i32>(pSetSel + (<usize>r << 2)); }
+
+/** refreshDue(t): 1 when the reference point is refreshed before step t (SVRG: t mod m = 0; L-SVRG: t = 0 or the
+ *  coin of step t−1 came up, u < p). */
+export function refreshDue(t: f64): i32 {
+  const s = <u64>t;
+  if (vrKind == VR_SVRG) return s % <u64>period == 0 ? 1 : 0;
+  return s == 0 || uniform(STREAM_REFRESH, s - 1, 0) < refP ? 1 : 0;
+}
+
+/** beginRefresh(px): w ← x, G ← 0. */
+export function beginRefresh(px: usize): void {
+  memory.copy(pW, px, <usize>dim << 3);
+  memory.fill(pG, 0, <usize>dim << 3);
+  refreshes += 1;
+}
+/** accumulateG(m): G_{T_k} += acc_k. */
+export function accumulateG(m: i32): void {
+  for (let k = 0; k < m; k++) {
+    const p = pG + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 3);
+    store<f64>(p, load<f64>(p) + load<f64>(pAcc + (<usize>k << 3)));
+  }
+}
+/** endRefresh(): G ← G / b. */
+export function endRefresh(): void {
+  const b = <f64>refB;
+  for (let i = 0; i < dim; i++) { const p = pG + (<usize>i << 3); store<f64>(p, load<f64>(p) / b); }
+}
+
+// refresh(px, t): w ← x; G ← (1/b) Σ_{j∈B_t} S_j ∇f(v + S_j(w − v)) with all data rows.
+function refresh(px: usize, t: u64): void {
+  beginRefresh(px);
+  const b = refreshBatch(t);
+  for (let r = 0; r < b; r++) {
+    const m = loadSetSketch(refreshMember(r));
+    deltaFrom(pW, m);
+    gradientFromDelta(t, m, false, ROWS_ALL);
+    accumulateG(m);
+  }
+  endRefresh();
+}
+
+/** stashAcc(m): keep acc (the gradient at x) for vrUpdate. */
+export function stashAcc(m: i32): void { memory.copy(pStash, pAcc, <usize>m << 3); }
+
+/** vrUpdate(px, m, γ) -> 1 when taken: x ← x − γ (G + S_j-part: g_x − g_w), with g_x stashed and g_w in acc.
+ *  Dense: O(d). x is unchanged (0 returned) if any coordinate would be non-finite. */
+export function vrUpdate(px: usize, m: i32, g: f64): i32 {
+  const d = dim;
+  for (let i = 0; i < d; i++) store<f64>(pTmp + (<usize>i << 3), load<f64>(px + (<usize>i << 3)) - g * load<f64>(pG + (<usize>i << 3)));
+  for (let k = 0; k < m; k++) {
+    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+    const o = <usize>k << 3;
+    store<f64>(pTmp + (j << 3), load<f64>(px + (j << 3)) - g * (load<f64>(pG + (j << 3)) + (load<f64>(pStash + o) - load<f64>(pAcc + o))));
+  }
+  for (let i = 0; i < d; i++) if (!isFinite(load<f64>(pTmp + (<usize>i << 3)))) return 0;
+  memory.copy(px, pTmp, <usize>d << 3);
+  vrCoords += <f64>d;
+  return 1;
+}
+
+/** setDraw(t) -> j: the set member used by step t, uniform over N. */
+export function setDraw(t: f64): i32 { return <i32>below(<u32>setSize, STREAM_SKETCH, <u64>t, 0); }
+
+/** vrRun(px, t0, steps) -> steps done: L-SVRG / SVRG steps on data or quadratic problems. Per step: two sketched
+ *  gradients on the same rows (at x and at w) and a dense update; refreshes cost b full-data sketched gradients. */
+export function vrRun(px: usize, t0: f64, steps: i32): i32 {
+  if (problemKind == PROBLEM_MODEL) fail(ERR_STATE);
+  const start = <u64>t0;
+  vrFailStep = -1;
+  for (let s = 0; s < steps; s++) {
+    const t = start + <u64>s;
+    if (refreshDue(<f64>t)) refresh(px, t);
+    const m = loadSetSketch(setDraw(<f64>t));
+    deltaFrom(px, m);
+    gradientFromDelta(t, m, false, ROWS_STEP);
+    stashAcc(m);
+    deltaFrom(pW, m);
+    gradientFromDelta(t, m, false, ROWS_REUSE);
+    if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+  }
+  return steps;
+}
+
+/** setGradient(px, pOut): ∇f_D(x) = (1/N) Σ_j S_j ∇f(v + S_j(x − v)) over the whole set, all rows (exact). */
+export function setGradient(px: usize, pOut: usize): void {
+  memory.fill(pOut, 0, <usize>dim << 3);
+  for (let j = 0; j < setSize; j++) {
+    const m = loadSetSketch(j);
+    deltaFrom(px, m);
+    gradientFromDelta(0, m, false, ROWS_ALL);
+    for (let k = 0; k < m; k++) {
+      const p = pOut + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 3);
+      store<f64>(p, load<f64>(p) + load<f64>(pAcc + (<usize>k << 3)));
+    }
+  }
+  const n = <f64>setSize;
+  for (let i = 0; i < dim; i++) { const p = pOut + (<usize>i << 3); store<f64>(p, load<f64>(p) / n); }
+}
+
+export function wPtr(): usize { return pW; }
+export function gPtr(): usize { return pG; }
+export function getVrFailStep(): f64 { return vrFailStep; }
+export function getVrCoords(): f64 { return vrCoords; }
+export function getRefreshes(): f64 { return refreshes; }
+export function resetVrCounters(): void { vrCoords = 0; refreshes = 0; vrFailStep = -1; }
