@@ -66,6 +66,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
       const ay = load<f64>(pAv + (j << 3)) + (full ? dot(row, pDelta, m) : gatherDot(row, pSupp, pDelta, m));
       store<f64>(pAcc + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (ay - load<f64>(pB + (j << 3))));
     }
+    rowsTouched += 1;   // one (sketched) gradient of f
     return;
   }
   let div: f64;

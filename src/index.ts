@@ -17,6 +17,7 @@ import { Dataset, dense, csr, normaliseLabels } from "./data/dataset.js";
 import { parseLibsvm, LibsvmOptions, LibsvmParseError } from "./data/libsvm.js";
 import { Problem, ProblemOptions, QuadraticOptions, QuadraticProblem } from "./problem.js";
 import { sketch } from "./sketch.js";
+import { ModelProblem, ModelOptions } from "./model.js";
 import { integer, options, positive, show } from "./validate.js";
 import { splitSeed } from "./problem.js";
 
@@ -25,7 +26,11 @@ export type { Sketch, IdentitySketch, BernoulliSketch, RandKSketch, PermutationS
 export { Dataset } from "./data/dataset.js";
 export { LibsvmParseError } from "./data/libsvm.js";
 export type { LibsvmOptions } from "./data/libsvm.js";
-export { Problem, QuadraticProblem } from "./problem.js";
+export { Problem, QuadraticProblem, BaseProblem } from "./problem.js";
+export { ModelProblem } from "./model.js";
+export type { ModelOptions, ValueAndGradient } from "./model.js";
+export type { Sampling } from "./sampling.js";
+export type { Method, StopReason } from "./run.js";
 export type { SketchedValue, Loss, Constants, TraceRow, MinimizeOptions, MinimizeResult, ProblemOptions, QuadraticOptions } from "./problem.js";
 export { KernelError, DivergenceError } from "./errors.js";
 export { digestF64, sha256 } from "./digest.js";
@@ -74,6 +79,8 @@ export interface Mast {
   problem(options: ProblemOptions): Problem;
   /** A quadratic problem: f(x) = ½xᵀAx − bᵀx with shift v. */
   quadratic(options: QuadraticOptions): QuadraticProblem;
+  /** A user-supplied model: f and ∇f from a JS function evaluated at the sketched point y = v + S(x − v). */
+  model(options: ModelOptions): ModelProblem;
 }
 
 /**
@@ -107,6 +114,7 @@ export async function init(source?: WasmSource, opts: InitOptions = {}): Promise
     }),
     problem: (options: ProblemOptions) => new Problem(module, options),
     quadratic: (options: QuadraticOptions) => new QuadraticProblem(module, options),
+    model: (options: ModelOptions) => new ModelProblem(module, options),
   });
 }
 

@@ -10,6 +10,9 @@ import { Kernel } from "./wasm.js";
 import { Sketch, checkSketch, sketchConstants, sketchWire } from "./sketch.js";
 import { digestF64 } from "./digest.js";
 import { minimizeDistributed } from "./distributed.js";
+import { CheckpointData, decodeCheckpoint, encodeCheckpoint } from "./checkpoint.js";
+import { METHODS, Method, RUN_KEYS, RunSpec, STEER_KEYS, StopReason, firstDifference, normaliseRun, settingsOf } from "./run.js";
+import { SAMPLING_CODE, Sampling, aliasTable, expectedSmoothness } from "./sampling.js";
 import { quadForm, solve } from "./linalg.js";
 import { integer, nonNegative, oneOf, options, positive, show, vector } from "./validate.js";
 
@@ -53,52 +56,79 @@ export interface TraceRow {
   gradEvals: number;
   /** Milliseconds since the run started. */
   ms: number;
+  /** ‖∇f_D(x_t)‖, recorded when a `tolerance` is set. */
+  gradNorm?: number;
 }
 
-/** Options of {@link Problem.minimize}. */
+/** Options of {@link BaseProblem.minimize}. */
 export interface MinimizeOptions {
-  /** The method; "dsgd" is Double Sketched (S)GD, Algorithm 1; "distributed" is section 4.3 (see the distributed options). */
-  method?: (typeof METHODS)[number];
-  /** The sketch distribution D (default identity). */
+  /** "dsgd": Double Sketched (S)GD, Algorithm 1; "lsvrg": loopless SVRG on the double-sketched finite sum (L-SVRDSG,
+   *  section 4.4); "svrg": loopy SVRG with a snapshot every `snapshotEvery` steps; "distributed": section 4.3. */
+  method?: Method;
+  /** The sketch distribution D (default identity). For "lsvrg"/"svrg" with `sketchSet: { size, seed }`, the set is drawn from it. */
   sketch?: Sketch;
   /** γ: a number, "theory" (default: {@link Constants.stepSize}) or a schedule t ↦ γ_t. */
   stepSize?: number | "theory" | ((t: number) => number);
-  /** T, the number of steps (default 1000). */
+  /** T, the iteration to run to (default 1000). With `resumeFrom`, the run continues from the checkpoint's t to T. */
   iterations?: number;
-  /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows sampled uniformly without replacement). */
+  /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows per step, see `sampling`). */
   batch?: "full" | number;
+  /** How option II picks rows: "nice" (default: τ rows without replacement), "uniform" (τ rows i.i.d.),
+   *  "independent" (row i with probability `probabilities[i]`), "importance" (τ rows i.i.d. with p_i ∝ L_i). */
+  sampling?: Sampling;
+  /** p_i for sampling "independent" (one per row, each in (0, 1]). */
+  probabilities?: ArrayLike<number>;
   /** Seed of the counter-based generator (a safe integer ≥ 0, default 0). */
   seed?: number;
   /** Start point x_0 (default: the shift v). */
   x0?: ArrayLike<number>;
+  /** The finite sketch set {S_1..S_N} of the VR methods: N draws from `sketch` with their own seed, or explicit
+   *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }. */
+  sketchSet?: { size: number; seed?: number } | ArrayLike<number>[];
+  /** b: the reference gradient averages b set members drawn without replacement (default N: exact). */
+  referenceBatch?: number;
+  /** p: L-SVRG refreshes its reference point with probability p after each step (default 1/b). */
+  refreshProbability?: number;
+  /** m: SVRG takes a snapshot every m steps (default 2b). */
+  snapshotEvery?: number;
+  /** Stop when ‖∇f_D(x_t)‖ ≤ tolerance at a record point (exact for quadratics, identity sketches and sketch sets;
+   *  a Monte Carlo mean of `gradientSamples` sketched gradients otherwise). */
+  tolerance?: number;
+  /** Sketches in the Monte Carlo ∇f_D estimate for `tolerance` (default 100). */
+  gradientSamples?: number;
+  /** Stop when this many milliseconds have passed (checked at least every 1024 steps). */
+  timeLimitMs?: number;
   /** Record a trace row every this many steps (default ⌈T/100⌉). */
   recordEvery?: number;
-  /** Called with each trace row; return `false` to stop the run early. */
+  /** Called with each trace row; return `false` to stop the run. */
   onProgress?: (row: TraceRow) => void | boolean;
+  /** Continue a run from a result's `checkpoint` (same problem; run-defining options must match or be omitted). */
+  resumeFrom?: Uint8Array;
 }
 
-/** What {@link Problem.minimize} returns. */
+/** What {@link BaseProblem.minimize} returns. */
 export interface MinimizeResult {
   /** The final iterate x_T. */
   x: Float64Array;
-  /** The number of steps taken. */
+  /** The number of steps taken in total (including those before a resumed checkpoint). */
   iterations: number;
-  /** Trace rows at t = 0, every recordEvery steps and at the end. */
+  /** Trace rows at the start, every recordEvery steps and at the end. */
   trace: TraceRow[];
   /** Lowercase SHA-256 hex of x as little-endian f64 bytes. */
   digest: string;
   /** The constant step size used (NaN when a schedule was given). */
   stepSize: number;
-  /** Why the run stopped: "iterations" or "callback". */
-  stoppedBy: "iterations" | "callback";
-  /** Work done by the kernels: x coordinates read or written, and data rows evaluated. */
+  /** Why the run stopped. */
+  stoppedBy: StopReason;
+  /** The full state of the run, to continue it with `resumeFrom`. */
+  checkpoint: Uint8Array;
+  /** Work done by the kernels in this call: x coordinates read or written, and data rows (or sketched gradients) evaluated. */
   work: { coordsTouched: number; rowsTouched: number };
 }
 
-const MINIMIZE_KEYS = ["method", "sketch", "stepSize", "iterations", "batch", "seed", "x0", "recordEvery", "onProgress"] as const;
+const MINIMIZE_KEYS = [...RUN_KEYS, ...STEER_KEYS];
 const GAMMA_BLOCK = 4096;
-/** The methods `minimize` knows. */
-export const METHODS = ["dsgd", "distributed"] as const;
+const STREAM_SKETCH_SET = 10;
 
 /** splitSeed(seed): the generator key as two u32 words. */
 export function splitSeed(seed: unknown, name = "seed"): [number, number] {
@@ -106,8 +136,12 @@ export function splitSeed(seed: unknown, name = "seed"): [number, number] {
   return [s % 2 ** 32, Math.floor(s / 2 ** 32)];
 }
 
-/** Shared machinery of data and quadratic problems. */
-abstract class BaseProblem {
+/** A finite sketch set in wire form, with its empirical constants. */
+/** @internal */
+export interface SketchSetWire { offsets: Int32Array; indices: Int32Array; scales: Float64Array; LD: number; muD: number; LSmax: number }
+
+/** Shared machinery of data, quadratic and model problems. */
+export abstract class BaseProblem {
   /** d, the dimension of x. */
   readonly dimension: number;
   /** The shift v (a copy). */
@@ -118,9 +152,12 @@ abstract class BaseProblem {
   kernel!: Kernel;
   protected px = 0;
   protected pg = 0;
+  /** γ of the s-th step of the current chunk. */
+  protected gammaAt: (s: number) => number = () => NaN;
   protected pGammas = 0;
   protected base = 0;
-  private cachedL: { L: number; mu: number; Lmax: number } | null = null;
+  private cachedL: { L: number; mu: number; Lmax: number; Li: Float64Array } | null = null;
+  private cachedPrint: string | null = null;
 
   protected constructor(module: WebAssembly.Module, d: number, shift: unknown) {
     this.module = module;
@@ -139,9 +176,11 @@ abstract class BaseProblem {
     });
   }
   protected abstract upload(k: Kernel): void;
-  protected abstract smoothness(): { L: number; mu: number; Lmax: number };
-  /** @internal n, the number of data rows (0 for a quadratic). */
+  protected abstract smoothness(): { L: number; mu: number; Lmax: number; Li: Float64Array };
+  /** @internal n, the number of data rows (0 for a quadratic or a model). */
   abstract rows(): number;
+  /** @internal The bytes that identify this problem in checkpoints. */
+  protected abstract identity(): Float64Array[];
 
   /** Which build runs this problem's kernels. */
   get build(): "simd" | "scalar" { return this.kernel.ex.hasSimd() ? "simd" : "scalar"; }
@@ -164,32 +203,42 @@ abstract class BaseProblem {
     return this.kernel.f64(this.pg, this.dimension).slice();
   }
 
-  /** Lazily computed L_f, μ_f and max_i L_i. */
-  protected smooth(): { L: number; mu: number; Lmax: number } {
+  /** Lazily computed L_f, μ_f, max_i L_i and the L_i. */
+  protected smooth(): { L: number; mu: number; Lmax: number; Li: Float64Array } {
     return (this.cachedL ??= this.smoothness());
   }
 
-  /**
-   * constants(sketch, { batch }): L, μ, L_D, μ_D, L_S^max and the theory step size γ = 1/(L_exp L_S^max)
-   * (section 4.1: γ ≤ 1/(L_f L_S^max) for option I; option II replaces L_f by the expected-smoothness constant).
-   */
-  constants(sketch: Sketch = { kind: "identity" }, opts: { batch?: "full" | number } = {}): Constants {
-    const sk = checkSketch(sketch, this.dimension);
-    const batch = this.checkBatch(opts.batch);
-    const { L, mu, Lmax } = this.smooth();
-    const c = sketchConstants(sk, this.dimension);
-    const n = this.rows();
-    let Lexp = L;
-    if (batch !== "full" && n > 1) Lexp = ((n - batch) / (batch * (n - 1))) * Lmax + ((n * (batch - 1)) / (batch * (n - 1))) * L;
-    else if (batch !== "full") Lexp = Lmax;
-    return { L, mu, LD: c.LD, muD: c.muD, LSmax: c.LSmax, kappaD: c.kappaD, Lmax, Lexp, stepSize: 1 / (Lexp * c.LSmax), batch };
+  /** A SHA-256 of the problem's defining arrays, so a checkpoint is resumed only on the problem it came from. */
+  protected fingerprint(): string {
+    if (this.cachedPrint === null) {
+      const parts = this.identity();
+      const all = new Float64Array(parts.reduce((s, a) => s + a.length + 1, 0));
+      let o = 0;
+      for (const a of parts) { all[o++] = a.length; all.set(a, o); o += a.length; }
+      this.cachedPrint = digestF64(all);
+    }
+    return this.cachedPrint;
   }
 
-  protected checkBatch(b: unknown): "full" | number {
-    if (b === undefined || b === "full") return "full";
-    if (this.rows() === 0) throw new RangeError(`batch must be "full" for a quadratic, got ${show(b)}`);
-    if (typeof b === "string") throw new RangeError(`batch must be "full" or an integer in 1..${this.rows()}, got ${show(b)}`);
-    return integer("batch", b, 1, this.rows());
+  /**
+   * constants(sketch, options): L, μ, L_D, μ_D, L_S^max and the theory step size for the method and sampling
+   * (section 4.1: γ = 1/(L_exp L_S^max); option II replaces L_f by the sampler's expected smoothness L_exp;
+   * "lsvrg"/"svrg": γ = 1/(6 L_exp L_S^max) with the sketch set's own L_S^max, L_D and μ_D).
+   */
+  constants(sketch: Sketch = { kind: "identity" }, opts: Omit<MinimizeOptions, "onProgress" | "resumeFrom"> = {}): Constants {
+    const spec = normaliseRun({ ...opts, method: opts.method === "distributed" ? "dsgd" : opts.method, sketch }, this.rows(), this.dimension);
+    return this.constantsFor(spec, spec.method === "dsgd" ? null : this.sketchSetWire(spec));
+  }
+
+  /** @internal */
+  constantsFor(spec: RunSpec, set: SketchSetWire | null): Constants {
+    const { L, mu, Lmax, Li } = this.smooth();
+    const c = sketchConstants(spec.sketch, this.dimension);
+    let { LD, muD, LSmax } = c;
+    if (set) ({ LD, muD, LSmax } = set);
+    const Lexp = this.rows() === 0 ? L : expectedSmoothness(spec.sampling, typeof spec.batch === "number" ? spec.batch : 1, L, Li, spec.probabilities ?? undefined);
+    const factor = spec.method === "dsgd" ? 1 : 6;
+    return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp, stepSize: 1 / (factor * Lexp * LSmax), batch: spec.batch };
   }
 
   /** Configure the kernel's sketch sampler; the p_j vector goes into scratch memory after the base mark. */
@@ -200,92 +249,238 @@ abstract class BaseProblem {
     this.kernel.call("sketchConfigure", (ex) => ex.sketchConfigure(w.code, w.k, w.p, probs));
   }
 
+  /** The finite sketch set of a VR run: explicit diagonals, or N draws from the spec (stream 10, its own seed). */
+  protected sketchSetWire(spec: RunSpec): SketchSetWire {
+    const d = this.dimension;
+    const supports: Int32Array[] = [], scales: Float64Array[] = [];
+    if (Array.isArray(spec.sketchSet)) {
+      for (const diag of spec.sketchSet) {
+        const T: number[] = [];
+        diag.forEach((s, j) => { if (s !== 0) T.push(j); });
+        supports.push(Int32Array.from(T));
+        scales.push(Float64Array.from(T, (j) => diag[j]));
+      }
+    } else {
+      const { size, seed } = spec.sketchSet!;
+      this.configureSketch(spec.sketch);
+      const k = this.kernel;
+      const [lo, hi] = splitSeed(seed);
+      k.ex.setSeed(lo, hi);
+      k.ex.setSketchStream(STREAM_SKETCH_SET);
+      for (let j = 0; j < size; j++) {
+        const m = k.call("sketchSample", (ex) => ex.sketchSample(j));
+        supports.push(k.i32(k.ex.supportPtr(), m).slice());
+        scales.push(k.f64(k.ex.scalePtr(), m).slice());
+      }
+      k.ex.setSketchStream(0);
+    }
+    const N = supports.length;
+    const offsets = new Int32Array(N + 1);
+    supports.forEach((T, j) => { offsets[j + 1] = offsets[j] + T.length; });
+    const second = new Float64Array(d);
+    let LSmax = 0;
+    scales.forEach((s, j) => s.forEach((v, k) => { second[supports[j][k]] += v * v; if (v * v > LSmax) LSmax = v * v; }));
+    let LD = 0, muD = Infinity;
+    for (let i = 0; i < d; i++) { const m2 = second[i] / N; LD = Math.max(LD, m2); muD = Math.min(muD, m2); }
+    const indices = new Int32Array(offsets[N]), flat = new Float64Array(offsets[N]);
+    supports.forEach((T, j) => { indices.set(T, offsets[j]); flat.set(scales[j], offsets[j]); });
+    return { offsets, indices, scales: flat, LD, muD, LSmax };
+  }
+
+  /** Upload the sampler tables (independent / importance) and the sketch set; called after configureSketch. */
+  private uploadRunTables(spec: RunSpec, set: SketchSetWire | null): void {
+    const k = this.kernel;
+    if (spec.sampling === "independent") {
+      const p = spec.probabilities!;
+      const pp = k.putF64(p), pw = k.putF64(Float64Array.from(p, (x) => 1 / x));
+      k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLING_CODE.independent, 0, pp, 0, pw));
+    } else if (spec.sampling === "importance") {
+      const { Li } = this.smooth();
+      const n = this.rows();
+      const t = aliasTable(Li);
+      const pq = k.putF64(t.q), pa = k.putI32(t.alias), pw = k.putF64(Float64Array.from(t.p, (x) => 1 / (n * x)));
+      k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLING_CODE.importance, spec.batch as number, pq, pa, pw));
+    } else if (spec.sampling === "uniform") {
+      k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLING_CODE.uniform, spec.batch as number, 0, 0, 0));
+    }
+    if (set) {
+      const N = set.offsets.length - 1;
+      const pOff = k.call("sketchSetAlloc", (ex) => ex.sketchSetAlloc(N, set.indices.length) >>> 0);
+      k.i32(pOff, N + 1).set(set.offsets);
+      k.i32(k.ex.sketchSetIndices(), set.indices.length).set(set.indices);
+      k.f64(k.ex.sketchSetScales(), set.scales.length).set(set.scales);
+      const kind = spec.method === "lsvrg" ? 0 : 1;
+      k.call("vrConfigure", (ex) => ex.vrConfigure(kind, spec.referenceBatch, spec.refreshProbability, spec.snapshotEvery));
+    }
+  }
+
+  /** Run steps t .. t+steps−1; returns the number taken (fewer only on a non-finite iterate). */
+  protected advance(spec: RunSpec, t: number, steps: number): number {
+    if (spec.method === "dsgd") return this.kernel.call("dsgdRun", (ex) => ex.dsgdRun(this.px, t, steps));
+    return this.kernel.call("vrRun", (ex) => ex.vrRun(this.px, t, steps));
+  }
+
+  /** ‖∇f_D(x)‖ at the current x, for `tolerance`: exact where a closed form or a finite set exists, else Monte Carlo. */
+  protected gradientNormD(spec: RunSpec, samples: number): number {
+    const k = this.kernel;
+    const saved = k.ex.getRowsTouched();
+    if (spec.method !== "dsgd") k.call("setGradient", (ex) => ex.setGradient(this.px, this.pg));
+    else if (spec.sketch.kind === "identity") k.call("gradient", (ex) => ex.gradient(this.px, this.pg));
+    else k.call("sketchedGradientMean", (ex) => ex.sketchedGradientMean(this.px, samples, this.pg));
+    k.ex.setRowsTouched(saved);
+    let s = 0;
+    for (const g of k.f64(this.pg, this.dimension)) s += g * g;
+    return Math.sqrt(s);
+  }
+
+  /** Prepare the state of a VR run at its start (t = 0: nothing; the kernel refreshes before step 0). */
+  protected restoreState(arrays: Record<string, Float64Array>): void {
+    const k = this.kernel, d = this.dimension;
+    k.f64(this.px, d).set(arrays.x);
+    if (arrays.w) { k.f64(k.ex.wPtr(), d).set(arrays.w); k.f64(k.ex.gPtr(), d).set(arrays.G); }
+  }
+
+  /** The state arrays of a run for its checkpoint. */
+  protected stateArrays(spec: RunSpec): Record<string, Float64Array> {
+    const k = this.kernel, d = this.dimension;
+    const out: Record<string, Float64Array> = { x: k.f64(this.px, d).slice() };
+    if (spec.method !== "dsgd") { out.w = k.f64(k.ex.wPtr(), d).slice(); out.G = k.f64(k.ex.gPtr(), d).slice(); }
+    return out;
+  }
+
+  /** The value f(x) at the current iterate, for the trace. */
+  protected currentValue(): number { return this.kernel.call("value", (ex) => ex.value(this.px)); }
+
   /**
-   * minimize(options): Double Sketched (S)GD (Algorithm 1). Each step draws S_t, forms y_t = v + S_t(x_t − v) and
-   * takes x_{t+1} = x_t − γ S_t ∇̂f(y_t) on supp S_t only. Stops with a {@link DivergenceError} before the first
-   * non-finite iterate.
+   * minimize(options): Double Sketched (S)GD (Algorithm 1), L-SVRDSG ("lsvrg") or SVRG ("svrg") on f_D, or the
+   * distributed method. Each DSGD step draws S_t, forms y_t = v + S_t(x_t − v) and takes x_{t+1} = x_t − γ S_t ∇̂f(y_t)
+   * on supp S_t only. A step that would make x non-finite is not taken: the run throws a {@link DivergenceError}.
    */
   async minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> {
     const method = oneOf("method", (opts as { method?: unknown } | undefined)?.method ?? "dsgd", METHODS);
     if (method === "distributed") {
-      if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem), not a quadratic`);
+      if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem), not a ${this instanceof QuadraticProblem ? "quadratic" : "model"}`);
       return minimizeDistributed(this, opts as Record<string, unknown>);
     }
-    const o = options<MinimizeOptions>("options", opts, MINIMIZE_KEYS);
-    const sk = checkSketch(o.sketch ?? { kind: "identity" }, this.dimension);
-    const batch = this.checkBatch(o.batch);
-    const T = integer("iterations", o.iterations ?? 1000, 0);
-    const [lo, hi] = splitSeed(o.seed ?? 0);
-    const recordEvery = integer("recordEvery", o.recordEvery ?? Math.max(1, Math.ceil(T / 100)), 1);
-    if (o.onProgress !== undefined && typeof o.onProgress !== "function") {
-      throw new TypeError(`onProgress must be a function, got ${show(o.onProgress)}`);
+    const o = options<MinimizeOptions>("options", opts, MINIMIZE_KEYS) as Record<string, unknown>;
+    // resume: the checkpoint's settings, with the caller's run-defining options checked against them
+    let resume: CheckpointData | null = null;
+    let runOpts: Record<string, unknown> = o;
+    if (o.resumeFrom !== undefined) {
+      resume = decodeCheckpoint(o.resumeFrom);
+      const h = resume.header as Record<string, unknown>;
+      if (h.dimension !== this.dimension || h.fingerprint !== this.fingerprint()) {
+        throw new RangeError("resumeFrom is a checkpoint of a different problem (its data, shift or dimension differ)");
+      }
+      const st = h.settings as Record<string, unknown>;
+      runOpts = { ...st, x0: undefined, stepSize: st.stepSize === "schedule" ? o.stepSize : st.stepSize,
+        probabilities: st.probabilities === "array" ? resume.arrays.probabilities : undefined,
+        sketchSet: st.sketchSet === "explicit" ? splitRows(resume.arrays.sketchSet, this.dimension) : st.sketchSet,
+        batch: st.batch, sampling: st.sampling === "full" ? undefined : st.sampling };
+      if (st.stepSize === "schedule" && typeof o.stepSize !== "function") {
+        throw new TypeError("stepSize must be given again as the same function t => γ_t to resume a run that used a schedule");
+      }
+      if (st.method === "dsgd") { delete runOpts.referenceBatch; delete runOpts.refreshProbability; delete runOpts.snapshotEvery; delete runOpts.sketchSet; }
+      else if (st.method === "lsvrg") delete runOpts.snapshotEvery;
+      else delete runOpts.refreshProbability;
+      delete runOpts.probabilities;
+      if (st.probabilities === "array") runOpts.probabilities = resume.arrays.probabilities;
+      if (o.x0 !== undefined) throw new RangeError("x0 cannot be given when resuming (the checkpoint holds x)");
+      const theirs = settingsOf(normaliseRun(runOpts, this.rows(), this.dimension), NaN);
+      for (const key of RUN_KEYS) {
+        if (o[key] === undefined || key === "x0" || (key === "stepSize" && st.stepSize === "schedule")) continue;
+        const mine = settingsOf(normaliseRun({ ...runOpts, [key]: o[key] }, this.rows(), this.dimension), NaN);
+        const same = firstDifference(theirs, mine) === null && plain(o[key]) === plain(runOpts[key]);
+        if (!same) throw new RangeError(`${key} differs from the checkpoint's setting (${show(runOpts[key])}); omit it when resuming`);
+      }
     }
-    const theory = this.constants(sk, { batch }).stepSize;
-    const step = o.stepSize ?? "theory";
+    const spec = normaliseRun(runOpts, this.rows(), this.dimension);
+    const t0 = resume ? (resume.header.t as number) : 0;
+    const T = integer("iterations", o.iterations ?? 1000, t0);
+    const recordEvery = integer("recordEvery", o.recordEvery ?? Math.max(1, Math.ceil((T - t0) / 100)), 1);
+    const tolerance = o.tolerance === undefined ? null : positive("tolerance", o.tolerance);
+    const timeLimit = o.timeLimitMs === undefined ? null : positive("timeLimitMs", o.timeLimitMs);
+    const gradientSamples = integer("gradientSamples", o.gradientSamples ?? 100, 1, 1e6);
+    const onProgress = o.onProgress as MinimizeOptions["onProgress"];
+    if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
+    const x0 = spec.method && o.x0 !== undefined ? vector("x0", o.x0, this.dimension) : this.shift;
+    const [lo, hi] = splitSeed(spec.seed);
+
+    // set-up: the sketch set (uses the sampler), constants, then every upload before taking views
+    const set = spec.method === "dsgd" ? null : this.sketchSetWire(spec);
+    const theory = this.constantsFor(spec, set).stepSize;
     let gamma = NaN;
     let schedule: ((t: number) => number) | null = null;
-    if (step === "theory") gamma = theory;
-    else if (typeof step === "function") schedule = step;
-    else if (typeof step === "number") gamma = positive("stepSize", step);
-    else throw new TypeError(`stepSize must be a positive number, "theory" or a function t => γ_t, got ${show(step)}`);
-    const x0 = o.x0 === undefined ? this.shift : vector("x0", o.x0, this.dimension);
-
+    if (spec.stepSize === "theory") gamma = theory;
+    else if (typeof spec.stepSize === "function") schedule = spec.stepSize;
+    else gamma = spec.stepSize;
+    if (spec.stepSize === "theory" && !Number.isFinite(theory)) {
+      throw new RangeError("stepSize \"theory\" needs the smoothness constant L of a user model: pass mast.model({ smoothness: L }) or give stepSize");
+    }
+    this.gammaAt = schedule ? (s) => this.kernel.f64(this.pGammas, s + 1)[s] : () => gamma;
     const k = this.kernel;
-    this.configureSketch(sk);
-    this.putX(x0, "x0");
-    k.call("dsgdConfigure", (ex) => {
-      ex.setSeed(lo, hi);
-      ex.dsgdConfigure(batch === "full" ? 0 : batch, schedule ? 0 : gamma, schedule ? this.pGammas : 0);
-      ex.resetCounters();
-    });
+    this.configureSketch(spec.sketch);
+    k.call("dsgdConfigure", (ex) => { ex.setSeed(lo, hi); ex.dsgdConfigure(spec.batch === "full" ? 0 : spec.batch, schedule ? 0 : gamma, schedule ? this.pGammas : 0); });
+    this.uploadRunTables(spec, set);
+    this.beginRun(spec);
+    k.ex.resetCounters();
+    k.ex.resetVrCounters();
+    if (resume) {
+      this.restoreState(resume.arrays);
+      this.setGradEvals(resume.header.gradEvals as number);
+    } else this.putX(x0, "x0");
+
     const started = performance.now();
     const trace: TraceRow[] = [];
-    const n = this.rows();
-    const record = (t: number): boolean => {
-      const f = k.call("value", (ex) => ex.value(this.px));
-      const gradEvals = n > 0 ? k.ex.getRowsTouched() : t;
-      const row = { iteration: t, f, gradEvals, ms: performance.now() - started };
+    let stoppedBy: StopReason = "iterations";
+    const record = (t: number): void => {
+      const row: TraceRow = { iteration: t, f: this.currentValue(), gradEvals: this.gradEvals(), ms: performance.now() - started };
+      if (tolerance !== null) row.gradNorm = this.gradientNormD(spec, gradientSamples);
       trace.push(row);
-      return o.onProgress ? o.onProgress(row) !== false : true;
+      if (tolerance !== null && row.gradNorm! <= tolerance) stoppedBy = "tolerance";
+      if (onProgress && onProgress(row) === false && stoppedBy === "iterations") stoppedBy = "callback";
     };
-    let t = 0;
-    let stoppedBy: MinimizeResult["stoppedBy"] = "iterations";
-    if (!record(0)) stoppedBy = "callback";
+    let t = t0;
+    record(t);
     while (t < T && stoppedBy === "iterations") {
-      let chunk = Math.min(recordEvery - (t % recordEvery), T - t);
+      let chunk = Math.min(recordEvery - ((t - t0) % recordEvery), T - t);
+      if (timeLimit !== null) chunk = Math.min(chunk, 1024);
       if (schedule) {
         chunk = Math.min(chunk, GAMMA_BLOCK);
         const g = k.f64(this.pGammas, chunk);
         for (let s = 0; s < chunk; s++) g[s] = positive(`stepSize(${t + s})`, schedule(t + s));
       }
-      const done = k.call("dsgdRun", (ex) => ex.dsgdRun(this.px, t, chunk));
+      const done = this.advance(spec, t, chunk);
       t += done;
       if (done < chunk) {
         const used = schedule ? k.f64(this.pGammas, chunk)[done] : gamma;
-        throw new DivergenceError("dsgd", t, used, theory, k.f64(this.px, this.dimension).slice());
+        throw new DivergenceError(spec.method, t, used, theory, k.f64(this.px, this.dimension).slice());
       }
-      if (t % recordEvery === 0 || t === T) if (!record(t)) stoppedBy = "callback";
+      if ((t - t0) % recordEvery === 0 || t === T) record(t);
+      if (stoppedBy === "iterations" && timeLimit !== null && performance.now() - started >= timeLimit) {
+        stoppedBy = "time";
+        if (trace[trace.length - 1].iteration !== t) record(t);
+      }
     }
-    const x = k.f64(this.px, this.dimension).slice();
-    return {
-      x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy,
-      work: { coordsTouched: k.ex.getCoordsTouched(), rowsTouched: k.ex.getRowsTouched() },
-    };
+    const state = this.stateArrays(spec);
+    const x = state.x;
+    const arrays: Record<string, ArrayLike<number>> = { ...state };
+    if (spec.probabilities) arrays.probabilities = spec.probabilities;
+    if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
+    const checkpoint = encodeCheckpoint({
+      format: "mast-wasm run", dimension: this.dimension, fingerprint: this.fingerprint(), t, gradEvals: this.gradEvals(),
+      settings: settingsOf(spec, gamma),
+    }, arrays);
+    const coords = k.ex.getCoordsTouched() + k.ex.getVrCoords();
+    return { x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint, work: { coordsTouched: coords, rowsTouched: k.ex.getRowsTouched() - (resume ? (resume.header.gradEvals as number) : 0) } };
   }
 
-  /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
-  protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
-    const sk = checkSketch(sketch, this.dimension);
-    const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
-    const [lo, hi] = splitSeed(seedArg ?? 0);
-    this.putX(x);
-    this.configureSketch(sk);
-    const k = this.kernel;
-    const pOut = k.alloc(samples * 8), pRes = k.alloc(16);
-    k.call("sketchedValueSamples", (ex) => { ex.setSeed(lo, hi); ex.sketchedValueSamples(this.px, samples, pOut); ex.meanAndStderr(pOut, samples, pRes); });
-    const r = k.f64(pRes, 2);
-    return { mean: r[0], stderr: r[1], samples, exact: false };
-  }
+  /** Hook for subclasses at the start of a run (after the kernel is configured). */
+  protected beginRun(_spec: RunSpec): void {}
+  /** Gradient evaluations so far (rows, or sketched gradients for quadratics and models). */
+  protected gradEvals(): number { return this.kernel.ex.getRowsTouched(); }
+  /** Set the gradient-evaluation count (when resuming). */
+  protected setGradEvals(n: number): void { this.kernel.ex.setRowsTouched(n); }
 
   /**
    * sketchedGradient(x, sketch, { step, seed }): the stochastic gradient g = S_t ∇̂f(v + S_t(x − v)) that step t of a
@@ -302,6 +497,37 @@ abstract class BaseProblem {
     const m = k.call("sketchedGradientAt", (ex) => { ex.setSeed(lo, hi); ex.dsgdConfigure(0, 0, 0); return ex.sketchedGradientAt(this.px, step, this.pg); });
     return { g: k.f64(this.pg, this.dimension).slice(), support: k.i32(k.ex.supportPtr(), m).slice() };
   }
+
+  /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
+  protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
+    const sk = checkSketch(sketch, this.dimension);
+    const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
+    const [lo, hi] = splitSeed(seedArg ?? 0);
+    this.putX(x);
+    this.configureSketch(sk);
+    const k = this.kernel;
+    const pOut = k.alloc(samples * 8), pRes = k.alloc(16);
+    k.call("sketchedValueSamples", (ex) => { ex.setSeed(lo, hi); ex.sketchedValueSamples(this.px, samples, pOut); ex.meanAndStderr(pOut, samples, pRes); });
+    const r = k.f64(pRes, 2);
+    return { mean: r[0], stderr: r[1], samples, exact: false };
+  }
+}
+
+/** plain(v): a JSON string of v with typed arrays as plain arrays, for comparing settings. */
+function plain(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<number>) : x));
+}
+
+function concatRows(rows: Float64Array[]): Float64Array {
+  const out = new Float64Array(rows.reduce((s, r) => s + r.length, 0));
+  let o = 0;
+  for (const r of rows) { out.set(r, o); o += r.length; }
+  return out;
+}
+function splitRows(flat: Float64Array, d: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let o = 0; o < flat.length; o += d) out.push(flat.slice(o, o + d));
+  return out;
 }
 
 /** Options of `mast.problem`. */
@@ -355,21 +581,28 @@ export class Problem extends BaseProblem {
     k.call("setDataProblem", (ex) => ex.setDataProblem(this.loss === "logistic" ? 0 : 1, this.l2, ps));
   }
 
-  protected smoothness(): { L: number; mu: number; Lmax: number } {
+  protected identity(): Float64Array[] {
+    const D = this.data;
+    return [Float64Array.of(D.rows, D.cols, this.loss === "logistic" ? 0 : 1, this.l2), D.values, D.labels,
+      D.indptr ? Float64Array.from(D.indptr) : new Float64Array(0), D.indices ? Float64Array.from(D.indices) : new Float64Array(0), this.shift];
+  }
+
+  protected smoothness(): { L: number; mu: number; Lmax: number; Li: Float64Array } {
     const k = this.kernel;
     const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, 2000, 1e-13));
     k.ex.release(this.base);
     const pn = k.alloc(this.data.rows * 8);
     k.call("rowSquaredNorms", (ex) => ex.rowSquaredNorms(pn));
+    const c = this.loss === "logistic" ? 0.25 : 1;
+    const Li = Float64Array.from(k.f64(pn, this.data.rows), (r) => c * r + this.l2);
     let maxNorm = 0;
     for (const v of k.f64(pn, this.data.rows)) if (v > maxNorm) maxNorm = v;
-    const c = this.loss === "logistic" ? 0.25 : 1;
     let mu = this.l2;
     if (this.loss === "squared") {
       const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top, -1, 2000, 1e-13));
       mu += Math.max(0, top - shifted);
     }
-    return { L: c * top + this.l2, mu, Lmax: c * maxNorm + this.l2 };
+    return { L: c * top + this.l2, mu, Lmax: c * maxNorm + this.l2, Li };
   }
 
   /**
@@ -446,10 +679,12 @@ export class QuadraticProblem extends BaseProblem {
     k.call("setQuadraticProblem", (ex) => ex.setQuadraticProblem(pa, pb, pv, this.dimension));
   }
 
-  protected smoothness(): { L: number; mu: number; Lmax: number } {
+  protected identity(): Float64Array[] { return [Float64Array.of(this.dimension), this.A, this.b, this.shift]; }
+
+  protected smoothness(): { L: number; mu: number; Lmax: number; Li: Float64Array } {
     const L = this.kernel.call("powerIteration", (ex) => ex.powerIteration(0, 1, 5000, 1e-14));
     const shifted = this.kernel.call("powerIteration", (ex) => ex.powerIteration(L, -1, 5000, 1e-14));
-    return { L, mu: Math.max(0, L - shifted), Lmax: L };
+    return { L, mu: Math.max(0, L - shifted), Lmax: L, Li: new Float64Array(0) };
   }
 
   /** M = E[SᵀAS] = c A + Diag((E[s_j²] − c) A_jj) with c = E[s_i s_j] (exact for every diagonal family here). */
