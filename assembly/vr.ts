@@ -58,7 +58,9 @@ export function vrConfigure(kind: i32, b: i32, p: f64, m: i32): void {
 }
 
 /** refreshBatch(t) -> b: the reference minibatch of step t (b of N without replacement) into the selection buffer. */
-export function refreshBatch(t: u64): i32 {
+export function refreshBatch(t: f64): i32 { return drawReference(<u64>t); }
+
+function drawReference(t: u64): i32 {
   if (setStamp == 0x7ffffffe) { memory.fill(pSetMark, 0, <usize>setSize << 2); setStamp = 0; }
   floyd(setSize, refB, STREAM_REFERENCE, t, pSetSel, pSetMark, ++setStamp);
   return refB;
@@ -96,7 +98,7 @@ export function endRefresh(): void {
 // refresh(px, t): w ← x; G ← (1/b) Σ_{j∈B_t} S_j ∇f(v + S_j(w − v)) with all data rows.
 function refresh(px: usize, t: u64): void {
   beginRefresh(px);
-  const b = refreshBatch(t);
+  const b = drawReference(t);
   for (let r = 0; r < b; r++) {
     const m = loadSetSketch(refreshMember(r));
     deltaFrom(pW, m);
