@@ -41,6 +41,13 @@ const TRAIN_OPTIONS = {
   l2: { type: "string" },
   sketch: { type: "string" },
   method: { type: "string" },
+  sampling: { type: "string" },
+  "sketch-set": { type: "string" },
+  "reference-batch": { type: "string" },
+  "refresh-probability": { type: "string" },
+  "snapshot-every": { type: "string" },
+  tolerance: { type: "string" },
+  "time-limit": { type: "string" },
   iterations: { type: "string" },
   batch: { type: "string" },
   step: { type: "string" },
@@ -89,7 +96,17 @@ Problem
                         (default randk:K with K = round(d/2))
 
 Method
-  --method dsgd         Double Sketched SGD, Algorithm 1 (the only method)
+  --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
+                        lsvrg: loopless SVRG on a finite sketch set (L-SVRDSG, §4.4);
+                        svrg: loopy SVRG with a snapshot every --snapshot-every steps
+  --sampling NAME       how --batch rows are drawn: nice (default, without replacement),
+                        uniform (i.i.d.) or importance (i.i.d. with p_i ∝ L_i)
+  --sketch-set N[:s]    lsvrg/svrg: N sketches drawn once from --sketch with seed s (default 100:0)
+  --reference-batch b   lsvrg/svrg: sketches in the reference gradient (default N: exact)
+  --refresh-probability p  lsvrg: refresh probability in (0, 1] (default 1/b)
+  --snapshot-every m    svrg: steps between snapshots (default 2b)
+  --tolerance ε         stop when ‖∇f_D(x_t)‖ ≤ ε at a record point
+  --time-limit MS       stop after MS milliseconds
   --iterations T        number of steps T ≥ 0 (default 10 epochs: ⌈10·n/τ⌉ steps,
                         or ${DEFAULT_FULL_BATCH_ITERATIONS} with --batch full)
   --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1)
@@ -141,7 +158,14 @@ interface TrainFlags {
   loss: Loss;
   l2: number;
   sketch: string | null;
-  method: "dsgd";
+  method: "dsgd" | "lsvrg" | "svrg";
+  sampling: "nice" | "uniform" | "importance" | null;
+  sketchSet: { size: number; seed: number } | null;
+  referenceBatch: number | null;
+  refreshProbability: number | null;
+  snapshotEvery: number | null;
+  tolerance: number | null;
+  timeLimit: number | null;
   iterations: number | null;
   batch: "full" | number;
   step: "theory" | number;
@@ -194,7 +218,31 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
   const loss = str("loss") ?? "logistic";
   if (loss !== "logistic" && loss !== "squared") throw new UsageError(`--loss must be "logistic" or "squared", got ${show(loss)}`);
   const method = str("method") ?? "dsgd";
-  if (method !== "dsgd") throw new UsageError(`--method must be "dsgd", got ${show(method)}`);
+  if (method !== "dsgd" && method !== "lsvrg" && method !== "svrg") throw new UsageError(`--method must be "dsgd", "lsvrg" or "svrg", got ${show(method)}`);
+  const sampling = str("sampling") ?? null;
+  if (sampling !== null && sampling !== "nice" && sampling !== "uniform" && sampling !== "importance") {
+    throw new UsageError(`--sampling must be "nice", "uniform" or "importance", got ${show(sampling)}`);
+  }
+  const setRaw = str("sketch-set");
+  let sketchSet: { size: number; seed: number } | null = null;
+  if (setRaw !== undefined) {
+    const [a, b, extra] = setRaw.split(":");
+    if (extra !== undefined) throw new UsageError(`--sketch-set must be N or N:seed, got ${show(setRaw)}`);
+    sketchSet = { size: parseInteger("sketch-set", a, 1, 1e6), seed: b === undefined ? 0 : parseInteger("sketch-set", b, 0) };
+  }
+  const vrFlags = ["sketch-set", "reference-batch", "refresh-probability", "snapshot-every"].filter((k) => str(k) !== undefined);
+  if (method === "dsgd" && vrFlags.length) throw new UsageError(`--${vrFlags[0]} goes with --method lsvrg or svrg`);
+  if (method === "lsvrg" && str("snapshot-every") !== undefined) throw new UsageError("--snapshot-every goes with --method svrg");
+  if (method === "svrg" && str("refresh-probability") !== undefined) throw new UsageError("--refresh-probability goes with --method lsvrg");
+  const refreshRaw = str("refresh-probability");
+  const refreshProbability = refreshRaw === undefined ? null : parseDecimal("refresh-probability", refreshRaw, "a number in (0, 1]");
+  if (refreshProbability !== null && !(refreshProbability > 0 && refreshProbability <= 1)) throw new UsageError(`--refresh-probability must be in (0, 1], got ${show(refreshRaw!)}`);
+  const tolRaw = str("tolerance");
+  const tolerance = tolRaw === undefined ? null : parseDecimal("tolerance", tolRaw, "a positive number");
+  if (tolerance !== null && !(tolerance > 0)) throw new UsageError(`--tolerance must be a positive number, got ${show(tolRaw!)}`);
+  const timeRaw = str("time-limit");
+  const timeLimit = timeRaw === undefined ? null : parseDecimal("time-limit", timeRaw, "a positive number of milliseconds");
+  if (timeLimit !== null && !(timeLimit > 0)) throw new UsageError(`--time-limit must be a positive number of milliseconds, got ${show(timeRaw!)}`);
   const batchRaw = str("batch");
   const batch = batchRaw === undefined ? 1 : batchRaw === "full" ? "full" as const
     : (() => {
@@ -223,6 +271,13 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
     l2: str("l2") === undefined ? DEFAULT_L2 : parseNonNegative("l2", str("l2")!),
     sketch,
     method,
+    sampling,
+    sketchSet,
+    referenceBatch: str("reference-batch") === undefined ? null : parseInteger("reference-batch", str("reference-batch")!, 1),
+    refreshProbability,
+    snapshotEvery: str("snapshot-every") === undefined ? null : parseInteger("snapshot-every", str("snapshot-every")!, 1),
+    tolerance,
+    timeLimit,
     iterations: str("iterations") === undefined ? null : parseInteger("iterations", str("iterations")!, 0),
     batch,
     step,
@@ -232,6 +287,23 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
     json: str("json") ?? null,
     quiet: values.quiet === true,
   };
+}
+
+/** The method-family options of `minimize`/`constants` set by the flags. */
+function methodOptions(flags: TrainFlags): Record<string, unknown> {
+  const o: Record<string, unknown> = { method: flags.method };
+  if (flags.sampling !== null) o.sampling = flags.sampling;
+  if (flags.method !== "dsgd") o.sketchSet = flags.sketchSet ?? { size: 100, seed: 0 };
+  if (flags.referenceBatch !== null) o.referenceBatch = flags.referenceBatch;
+  if (flags.refreshProbability !== null) o.refreshProbability = flags.refreshProbability;
+  if (flags.snapshotEvery !== null) o.snapshotEvery = flags.snapshotEvery;
+  return o;
+}
+
+/** A library message naming an option, with the option spelled as its flag. */
+function cliName(msg: string): string {
+  return msg.replace(/^(referenceBatch|refreshProbability|snapshotEvery|sampling|sketchSet(?:\.size)?)\b/, (k) =>
+    "--" + k.replace(/\.size$/, "").replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()));
 }
 
 /** Rephrase a library error about a flag's value so that it names the flag (`sketch must …` → `--sketch must …`). */
@@ -410,9 +482,12 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   }
   let constants: Constants;
   try {
-    constants = problem.constants(sk, { batch: flags.batch });
+    constants = problem.constants(sk, { batch: flags.batch, ...methodOptions(flags) });
   } catch (e) {
-    if (isArgumentError(e)) throw new UsageError(flagMessage("batch", "batch", String(flags.batch), e, n));
+    if (isArgumentError(e)) {
+      if (/^(batch)/.test(e.message)) throw new UsageError(flagMessage("batch", "batch", String(flags.batch), e, n));
+      throw new UsageError(cliName(e.message));
+    }
     throw e;
   }
   const iterations = flags.iterations
@@ -422,7 +497,8 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   const epochs = flags.batch === "full" ? iterations : (iterations * flags.batch) / n;
 
   // Header.
-  say(`mast train ${version}: Double Sketched SGD on f_D(x) = E_S f(v + S(x − v)), v = 0`);
+  const methodName = { dsgd: "Double Sketched SGD", lsvrg: "L-SVRG (loopless SVRG on a finite sketch set)", svrg: "SVRG on a finite sketch set" }[flags.method];
+  say(`mast train ${version}: ${methodName} on f_D(x) = E_S f(v + S(x − v)), v = 0`);
   say(`data       ${dataLabel}`);
   say(`           ${dataSummary(data)}`);
   if (test !== null) say(`test       ${flags.test}: ${dataSummary(test)}`);
@@ -430,7 +506,7 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   say(`sketch     ${sketchSpec(sk)}: ${sketchDescription(sk, d)}`);
   say(`constants  L = ${num(constants.L)}, μ = ${num(constants.mu)}, L_D = ${num(constants.LD)}, ` +
     `L_S^max = ${num(constants.LSmax)}, L_exp = ${num(constants.Lexp)}`);
-  say(`           theory γ = 1/(L_exp·L_S^max) = ${num(constants.stepSize)} (batch ${flags.batch})`);
+  say(`           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(constants.stepSize)} (batch ${flags.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
   say(`run        γ = ${num(gamma)} (${flags.step === "theory" ? "theory" : `${num(gamma / constants.stepSize, 4)} × theory`}), ` +
     `${grouped(iterations)} steps (${flags.batch === "full" ? "full batch" : `${num(epochs, 4)} epochs, batch ${flags.batch}`}), ` +
     `seed ${flags.seed}, record every ${recordEvery}`);
@@ -442,6 +518,9 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   try {
     result = await problem.minimize({
       method: flags.method, sketch: sk, stepSize: gamma, iterations, batch: flags.batch, seed: flags.seed, recordEvery,
+      ...methodOptions(flags),
+      ...(flags.tolerance !== null ? { tolerance: flags.tolerance } : {}),
+      ...(flags.timeLimit !== null ? { timeLimitMs: flags.timeLimit } : {}),
       onProgress: bar ? (row) => bar.update(row, row.iteration === 0 || row.iteration === iterations) : undefined,
     });
   } finally {
@@ -470,6 +549,7 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   if (testF !== null) {
     lines.push(testAccuracy !== null ? `test accuracy   ${pct(testAccuracy)}   (test f = ${num(testF, 8)})` : `test f          ${num(testF, 8)}`);
   }
+  if (result.stoppedBy !== "iterations") lines.push(`stopped by      ${result.stoppedBy} at step ${grouped(result.iterations)}`);
   lines.push(`steps/s         ${grouped(stepsPerSecond)}   (${grouped(result.iterations)} steps in ${duration(minimizeMs)})`);
   lines.push(`elapsed         ${duration(totalMs)} total`);
   lines.push(`digest          ${result.digest}`);

@@ -260,3 +260,46 @@ describe.concurrent("mast: help and version", () => {
     expect(r.stderr).toMatch(/^mast: .*mast --help/);
   }, TIMEOUT);
 });
+
+describe.concurrent("mast train: the method family", () => {
+  it("--method lsvrg and svrg run on a finite sketch set and report it; the same seed gives the same digest", async () => {
+    const args = ["train", "--quiet", "--method", "lsvrg", "--sketch", "randk:30", "--sketch-set", "20:1", "--reference-batch", "5", "--batch", "16", "--iterations", "600"];
+    const [a, b] = [await mast(args), await mast(args)];
+    expect(a.code, a.stderr).toBe(0);
+    expect(digestOf(a.stdout)).toBe(digestOf(b.stdout));
+    const s = await mast(["train", "--method", "svrg", "--sketch", "bernoulli:0.5", "--sketch-set", "10", "--snapshot-every", "50", "--batch", "8", "--iterations", "300"]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout).toMatch(/SVRG on a finite sketch set/);
+    expect(s.stdout).toMatch(/theory γ = 1\/\(6·L_exp·L_S\^max\)/);
+    expect(digestOf(s.stdout)).not.toBe(digestOf(a.stdout));
+  }, TIMEOUT);
+
+  it("--sampling importance, --tolerance and --time-limit", async () => {
+    const r = await mast(["train", "--quiet", "--sampling", "importance", "--batch", "4", "--iterations", "100000000", "--time-limit", "300", "--record-every", "100000"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/stopped by\s+time at step/);
+    const t = await mast(["train", "--quiet", "--sketch", "identity", "--batch", "full", "--step", "5", "--iterations", "100000", "--tolerance", "1e-3", "--record-every", "10"]);
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/stopped by\s+tolerance at step/);
+  }, TIMEOUT);
+
+  it("rejects method-family flags that do not fit", async () => {
+    for (const [args, re] of [
+      [["--method", "adam"], /--method must be "dsgd", "lsvrg" or "svrg", got "adam"/],
+      [["--sampling", "stratified"], /--sampling must be "nice", "uniform" or "importance"/],
+      [["--reference-batch", "3"], /--reference-batch goes with --method lsvrg or svrg/],
+      [["--method", "svrg", "--refresh-probability", "0.5"], /--refresh-probability goes with --method lsvrg/],
+      [["--method", "lsvrg", "--refresh-probability", "0"], /--refresh-probability must be in \(0, 1\]/],
+      [["--method", "lsvrg", "--sketch-set", "10", "--reference-batch", "11"], /--reference-batch \(b\) must be at most the sketch set size N = 10, got 11/],
+      [["--method", "svrg", "--snapshot-every", "0"], /--snapshot-every must be an integer ≥ 1/],
+      [["--method", "lsvrg", "--sketch-set", "0"], /--sketch-set must be an integer in 1\.\./],
+      [["--tolerance", "-1"], /--tolerance must be a positive number/],
+      [["--time-limit", "abc"], /--time-limit must be a positive number of milliseconds/],
+    ] as [string[], RegExp][]) {
+      const r = await mast(["train", ...args]);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  }, TIMEOUT);
+});
