@@ -24,6 +24,8 @@ export function setCsr(indptr: usize, indices: usize, values: usize, labels: usi
 }
 
 @inline export function label(i: i32): f64 { return load<f64>(pLabels + (<usize>i << 3)); }
+/** denseRow(i) -> pointer to row i of dense data. */
+@inline export function denseRow(i: i32): usize { return pValues + ((<usize>i * <usize>nCols) << 3); }
 
 /** rowDot(i, px) = a_iᵀx over all d coordinates. */
 export function rowDot(i: i32, px: usize): f64 {

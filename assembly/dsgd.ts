@@ -4,8 +4,9 @@ import { STREAM_SKETCH } from "./philox";
 import { dot, gatherDot } from "./vector";
 import { nRows, dataKind, DATA_CSR, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
-import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot } from "./problem";
+import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash } from "./problem";
+import { denseRow } from "./data";
 
 let gamma: f64 = 0;
 let pGammas: usize = 0;    // per-step γ_t for t0 ≤ t < t0 + steps, or 0 for a constant γ
@@ -111,6 +112,102 @@ export function applySupportStep(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
+/** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused into two passes over the
+ *  support (plus the row's non-zeros for CSR): pass 1 forms δ, keeps x_T and accumulates the margin; pass 2 writes
+ *  x_T − γ s (w φ' a_T / D + λ y_T). Same operations, in the same order, as the general path. */
+function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
+  sampleRows(t);
+  const i = load<i32>(pRowSel);
+  const w = load<f64>(pRowW);
+  const div = rowDivisor;
+  const csr = dataKind == DATA_CSR;
+  let margin: f64;
+  if (!csr && full) {
+    // identity: T = 0..d−1, s = 1; SIMD dot in the kernels' lane order
+    const d = m;
+    for (let j = 0; j < d; j++) {
+      const o = <usize>j << 3;
+      const xj = load<f64>(px + o);
+      store<f64>(pStash + o, xj);
+      store<f64>(pDelta + o, 1.0 * (xj - load<f64>(pV + o)));
+    }
+    margin = dot(denseRow(i), pDelta, d);
+  } else if (!csr) {
+    const row = denseRow(i);
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      for (let l = 0; l < 4; l++) {
+        const kk = k + l;
+        const j = <usize>load<i32>(pSupp + (<usize>kk << 2));
+        const xj = load<f64>(px + (j << 3));
+        store<f64>(pStash + (<usize>kk << 3), xj);
+        const dk = load<f64>(pScale + (<usize>kk << 3)) * (xj - load<f64>(pV + (j << 3)));
+        store<f64>(pDelta + (<usize>kk << 3), dk);
+        const p = load<f64>(row + (j << 3)) * dk;
+        if (l == 0) s0 += p; else if (l == 1) s1 += p; else if (l == 2) s2 += p; else s3 += p;
+      }
+    }
+    margin = (s0 + s2) + (s1 + s3);
+    for (; k < m; k++) {
+      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const xj = load<f64>(px + (j << 3));
+      store<f64>(pStash + (<usize>k << 3), xj);
+      const dk = load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3)));
+      store<f64>(pDelta + (<usize>k << 3), dk);
+      margin += load<f64>(row + (j << 3)) * dk;
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const xj = load<f64>(px + (j << 3));
+      store<f64>(pStash + (<usize>k << 3), xj);
+      store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3))));
+      store<f64>(pAcc + (<usize>k << 3), 0);
+      store<i32>(pSlot + (j << 2), k);
+    }
+    margin = rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
+  }
+  coordsTouched += <f64>m;
+  const c = w * lossDeriv(lossKind, load<f64>(pAv + (<usize>i << 3)) + margin, label(i));
+  rowsTouched += 1;
+  let ok = true;
+  if (!csr) {
+    const row = denseRow(i);
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
+      const sk = full ? 1.0 : load<f64>(pScale + o);
+      let acc: f64 = 0;
+      acc += c * load<f64>(row + (j << 3));
+      const gk = sk * (acc / div + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
+      const nx = load<f64>(pStash + o) - g * gk;
+      if (!isFinite(nx)) ok = false;
+      store<f64>(px + (j << 3), nx);
+    }
+  } else {
+    rowAxpySupport(i, c, pSupp, pAcc, m, pSlot, full);
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const gk = load<f64>(pScale + o) * (load<f64>(pAcc + o) / div + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
+      const nx = load<f64>(pStash + o) - g * gk;
+      if (!isFinite(nx)) ok = false;
+      store<f64>(px + (j << 3), nx);
+      store<i32>(pSlot + (j << 2), -1);
+    }
+  }
+  if (!ok) {
+    for (let k = 0; k < m; k++) {
+      const j = full && !csr ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
+      store<f64>(px + (j << 3), load<f64>(pStash + (<usize>k << 3)));
+    }
+    return 0;
+  }
+  coordsTouched += <f64>m;
+  return 1;
+}
+
 /** dsgdRun(px, t0, steps) -> steps done: runs steps t0 .. t0+steps−1 in place on x. Stops before the first step that
  *  would make a coordinate non-finite (x stays at the last finite iterate, failStep = that step). Work per step:
  *  O(|supp S| · rows) dense, O(Σ nnz of the rows + |supp S|) CSR; option I uses all n rows. */
@@ -119,9 +216,14 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const full = isIdentity() == 1;
   const start = <u64>t0;
   failStep = -1;
+  const single = problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
-    const m = sample(t);
+    const m = single && full && dataKind != DATA_CSR ? dim : sample(t);
+    if (single) {
+      if (singleRowStep(px, t, m, full, stepSize(s)) == 0) { failStep = <f64>t; return s; }
+      continue;
+    }
     deltaFrom(px, m);
     gradientFromDelta(t, m, full, ROWS_STEP);
     if (applySupportStep(px, m, stepSize(s)) == 0) { failStep = <f64>t; return s; }

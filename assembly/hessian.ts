@@ -5,7 +5,8 @@
 //
 // The row interface of data.ts exposes rows through rowDot/rowAxpy only, so each row is first expanded into the dense
 // scratch point pY (rowAxpy with coefficient 1, exact) and its non-zero columns are listed; the outer product then
-// touches nnz_i² entries (H_j,: += w a_ij a_i on the listed columns), and pY is zeroed again on those columns.
+// touches the nnz_i(nnz_i + 1)/2 entries of the upper triangle (H_jk += w (a_ij a_ik), k ≥ j, on the listed columns),
+// pY is zeroed again on those columns, and the upper triangle is mirrored at the end (H is exactly symmetric).
 // Work: O(n d + Σ_i nnz_i²); memory: H only (the scratch is the problem's workspace).
 import { fail, ERR_STATE } from "./errors";
 import { nRows, nCols, rowDot, rowAxpy, label } from "./data";
@@ -44,22 +45,28 @@ export function hessian(px: usize, pH: usize): void {
       if (load<f64>(row + (<usize>j << 3)) != 0) { store<i32>(cols + (<usize>m << 2), j); m++; }
     }
     if (w != 0) {
+      // upper triangle only (the columns are listed in ascending order): H_jk += w (a_ij a_ik), k ≥ j
       for (let a = 0; a < m; a++) {
         const j = <usize>load<i32>(cols + (<usize>a << 2));
-        const c = w * load<f64>(row + (j << 3));
+        const aj = load<f64>(row + (j << 3));
         const hj = pH + ((j * <usize>d) << 3);
-        for (let b = 0; b < m; b++) {
+        for (let b = a; b < m; b++) {
           const k = <usize>load<i32>(cols + (<usize>b << 2)) << 3;
-          store<f64>(hj + k, load<f64>(hj + k) + c * load<f64>(row + k));
+          store<f64>(hj + k, load<f64>(hj + k) + w * (aj * load<f64>(row + k)));
         }
       }
     }
     for (let a = 0; a < m; a++) store<f64>(row + (<usize>load<i32>(cols + (<usize>a << 2)) << 3), 0);
   }
+  // scale by 1/n and mirror the upper triangle: H is exactly symmetric
   const n = <f64>nRows;
-  for (let k: usize = 0; k < dd; k++) {
-    const p = pH + (k << 3);
-    store<f64>(p, load<f64>(p) / n);
+  for (let j = 0; j < d; j++) {
+    for (let k = j; k < d; k++) {
+      const p = pH + (((<usize>j * <usize>d) + <usize>k) << 3);
+      const h = load<f64>(p) / n;
+      store<f64>(p, h);
+      store<f64>(pH + (((<usize>k * <usize>d) + <usize>j) << 3), h);
+    }
   }
   for (let j = 0; j < d; j++) {
     const p = pH + (((<usize>j * <usize>d) + <usize>j) << 3);

@@ -1,5 +1,5 @@
 // Power iteration for λ_max(c I + σ B), B = AᵀA/n (data) or A (quadratic): extreme eigenvalues for L and μ.
-import { uniform, STREAM_POWER, setSeed } from "./philox";
+import { seek, nextUniform, STREAM_POWER, setSeed } from "./philox";
 import { dot, sumSquares, scale } from "./vector";
 import { nRows, rowDot, rowAxpy } from "./data";
 import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, pTmp } from "./problem";
@@ -23,7 +23,8 @@ export function powerIteration(c: f64, sigma: f64, maxIter: i32, tol: f64): f64 
   const d = dim;
   const pu = pY, pw = pDelta;
   setSeed(0, 0);
-  for (let j = 0; j < d; j++) store<f64>(pu + (<usize>j << 3), 0.5 + uniform(STREAM_POWER, 0, <u64>j));
+  seek(STREAM_POWER, 0, 0);
+  for (let j = 0; j < d; j++) store<f64>(pu + (<usize>j << 3), 0.5 + nextUniform());
   scale(1.0 / Math.sqrt(sumSquares(pu, d)), pu, d);
   let lambda: f64 = 0;
   for (let it = 0; it < maxIter; it++) {

@@ -1,5 +1,5 @@
 // Data sampling for option II: which rows a step uses, with the unbiased weights ĝ = (1/D) Σ_r w_r ∇f_{i_r}.
-import { below, uniform, STREAM_ROWS } from "./philox";
+import { seek, nextBelow, nextUniform, STREAM_ROWS } from "./philox";
 import { floyd } from "./sketch";
 import { nRows } from "./data";
 
@@ -43,14 +43,16 @@ export function sampleRows(t: u64): i32 {
     for (let r = 0; r < tau; r++) store<f64>(pRowW + (<usize>r << 3), 1.0);
     c = tau; rowDivisor = <f64>tau;
   } else if (samplingKind == SAMPLE_UNIFORM) {
+    seek(STREAM_ROWS, t, 0);
     for (let r = 0; r < tau; r++) {
-      store<i32>(pRowSel + (<usize>r << 2), <i32>below(<u32>n, STREAM_ROWS, t, <u64>r));
+      store<i32>(pRowSel + (<usize>r << 2), <i32>nextBelow(<u32>n));
       store<f64>(pRowW + (<usize>r << 3), 1.0);
     }
     c = tau; rowDivisor = <f64>tau;
   } else if (samplingKind == SAMPLE_INDEPENDENT) {
+    seek(STREAM_ROWS, t, 0);
     for (let i = 0; i < n; i++) {
-      if (uniform(STREAM_ROWS, t, <u64>i) < load<f64>(pP + (<usize>i << 3))) {
+      if (nextUniform() < load<f64>(pP + (<usize>i << 3))) {
         store<i32>(pRowSel + (<usize>c << 2), i);
         store<f64>(pRowW + (<usize>c << 3), load<f64>(pW + (<usize>i << 3)));
         c++;
@@ -58,9 +60,10 @@ export function sampleRows(t: u64): i32 {
     }
     rowDivisor = <f64>n;
   } else {
+    seek(STREAM_ROWS, t, 0);
     for (let r = 0; r < tau; r++) {
-      const col = <i32>below(<u32>n, STREAM_ROWS, t, <u64>(2 * r));
-      const i = uniform(STREAM_ROWS, t, <u64>(2 * r + 1)) < load<f64>(pP + (<usize>col << 3)) ? col : load<i32>(pAlias + (<usize>col << 2));
+      const col = <i32>nextBelow(<u32>n);
+      const i = nextUniform() < load<f64>(pP + (<usize>col << 3)) ? col : load<i32>(pAlias + (<usize>col << 2));
       store<i32>(pRowSel + (<usize>r << 2), i);
       store<f64>(pRowW + (<usize>r << 3), load<f64>(pW + (<usize>i << 3)));
     }

@@ -1,5 +1,5 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { below, uniform, uniformOpen, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, nextUniformOpen, STREAM_SKETCH } from "./philox";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 
@@ -75,8 +75,9 @@ export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
 /** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for chosen j. */
 export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32): void {
   let k = 0;
+  seek(stream, step, 0);
   for (let j = n - K; j < n; j++) {
-    const t = <i32>below(<u32>(j + 1), stream, step, <u64>k);
+    const t = <i32>nextBelow(<u32>(j + 1));
     const pt = pMarks + (<usize>t << 2);
     const pick = load<i32>(pt) == st ? j : t;
     store<i32>(pMarks + (<usize>pick << 2), st);
@@ -112,11 +113,10 @@ function bernoulli(step: u64): i32 {
     return d;
   }
   let j: f64 = -1;
-  let k: u64 = 0;
   const s = invP;
+  seek(stream, step, 0);
   while (true) {
-    const gap = Math.floor(Math.log(uniformOpen(stream, step, k)) / logOneMinusP);
-    k++;
+    const gap = Math.floor(Math.log(nextUniformOpen()) / logOneMinusP);
     j += gap + 1;
     if (j >= <f64>d) break;
     const jj = <i32>j;
@@ -130,9 +130,10 @@ function bernoulli(step: u64): i32 {
 // bernoulliVector(step): j kept when u_j < p_j, one draw per coordinate.
 function bernoulliVector(step: u64): i32 {
   let m = 0;
+  seek(stream, step, 0);
   for (let j = 0; j < dim; j++) {
     const p = load<f64>(pProbs + (<usize>j << 3));
-    if (uniform(stream, step, <u64>j) < p) {
+    if (nextUniform() < p) {
       store<i32>(pSupp + (<usize>m << 2), j);
       store<f64>(pScale + (<usize>m << 3), 1.0 / p);
       m++;
@@ -146,10 +147,9 @@ export function permutationRound(round: u64): void {
   if (round == permRound && stream == permStream) return;
   const n = permSlots;
   for (let i = 0; i < n; i++) store<i32>(pPerm + (<usize>i << 2), i);
-  let k: u64 = 0;
+  seek(stream, round, 0);
   for (let i = n - 1; i > 0; i--) {
-    const j = <i32>below(<u32>(i + 1), stream, round, k);
-    k++;
+    const j = <i32>nextBelow(<u32>(i + 1));
     const pi = pPerm + (<usize>i << 2), pj = pPerm + (<usize>j << 2);
     const t = load<i32>(pi); store<i32>(pi, load<i32>(pj)); store<i32>(pj, t);
   }

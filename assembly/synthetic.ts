@@ -1,5 +1,5 @@
 // A planted sparse logistic problem with binary features: a_ij ~ Bern(ρ), w*_j ~ U(−c, c), b_i = ±1 with P(+1) = σ(a_iᵀw*).
-import { uniform, uniformOpen, setSeed } from "./philox";
+import { seek, nextUniform, nextUniformOpen, setSeed } from "./philox";
 
 const STREAM_SYN_FEATURES: u32 = 5;
 const STREAM_SYN_WEIGHTS: u32 = 6;
@@ -14,10 +14,9 @@ function rowFeatures(i: i32, d: i32, density: f64, pOut: usize): i32 {
   }
   const lq = Math.log1p(-density);
   let j: f64 = -1;
-  let k: u64 = 0;
+  seek(STREAM_SYN_FEATURES, <u64>i, 0);
   while (true) {
-    j += Math.floor(Math.log(uniformOpen(STREAM_SYN_FEATURES, <u64>i, k)) / lq) + 1;
-    k++;
+    j += Math.floor(Math.log(nextUniformOpen()) / lq) + 1;
     if (j >= <f64>d) break;
     if (pOut != 0) store<i32>(pOut + (<usize>m << 2), <i32>j);
     m++;
@@ -42,7 +41,8 @@ export function syntheticFill(n: i32, d: i32, density: f64, seedLo: u32, seedHi:
                               pIndptr: usize, pIndices: usize, pValues: usize, pLabels: usize, pW: usize): void {
   setSeed(seedLo, seedHi);
   const c = 2.0 * Math.sqrt(3.0 / (density * <f64>d));
-  for (let j = 0; j < d; j++) store<f64>(pW + (<usize>j << 3), c * (2.0 * uniform(STREAM_SYN_WEIGHTS, 0, <u64>j) - 1.0));
+  seek(STREAM_SYN_WEIGHTS, 0, 0);
+  for (let j = 0; j < d; j++) store<f64>(pW + (<usize>j << 3), c * (2.0 * nextUniform() - 1.0));
   for (let i = 0; i < n; i++) {
     const a = load<i32>(pIndptr + (<usize>i << 2));
     const pRow = pIndices + (<usize>a << 2);
@@ -53,6 +53,7 @@ export function syntheticFill(n: i32, d: i32, density: f64, seedLo: u32, seedHi:
       margin += load<f64>(pW + (<usize>load<i32>(pRow + (<usize>k << 2)) << 3));
     }
     const p = 1.0 / (1.0 + Math.exp(-margin));
-    store<f64>(pLabels + (<usize>i << 3), uniform(STREAM_SYN_LABELS, <u64>i, 0) < p ? 1.0 : -1.0);
+    seek(STREAM_SYN_LABELS, <u64>i, 0);
+    store<f64>(pLabels + (<usize>i << 3), nextUniform() < p ? 1.0 : -1.0);
   }
 }

@@ -1,6 +1,6 @@
 // Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
 // finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
-import { below, uniform, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, STREAM_SKETCH } from "./philox";
 import { pSupp, pScale, floyd } from "./sketch";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
@@ -73,7 +73,9 @@ export function refreshMember(r: i32): i32 { return load<i32>(pSetSel + (<usize>
 export function refreshDue(t: f64): i32 {
   const s = <u64>t;
   if (vrKind == VR_SVRG) return s % <u64>period == 0 ? 1 : 0;
-  return s == 0 || uniform(STREAM_REFRESH, s - 1, 0) < refP ? 1 : 0;
+  if (s == 0) return 1;
+  seek(STREAM_REFRESH, s - 1, 0);
+  return nextUniform() < refP ? 1 : 0;
 }
 
 /** beginRefresh(px): w ← x, G ← 0. */
@@ -128,7 +130,7 @@ export function vrUpdate(px: usize, m: i32, g: f64): i32 {
 }
 
 /** setDraw(t) -> j: the set member used by step t, uniform over N. */
-export function setDraw(t: f64): i32 { return <i32>below(<u32>setSize, STREAM_SKETCH, <u64>t, 0); }
+export function setDraw(t: f64): i32 { seek(STREAM_SKETCH, <u64>t, 0); return <i32>nextBelow(<u32>setSize); }
 
 /** vrRun(px, t0, steps) -> steps done: L-SVRG / SVRG steps on data or quadratic problems. Per step: two sketched
  *  gradients on the same rows (at x and at w) and a dense update; refreshes cost b full-data sketched gradients. */

@@ -141,3 +141,4 @@ function synthetic(k: Kernel, opts: SyntheticOptions = {}): Dataset {
     k.ex.release(mark);
   }
 }
+export { goldenScenarios, goldenExpected, runGolden, goldenReport, goldenTable, runtimeInfo, type GoldenScenario, type GoldenOutput, type GoldenDigests, type GoldenResult, type GoldenReport, type RunGoldenOptions, type RuntimeInfo } from "./golden.js";

@@ -24,19 +24,24 @@ describe("Philox4x32-10", () => {
     for (const [c, key, want] of KAT) expect(philox4x32_10(c as any, key as any)).toEqual(want);
   });
 
-  it("draws are a pure function of (seed, stream, step, k) and match the reference", () => {
+  it("draws are a pure function of (seed, stream, step, word) and match the reference cursor", () => {
     const k = rawKernels();
     for (const seed of [0, 1, 2 ** 32 + 7, 2 ** 53 - 1]) {
       const ref = new RefRng(seed);
       k.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
-      for (const [stream, step, j] of [[0, 0, 0], [0, 0, 1], [1, 5, 3], [2, 2 ** 33 + 1, 10], [7, 123456, 2 ** 20]]) {
-        expect(k.uniformAt(stream, step, j)).toBe(ref.uniform(stream, step, j));
-        expect(k.belowAt(1000003, stream, step, j)).toBe(ref.below(1000003, stream, step, j));
+      for (const [stream, step] of [[0, 0], [1, 5], [2, 2 ** 33 + 1], [7, 123456]]) {
+        const c = ref.cursor(stream, step);
+        k.seekAt(stream, step, 0);
+        for (let i = 0; i < 9; i++) expect(k.next32At() >>> 0).toBe(c.next32());
+        for (let i = 0; i < 5; i++) expect(k.nextBelowAt(1000003)).toBe(c.nextBelow(1000003));
+        for (let i = 0; i < 5; i++) expect(k.nextUniformAt()).toBe(c.nextUniform());
+        // n near 2^32 exercises Lemire's rejection
+        for (let i = 0; i < 20; i++) expect(k.nextBelowAt(4294967291) >>> 0).toBe(c.nextBelow(4294967291));
       }
-      // Out-of-order access gives the same draw as in-order access (no hidden sequential state).
-      const a = k.uniformAt(3, 9, 5);
-      k.uniformAt(1, 1, 1);
-      expect(k.uniformAt(3, 9, 5)).toBe(a);
+      // seeking to word w gives word w of the sequence, whatever was read before
+      const c = ref.cursor(3, 9);
+      const words = Array.from({ length: 11 }, () => c.next32());
+      for (const w of [0, 1, 3, 4, 7, 10]) { k.seekAt(3, 9, w); expect(k.next32At() >>> 0).toBe(words[w]); }
     }
   });
 
@@ -45,7 +50,8 @@ describe("Philox4x32-10", () => {
     k.setSeed(42, 0);
     const N = 100_000, bins = new Array(10).fill(0);
     let s = 0, s2 = 0;
-    for (let i = 0; i < N; i++) { const u = k.uniformAt(0, Math.floor(i / 64), i % 64); s += u; s2 += u * u; bins[Math.floor(u * 10)]++; }
+    k.seekAt(0, 0, 0);
+    for (let i = 0; i < N; i++) { const u = k.nextUniformAt(); s += u; s2 += u * u; bins[Math.floor(u * 10)]++; }
     expect(Math.abs(s / N - 0.5)).toBeLessThan(0.005);             // sd of the mean ≈ 0.0009
     expect(Math.abs(s2 / N - s * s / N / N - 1 / 12)).toBeLessThan(0.002);
     const chi2 = bins.reduce((c, b) => c + (b - N / 10) ** 2 / (N / 10), 0);

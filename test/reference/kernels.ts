@@ -16,9 +16,9 @@ export function dot4(x: ArrayLike<number>, y: ArrayLike<number>): number {
 export function floyd(rng: RefRng, n: number, K: number, stream: number, step: number): number[] {
   const chosen = new Set<number>();
   const out: number[] = [];
-  let k = 0;
+  const cur = rng.cursor(stream, step);
   for (let j = n - K; j < n; j++) {
-    const t = rng.below(j + 1, stream, step, k++);
+    const t = cur.nextBelow(j + 1);
     const pick = chosen.has(t) ? j : t;
     chosen.add(pick);
     out.push(pick);

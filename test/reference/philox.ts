@@ -19,19 +19,37 @@ export function philox4x32_10(c: [number, number, number, number], k: [number, n
   return [c0, c1, c2, c3];
 }
 
-/** A counter-based generator with the same (seed, stream, step, k) → bits mapping as the kernels. */
+/** A cursor over the 32-bit words of the sequence (seed, stream, step), with the kernels' mapping:
+ *  word c = out[c mod 4] of philox4x32_10((⌊c/4⌋, step lo, step hi, stream), (seed lo, seed hi)). */
+export class RefCursor {
+  private block = 0;
+  private words: number[] = [];
+  constructor(readonly seed: number, readonly stream: number, readonly step: number) {}
+  next32(): number {
+    if (this.words.length === 0) {
+      this.words = philox4x32_10([this.block++ >>> 0, this.step >>> 0, Math.floor(this.step / 2 ** 32) >>> 0, this.stream >>> 0],
+        [this.seed % 2 ** 32, Math.floor(this.seed / 2 ** 32)]);
+    }
+    return this.words.shift()!;
+  }
+  /** Lemire's multiply-shift with rejection: uniform in [0, n). */
+  nextBelow(n: number): number {
+    let m = BigInt(this.next32()) * BigInt(n);
+    let l = Number(m & 0xffffffffn);
+    if (l < n) {
+      const t = (2 ** 32 - n) % n;
+      while (l < t) { m = BigInt(this.next32()) * BigInt(n); l = Number(m & 0xffffffffn); }
+    }
+    return Number(m >> 32n);
+  }
+  nextUniform(): number {
+    const a = this.next32() >>> 5, b = this.next32() >>> 6;
+    return (a * 67108864 + b) * 2 ** -53;
+  }
+}
+
+/** The generator for a seed: cursors by (stream, step). */
 export class RefRng {
   constructor(readonly seed: number) {}
-  draw64(stream: number, step: number, k: number): bigint {
-    const block = Math.floor(k / 2);
-    const w = philox4x32_10([block >>> 0, step >>> 0, Math.floor(step / 2 ** 32) >>> 0, stream >>> 0],
-      [this.seed % 2 ** 32, Math.floor(this.seed / 2 ** 32)]);
-    return k % 2 === 0 ? BigInt(w[0]) | (BigInt(w[1]) << 32n) : BigInt(w[2]) | (BigInt(w[3]) << 32n);
-  }
-  uniform(stream: number, step: number, k: number): number {
-    return Number(this.draw64(stream, step, k) >> 11n) * 2 ** -53;
-  }
-  below(n: number, stream: number, step: number, k: number): number {
-    return Number((this.draw64(stream, step, k) * BigInt(n)) >> 64n);
-  }
+  cursor(stream: number, step: number): RefCursor { return new RefCursor(this.seed, stream, step); }
 }

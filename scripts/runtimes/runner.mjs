@@ -1,0 +1,19 @@
+// The golden check as a user runs it in Node, Deno (--allow-read) or Bun: import dist/index.js, init() with no source
+// (the .wasm next to the bundle), run every golden scenario. Argument: auto (default) | simd | scalar.
+// Prints one line: GOLDEN_JSON <report>. Exit code 0 when every digest matches, 1 otherwise.
+import { init, goldenReport } from "../../dist/index.js";
+
+const args = globalThis.Deno?.args ?? globalThis.process?.argv?.slice(2) ?? [];
+const build = args[0] ?? "auto";
+let report;
+try {
+  const mast = await init(undefined, build === "auto" ? {} : { build });
+  report = await goldenReport(mast);
+} catch (e) {
+  report = { error: String(e?.stack ?? e), build };
+}
+console.log(`GOLDEN_JSON ${JSON.stringify(report)}`);
+if (!report.ok) {
+  if (globalThis.Deno) Deno.exit(1);
+  else globalThis.process.exitCode = 1;
+}
