@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { reproMain } from "./repro.js";
 import { init, sketch as sketchApi, DivergenceError, LibsvmParseError } from "./index.js";
 import type { Constants, Dataset, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "./index.js";
 
@@ -71,6 +72,8 @@ const MAIN_HELP = `mast — Model-Agnostic Sparsified Training (MAST) in determi
 Usage:
   mast train [flags]     minimise f_D(x) = E_S f(v + S(x − v)) with Double Sketched SGD
   mast train --help      the flags of train
+  mast repro [--build scalar] [--json]
+                         check the golden digests in this runtime (exit 1 on any drift)
   mast --version         print the version
 
 Run \`mast train\` with no flags for a demo on a built-in synthetic data set.
@@ -623,6 +626,9 @@ function readVersion(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "repro") {
+    return reproMain(argv.slice(1), { log: (line) => console.log(line), error: (line) => console.error(line) });
+  }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv), options: TRAIN_OPTIONS, allowPositionals: true, strict: true });
@@ -635,7 +641,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) { process.stdout.write(command === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
   if (command === undefined) throw new UsageError("missing command; try mast train, or mast --help");
   if (command === "help") { process.stdout.write(rest[0] === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
-  if (command !== "train") throw new UsageError(`unknown command ${show(command)}; the command is train (see mast --help)`);
+  if (command !== "train") throw new UsageError(`unknown command ${show(command)}; the commands are train and repro (see mast --help)`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${show(rest[0])} (see mast train --help)`);
   return train(trainFlags(values), readVersion());
 }

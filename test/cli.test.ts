@@ -303,3 +303,16 @@ describe.concurrent("mast train: the method family", () => {
     }
   }, TIMEOUT);
 });
+
+describe.concurrent("mast repro", () => {
+  it("prints the golden table for this runtime and exits 0 when every digest matches, in both builds", async () => {
+    for (const args of [["repro"], ["repro", "--build", "scalar"]]) {
+      const r = await mast(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/dsgd/);
+      expect(r.stdout).toMatch(/^(\d+) passed, 0 failed$/m);
+    }
+    const bad = await mast(["repro", "--build", "gpu"]);
+    expect(bad.code).toBe(2);
+  }, TIMEOUT);
+});
