@@ -112,6 +112,34 @@ export function applySupportStep(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
+// identityUpdateSimd(px, row, m, c, γ) -> ok: identity on dense rows, f64x2: x ← x_old − γ ((0 + c a) + λ (v + δ)),
+// elementwise, so the same bits as the scalar loop of singleRowStep.
+function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool {
+  let ok = true;
+  const vc = f64x2.splat(c), vl = f64x2.splat(l2), vg = f64x2.splat(g), zero = f64x2.splat(0);
+  const inf = f64x2.splat(Infinity);
+  let bad = i64x2.splat(0);
+  let k = 0;
+  for (; k + 2 <= m; k += 2) {
+    const o = <usize>k << 3;
+    const acc = f64x2.add(zero, f64x2.mul(vc, v128.load(row + o)));
+    const gk = f64x2.add(acc, f64x2.mul(vl, f64x2.add(v128.load(pV + o), v128.load(pDelta + o))));
+    const nx = f64x2.sub(v128.load(pStash + o), f64x2.mul(vg, gk));
+    bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
+    v128.store(px + o, nx);
+  }
+  if (v128.any_true(bad)) ok = false;
+  for (; k < m; k++) {
+    const o = <usize>k << 3;
+    let acc: f64 = 0;
+    acc += c * load<f64>(row + o);
+    const nx = load<f64>(pStash + o) - g * (acc + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o)));
+    if (!isFinite(nx)) ok = false;
+    store<f64>(px + o, nx);
+  }
+  return ok;
+}
+
 /** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused into two passes over the
  *  support (plus the row's non-zeros for CSR): pass 1 forms δ, keeps x_T and accumulates the margin; pass 2 writes
  *  x_T − γ s (w φ' a_T / D + λ y_T). Same operations, in the same order, as the general path. */
@@ -125,11 +153,20 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   if (!csr && full) {
     // identity: T = 0..d−1, s = 1; SIMD dot in the kernels' lane order
     const d = m;
-    for (let j = 0; j < d; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 2 <= d; j += 2) {
+        const o = <usize>j << 3;
+        const xj = v128.load(px + o);
+        v128.store(pStash + o, xj);
+        v128.store(pDelta + o, f64x2.sub(xj, v128.load(pV + o)));
+      }
+    }
+    for (; j < d; j++) {
       const o = <usize>j << 3;
       const xj = load<f64>(px + o);
       store<f64>(pStash + o, xj);
-      store<f64>(pDelta + o, 1.0 * (xj - load<f64>(pV + o)));
+      store<f64>(pDelta + o, xj - load<f64>(pV + o));
     }
     margin = dot(denseRow(i), pDelta, d);
   } else if (!csr) {
@@ -172,7 +209,13 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   const c = w * lossDeriv(lossKind, load<f64>(pAv + (<usize>i << 3)) + margin, label(i));
   rowsTouched += 1;
   let ok = true;
-  if (!csr) {
+  let simdDone = false;
+  if (ASC_FEATURE_SIMD) {
+    if (!csr && full && div == 1.0) { ok = identityUpdateSimd(px, denseRow(i), m, c, g); simdDone = true; }
+  }
+  if (simdDone) {
+    // identity on dense rows: done with f64x2 above
+  } else if (!csr) {
     const row = denseRow(i);
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
@@ -180,7 +223,8 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
       const sk = full ? 1.0 : load<f64>(pScale + o);
       let acc: f64 = 0;
       acc += c * load<f64>(row + (j << 3));
-      const gk = sk * (acc / div + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
+      const q = div == 1.0 ? acc : acc / div;              // x/1 = x exactly: skip the division
+      const gk = sk * (q + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
       const nx = load<f64>(pStash + o) - g * gk;
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);
@@ -190,7 +234,8 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
       const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      const gk = load<f64>(pScale + o) * (load<f64>(pAcc + o) / div + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
+      const a = load<f64>(pAcc + o);
+      const gk = load<f64>(pScale + o) * ((div == 1.0 ? a : a / div) + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
       const nx = load<f64>(pStash + o) - g * gk;
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);

@@ -37,37 +37,63 @@ let cStream: u32 = 0;
 let cStepLo: u32 = 0;
 let cStepHi: u32 = 0;
 let cBlock: u32 = 0;
-let cPos: i32 = 4;
-let w0: u32 = 0;
-let w1: u32 = 0;
-let w2: u32 = 0;
-let w3: u32 = 0;
+let cPos: i32 = 16;
+// Four consecutive blocks b..b+3 of the sequence, word-major: word w of block j sits at words + 16 w + 4 j.
+const words: usize = memory.data(64, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
-export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 4; }
+export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; }
 
 /** seek(stream, step, word): position the cursor at word `word` of the sequence (seed, stream, step). */
 export function seek(stream: u32, step: u64, word: u64): void {
   cStream = stream; cStepLo = <u32>step; cStepHi = <u32>(step >> 32);
-  cBlock = <u32>(word >> 2);
-  cPos = 4;
-  const skip = <i32>(word & 3);
+  cBlock = <u32>(word >> 4) << 2;
+  cPos = 16;
+  const skip = <i32>(word & 15);
   if (skip != 0) { refill(); cPos = skip; }
 }
 
-// refill(): compute the cursor's next block into w0..w3.
-@inline function refill(): void {
-  philox(cBlock, cStepLo, cStepHi, cStream, seedLo, seedHi);
-  w0 = out0; w1 = out1; w2 = out2; w3 = out3;
-  cBlock++;
+// refill(): compute the cursor's next four blocks (f64x2-free integer SIMD where available; same words either way).
+function refill(): void {
+  if (ASC_FEATURE_SIMD) {
+    philox4(cBlock, cStepLo, cStepHi, cStream, seedLo, seedHi);
+  } else {
+    for (let j: u32 = 0; j < 4; j++) {
+      philox(cBlock + j, cStepLo, cStepHi, cStream, seedLo, seedHi);
+      const o = <usize>j << 2;
+      store<u32>(words + o, out0); store<u32>(words + o, out1, 16); store<u32>(words + o, out2, 32); store<u32>(words + o, out3, 48);
+    }
+  }
+  cBlock += 4;
   cPos = 0;
+}
+
+// philox4(b, …): blocks b..b+3 at once, lane j = block b+j; 32×32→64 products by i64x2.extmul.
+function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32): void {
+  let c0 = i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3));
+  let c1 = i32x4.splat(<i32>c1s), c2 = i32x4.splat(<i32>c2s), c3 = i32x4.splat(<i32>c3s);
+  let k0 = k0s, k1 = k1s;
+  const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
+  for (let r = 0; r < 10; r++) {
+    const p0l = i64x2.extmul_low_i32x4_u(c0, m0), p0h = i64x2.extmul_high_i32x4_u(c0, m0);
+    const p1l = i64x2.extmul_low_i32x4_u(c2, m1), p1h = i64x2.extmul_high_i32x4_u(c2, m1);
+    const hi0 = v128.shuffle<i32>(p0l, p0h, 1, 3, 5, 7), lo0 = v128.shuffle<i32>(p0l, p0h, 0, 2, 4, 6);
+    const hi1 = v128.shuffle<i32>(p1l, p1h, 1, 3, 5, 7), lo1 = v128.shuffle<i32>(p1l, p1h, 0, 2, 4, 6);
+    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>k0));
+    c1 = lo1;
+    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>k1));
+    c3 = lo0;
+    k0 += W0;
+    k1 += W1;
+  }
+  v128.store(words, c0); v128.store(words, c1, 16); v128.store(words, c2, 32); v128.store(words, c3, 48);
 }
 
 /** next32() -> the next 32-bit word of the sequence. */
 @inline export function next32(): u32 {
-  if (cPos == 4) refill();
+  if (cPos == 16) refill();
   const p = cPos++;
-  return p == 0 ? w0 : p == 1 ? w1 : p == 2 ? w2 : w3;
+  return load<u32>(words + ((<usize>(p & 3)) << 4) + ((<usize>(p >> 2)) << 2));
 }
 
 /** nextBelow(n) -> an integer uniform in [0, n), 1 ≤ n < 2^32, by Lemire's multiply-shift with rejection (unbiased). */
