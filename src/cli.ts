@@ -11,8 +11,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { reproMain } from "./repro.js";
-import { init, sketch as sketchApi, DivergenceError, LibsvmParseError } from "./index.js";
-import type { Constants, Dataset, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "./index.js";
+import { init, sketch as sketchApi, DivergenceError, LibsvmParseError, distributedConstants, DistributedError } from "./index.js";
+import type { Constants, Dataset, DistributedConstants, DistributedResult, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "./index.js";
 
 /** A problem with the command line or its inputs: one line on stderr, exit code 2. */
 class UsageError extends Error {
@@ -42,6 +42,8 @@ const TRAIN_OPTIONS = {
   l2: { type: "string" },
   sketch: { type: "string" },
   method: { type: "string" },
+  nodes: { type: "string" },
+  workers: { type: "string" },
   sampling: { type: "string" },
   "sketch-set": { type: "string" },
   "reference-batch": { type: "string" },
@@ -66,6 +68,7 @@ const DEFAULT_L2 = 1e-4;
 const DEFAULT_EPOCHS = 10;
 const DEFAULT_FULL_BATCH_ITERATIONS = 1000;
 const DEFAULT_SAMPLES = 200;
+const DEFAULT_NODES = 2;
 
 const MAIN_HELP = `mast — Model-Agnostic Sparsified Training (MAST) in deterministic WebAssembly
 
@@ -101,7 +104,14 @@ Problem
 Method
   --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
                         lsvrg: loopless SVRG on a finite sketch set (L-SVRDSG, §4.4);
-                        svrg: loopy SVRG with a snapshot every --snapshot-every steps
+                        svrg: loopy SVRG with a snapshot every --snapshot-every steps;
+                        distributed: distributed DSGD over --nodes nodes (§4.3); with
+                        permutation sketches (the default) this is independent
+                        subnetwork training (IST)
+  --nodes M             distributed: cut the rows into M contiguous shards, one a node
+                        (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M)
+  --workers K           distributed: run the nodes on K worker threads, 0..64 (default 0:
+                        all in the main thread); every K gives the same bits
   --sampling NAME       how --batch rows are drawn: nice (default, without replacement),
                         uniform (i.i.d.) or importance (i.i.d. with p_i ∝ L_i)
   --sketch-set N[:s]    lsvrg/svrg: N sketches drawn once from --sketch with seed s (default 100:0)
@@ -110,10 +120,12 @@ Method
   --snapshot-every m    svrg: steps between snapshots (default 2b)
   --tolerance ε         stop when ‖∇f_D(x_t)‖ ≤ ε at a record point
   --time-limit MS       stop after MS milliseconds
-  --iterations T        number of steps T ≥ 0 (default 10 epochs: ⌈10·n/τ⌉ steps,
-                        or ${DEFAULT_FULL_BATCH_ITERATIONS} with --batch full)
-  --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1)
-  --step theory|γ       step size: the theory step 1/(L_exp·L_S^max) (default) or γ > 0
+  --iterations T        number of steps (rounds) T ≥ 0 (default 10 epochs: ⌈10·n/τ⌉ steps,
+                        or ${DEFAULT_FULL_BATCH_ITERATIONS} with --batch full or --method distributed)
+  --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1;
+                        distributed: full, each node its whole shard)
+  --step theory|γ       step size: the theory step 1/(L_exp·L_S^max) (default; distributed:
+                        1/√(D_max·T), section 4.3) or γ > 0
   --seed S              seed of the counter-based generator, an integer ≥ 0 (default 0)
   --record-every K      record f(x_t) every K steps (default ⌈T/100⌉)
 
@@ -161,7 +173,9 @@ interface TrainFlags {
   loss: Loss;
   l2: number;
   sketch: string | null;
-  method: "dsgd" | "lsvrg" | "svrg";
+  method: "dsgd" | "lsvrg" | "svrg" | "distributed";
+  nodes: number | null;
+  workers: number;
   sampling: "nice" | "uniform" | "importance" | null;
   sketchSet: { size: number; seed: number } | null;
   referenceBatch: number | null;
@@ -221,7 +235,15 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
   const loss = str("loss") ?? "logistic";
   if (loss !== "logistic" && loss !== "squared") throw new UsageError(`--loss must be "logistic" or "squared", got ${show(loss)}`);
   const method = str("method") ?? "dsgd";
-  if (method !== "dsgd" && method !== "lsvrg" && method !== "svrg") throw new UsageError(`--method must be "dsgd", "lsvrg" or "svrg", got ${show(method)}`);
+  if (method !== "dsgd" && method !== "lsvrg" && method !== "svrg" && method !== "distributed") {
+    throw new UsageError(`--method must be "dsgd", "lsvrg", "svrg" or "distributed", got ${show(method)}`);
+  }
+  const distributed = method === "distributed";
+  for (const k of ["nodes", "workers"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
+  for (const k of ["sampling", "tolerance", "time-limit"]) if (distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method dsgd, lsvrg or svrg`);
+  if (distributed && str("batch") !== undefined && str("batch") !== "full") {
+    throw new UsageError(`--batch must be full with --method distributed (each node uses its whole shard), got ${show(str("batch")!)}`);
+  }
   const sampling = str("sampling") ?? null;
   if (sampling !== null && sampling !== "nice" && sampling !== "uniform" && sampling !== "importance") {
     throw new UsageError(`--sampling must be "nice", "uniform" or "importance", got ${show(sampling)}`);
@@ -234,7 +256,7 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
     sketchSet = { size: parseInteger("sketch-set", a, 1, 1e6), seed: b === undefined ? 0 : parseInteger("sketch-set", b, 0) };
   }
   const vrFlags = ["sketch-set", "reference-batch", "refresh-probability", "snapshot-every"].filter((k) => str(k) !== undefined);
-  if (method === "dsgd" && vrFlags.length) throw new UsageError(`--${vrFlags[0]} goes with --method lsvrg or svrg`);
+  if ((method === "dsgd" || distributed) && vrFlags.length) throw new UsageError(`--${vrFlags[0]} goes with --method lsvrg or svrg`);
   if (method === "lsvrg" && str("snapshot-every") !== undefined) throw new UsageError("--snapshot-every goes with --method svrg");
   if (method === "svrg" && str("refresh-probability") !== undefined) throw new UsageError("--refresh-probability goes with --method lsvrg");
   const refreshRaw = str("refresh-probability");
@@ -247,7 +269,7 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
   const timeLimit = timeRaw === undefined ? null : parseDecimal("time-limit", timeRaw, "a positive number of milliseconds");
   if (timeLimit !== null && !(timeLimit > 0)) throw new UsageError(`--time-limit must be a positive number of milliseconds, got ${show(timeRaw!)}`);
   const batchRaw = str("batch");
-  const batch = batchRaw === undefined ? 1 : batchRaw === "full" ? "full" as const
+  const batch = batchRaw === undefined ? (distributed ? "full" as const : 1) : batchRaw === "full" ? "full" as const
     : (() => {
       const x = parseDecimal("batch", batchRaw, `"full" or an integer ≥ 1`);
       if (!Number.isSafeInteger(x) || x < 1) throw new UsageError(`--batch must be "full" or an integer ≥ 1, got ${show(batchRaw)}`);
@@ -274,6 +296,8 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
     l2: str("l2") === undefined ? DEFAULT_L2 : parseNonNegative("l2", str("l2")!),
     sketch,
     method,
+    nodes: str("nodes") === undefined ? null : parseInteger("nodes", str("nodes")!, 1),
+    workers: str("workers") === undefined ? 0 : parseInteger("workers", str("workers")!, 0, 64),
     sampling,
     sketchSet,
     referenceBatch: str("reference-batch") === undefined ? null : parseInteger("reference-batch", str("reference-batch")!, 1),
@@ -294,9 +318,9 @@ function trainFlags(values: Record<string, string | boolean | undefined>): Train
 
 /** The method-family options of `minimize`/`constants` set by the flags. */
 function methodOptions(flags: TrainFlags): Record<string, unknown> {
-  const o: Record<string, unknown> = { method: flags.method };
+  const o: Record<string, unknown> = { method: flags.method === "distributed" ? "dsgd" : flags.method };
   if (flags.sampling !== null) o.sampling = flags.sampling;
-  if (flags.method !== "dsgd") o.sketchSet = flags.sketchSet ?? { size: 100, seed: 0 };
+  if (flags.method === "lsvrg" || flags.method === "svrg") o.sketchSet = flags.sketchSet ?? { size: 100, seed: 0 };
   if (flags.referenceBatch !== null) o.referenceBatch = flags.referenceBatch;
   if (flags.refreshProbability !== null) o.refreshProbability = flags.refreshProbability;
   if (flags.snapshotEvery !== null) o.snapshotEvery = flags.snapshotEvery;
@@ -475,7 +499,13 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   // Problem, sketch and constants.
   const problem = makeProblem(mast, data, flags.loss, flags.l2, flags.data ?? "data");
   const testProblem = test === null ? null : makeProblem(mast, test, flags.loss, flags.l2, flags.test!);
-  const sketchRaw = flags.sketch ?? `randk:${Math.max(1, Math.round(d / 2))}`;
+  const distributed = flags.method === "distributed";
+  const nodes = flags.nodes ?? DEFAULT_NODES;
+  if (distributed && nodes > n) throw new UsageError(`--nodes must be in 1..${n} (the rows of the data), got ${nodes}`);
+  if (distributed && flags.sketch === null && nodes > d) {
+    throw new UsageError(`--nodes must be at most ${d} (the features) with the default --sketch permutation:M; give another --sketch for more nodes, got ${nodes}`);
+  }
+  const sketchRaw = flags.sketch ?? (distributed ? `permutation:${nodes}` : `randk:${Math.max(1, Math.round(d / 2))}`);
   const sk = parseSketch(sketchRaw, d);
   try {
     problem.constants(sk); // checks the sketch against d
@@ -496,12 +526,26 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   const iterations = flags.iterations
     ?? (flags.batch === "full" ? DEFAULT_FULL_BATCH_ITERATIONS : Math.ceil((DEFAULT_EPOCHS * n) / flags.batch));
   const recordEvery = flags.recordEvery ?? Math.max(1, Math.ceil(iterations / 100));
-  const gamma = flags.step === "theory" ? constants.stepSize : flags.step;
+  let dc: DistributedConstants | null = null;
+  if (distributed) {
+    try {
+      dc = distributedConstants(problem, { nodes, sketch: sk, iterations });
+    } catch (e) {
+      if (!isArgumentError(e)) throw e;
+      if (e.message.startsWith("nodes ")) throw new UsageError(`--${e.message}`);
+      throw new UsageError(`--sketch ${show(sketchRaw)}: ${e.message.replace(/^sketch: /, "")}`);
+    }
+  }
+  const theoryStep = dc ? dc.stepSize : constants.stepSize;
+  const gamma = flags.step === "theory" ? theoryStep : flags.step;
   const epochs = flags.batch === "full" ? iterations : (iterations * flags.batch) / n;
 
   // Header.
-  const methodName = { dsgd: "Double Sketched SGD", lsvrg: "L-SVRG (loopless SVRG on a finite sketch set)", svrg: "SVRG on a finite sketch set" }[flags.method];
-  say(`mast train ${version}: ${methodName} on f_D(x) = E_S f(v + S(x − v)), v = 0`);
+  const methodName = {
+    dsgd: "Double Sketched SGD", lsvrg: "L-SVRG (loopless SVRG on a finite sketch set)", svrg: "SVRG on a finite sketch set",
+    distributed: `distributed DSGD over ${nodes} nodes (section 4.3${sk.kind === "permutation" ? ", IST" : ""})`,
+  }[flags.method];
+  say(`mast train ${version}: ${methodName} on f_D(x) = ${distributed ? "(1/M) Σ_i E f_i(v + S_i(x − v))" : "E_S f(v + S(x − v))"}, v = 0`);
   say(`data       ${dataLabel}`);
   say(`           ${dataSummary(data)}`);
   if (test !== null) say(`test       ${flags.test}: ${dataSummary(test)}`);
@@ -509,9 +553,19 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   say(`sketch     ${sketchSpec(sk)}: ${sketchDescription(sk, d)}`);
   say(`constants  L = ${num(constants.L)}, μ = ${num(constants.mu)}, L_D = ${num(constants.LD)}, ` +
     `L_S^max = ${num(constants.LSmax)}, L_exp = ${num(constants.Lexp)}`);
-  say(`           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(constants.stepSize)} (batch ${flags.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
-  say(`run        γ = ${num(gamma)} (${flags.step === "theory" ? "theory" : `${num(gamma / constants.stepSize, 4)} × theory`}), ` +
-    `${grouped(iterations)} steps (${flags.batch === "full" ? "full batch" : `${num(epochs, 4)} epochs, batch ${flags.batch}`}), ` +
+  if (dc) {
+    const lo = Math.min(...dc.rows), hi = Math.max(...dc.rows);
+    const threads = Math.min(flags.workers, nodes);
+    say(`nodes      M = ${nodes}: contiguous shards of ${lo === hi ? lo : `${lo}–${hi}`} rows, ${threads === 0 ? "all in the main thread" : `on ${threads} worker thread${threads > 1 ? "s" : ""}`}`);
+    say(`           per node L_{f_i} in [${num(Math.min(...dc.L))}, ${num(Math.max(...dc.L))}], L_{D_i} = ${num(Math.max(...dc.LD))}, ` +
+      `L_{S_i}^max = ${num(Math.max(...dc.LSmax))}; D_max = max L_{f_i}²·L_{D_i}·L_{S_i}^max = ${num(dc.Dmax)}`);
+    say(`           theory γ = 1/√(D_max·T) = ${num(dc.stepSize)} (convex-case step 1/(max L_{f_i}·L_{S_i}^max) = ${num(dc.convexStepSize)})`);
+    say(`           bound: min_t E‖∇f_D(x_t)‖² ≤ ${num(dc.startCoefficient)}·(f_D(x_0) − f_D^inf) + ${num(dc.errorTerm.coefficient)}·(f_D^inf − (1/M) Σ_i f_i^inf)`);
+  } else {
+    say(`           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(constants.stepSize)} (batch ${flags.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
+  }
+  say(`run        γ = ${num(gamma)} (${flags.step === "theory" ? "theory" : `${num(gamma / theoryStep, 4)} × theory`}), ` +
+    `${grouped(iterations)} ${distributed ? "rounds" : "steps"} (${flags.batch === "full" ? "full batch" : `${num(epochs, 4)} epochs, batch ${flags.batch}`}), ` +
     `seed ${flags.seed}, record every ${recordEvery}`);
 
   // Run.
@@ -519,7 +573,10 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   let result: MinimizeResult;
   const t0 = performance.now();
   try {
-    result = await problem.minimize({
+    result = await problem.minimize(distributed ? {
+      method: "distributed", nodes, workers: flags.workers, sketch: sk, stepSize: gamma, iterations, seed: flags.seed, recordEvery,
+      onProgress: bar ? (row: TraceRow) => bar.update(row, row.iteration === 0 || row.iteration === iterations) : undefined,
+    } as never : {
       method: flags.method, sketch: sk, stepSize: gamma, iterations, batch: flags.batch, seed: flags.seed, recordEvery,
       ...methodOptions(flags),
       ...(flags.tolerance !== null ? { tolerance: flags.tolerance } : {}),
@@ -535,8 +592,8 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
   const fT = result.trace.length > 0 ? result.trace[result.trace.length - 1].f : problem.value(result.x);
   const f0 = result.trace.length > 0 ? result.trace[0].f : NaN;
   if (!Number.isFinite(fT)) {
-    throw new CliDivergence(`dsgd diverged: x stayed finite but f(x_T) = ${fT} with step size ${num(gamma)}; ` +
-      `try --step ≤ ${num(constants.stepSize)} (the theory step size, --step theory)`);
+    throw new CliDivergence(`${flags.method} diverged: x stayed finite but f(x_T) = ${fT} with step size ${num(gamma)}; ` +
+      `try --step ≤ ${num(theoryStep)} (the theory step size, --step theory)`);
   }
   const fD = problem.sketchedValue(result.x, sk, { samples: flags.samples, seed: flags.seed });
   const trainAccuracy = flags.loss === "logistic" ? problem.accuracy(result.x) : null;
@@ -553,7 +610,13 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
     lines.push(testAccuracy !== null ? `test accuracy   ${pct(testAccuracy)}   (test f = ${num(testF, 8)})` : `test f          ${num(testF, 8)}`);
   }
   if (result.stoppedBy !== "iterations") lines.push(`stopped by      ${result.stoppedBy} at step ${grouped(result.iterations)}`);
-  lines.push(`steps/s         ${grouped(stepsPerSecond)}   (${grouped(result.iterations)} steps in ${duration(minimizeMs)})`);
+  const comm = distributed ? (result as DistributedResult).communication : null;
+  if (comm) {
+    const ofDense = (x: number): string => (comm.totals.dense > 0 ? pct(x / comm.totals.dense) : "–");
+    lines.push(`bytes sent      down ${grouped(comm.totals.down)} (${ofDense(comm.totals.down)} of dense), up ${grouped(comm.totals.up)} (${ofDense(comm.totals.up)} of dense); ` +
+      `dense = ${grouped(comm.densePerRound)} a round each way`);
+    lines.push(`rounds/s        ${grouped(stepsPerSecond)}   (${grouped(result.iterations)} rounds in ${duration(minimizeMs)}, ${(result as DistributedResult).workers === 0 ? "main thread" : `${(result as DistributedResult).workers} worker threads`})`);
+  } else lines.push(`steps/s         ${grouped(stepsPerSecond)}   (${grouped(result.iterations)} steps in ${duration(minimizeMs)})`);
   lines.push(`elapsed         ${duration(totalMs)} total`);
   lines.push(`digest          ${result.digest}`);
   say();
@@ -574,6 +637,7 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
         sketch: sketchSpec(sk),
         sketchSpec: sk,
         method: flags.method,
+        ...(distributed ? { nodes, workers: flags.workers } : {}),
         iterations,
         batch: flags.batch,
         step: flags.step,
@@ -583,7 +647,7 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
         samples: flags.samples,
         build: problem.build,
       },
-      constants: { ...constants },
+      constants: dc ? { ...constants, distributed: dc } : { ...constants },
       summary: {
         f0: finiteOrNull(f0),
         f: finiteOrNull(fT),
@@ -597,6 +661,7 @@ async function train(flags: TrainFlags, version: string): Promise<number> {
         minimizeMs,
         elapsedMs: totalMs,
         work: result.work,
+        ...(comm ? { communication: { ...comm.totals, densePerRound: comm.densePerRound, down: Array.from(comm.down), up: Array.from(comm.up) } } : {}),
       },
       digest: result.digest,
       trace: result.trace,
@@ -660,8 +725,11 @@ main(process.argv.slice(2)).then(
     } else if (e instanceof CliDivergence) {
       process.stderr.write(`mast: ${e.message}\n`);
       process.exitCode = 1;
+    } else if (e instanceof DistributedError) {
+      process.stderr.write(`mast: ${e.message}\n`);
+      process.exitCode = 1;
     } else if (e instanceof DivergenceError) {
-      process.stderr.write(`mast: dsgd diverged at step ${e.step}: x became non-finite with step size ${num(e.stepSize)}; ` +
+      process.stderr.write(`mast: ${e.message.split(" ")[0]} diverged at step ${e.step}: x became non-finite with step size ${num(e.stepSize)}; ` +
         `try --step ≤ ${num(e.suggestedStepSize)} (the theory step size, --step theory)\n`);
       process.exitCode = 1;
     } else {

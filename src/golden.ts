@@ -72,6 +72,8 @@ export const goldenExpected: Readonly<Record<string, GoldenDigests>> = /* @__PUR
   "lsvrg-sketchset-batch-csr-logistic": { digest: "d5da415bcca94cc4c1c5486291d555497d8ca2d33d131ecf6516cb3af548e653", traceDigest: "fa4cc42f2383361eb2e7bedfa6f722ea783019d4734336ebf6e706eadb07410b" },
   "svrg-sketchset-quadratic-shift": { digest: "59ea58a593c21d1c2f4d394ba736eabbc46f3b89c6142473bf499a1693cc73d3", traceDigest: "cd53f1321eb3997cfb6b2f77417588666ac9f87dd86e68e9e7a561d7ae29d894" },
   "model-user-dsgd-permutation": { digest: "a6ed84c52e971bd4428b8b25f598915fa041839d702fa8a6e92ea88b06d52248", traceDigest: "d3729a621630bc5f6c925bab9bd21f7dd3b1942e39a318482a5488f249854400" },
+  "distributed-ist-permutation": { digest: "2e2954fcd721bf0eb0abaad0180e2d1c9ec66ad927ce344f892b4335b62fcd48", traceDigest: "180b33fae7ba6e1b8163b4edf9a4d744fe1f23c7860eb49a42946b0367ad8d27" },
+  "distributed-heterogeneous-randk": { digest: "0d4c79df5650b7cea4cd3093d79b74a4168f541778d7c47b87494c95ff0a414e", traceDigest: "312fb7f6dbcffdbce17a0319a5532252076ad6184747f53abc93cca3574ea1f7" },
   "quadratic-closed-forms": { digest: "81cbe38b9933142783510f432ada85e9e447bbedd0196d0c20f34e0c006d8dd5", traceDigest: "f11d497160cb1c55fa3e8850a311b251a979a45d269d6e0e43929a99e72c13ad" },
   "montecarlo-sketched-value-csr-randk": { digest: "a1b35ca85941513906441d8eca852b53296029e518c7ebc66b489c4203f3e555", traceDigest: "89eccc0812d57a0507585cc86d4fed9115f062182276c6ab189e1b910b4bad00" },
   "montecarlo-sketched-value-dense-bernoulli-quadratic": { digest: "33376778b48ff77ae59d9de50c7e9b17052300422fb500886024c1a403539dc4", traceDigest: "7cdac04ddda4db3cabe440eb538f8c43dd80691ad050152cd4fa8ec16b5cb8fb" },
@@ -314,6 +316,35 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
         },
       });
       const r = await m.minimize({ sketch: sketch.permutation(4), stepSize: 0.05, iterations: 200, seed: 19, recordEvery: 20 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "distributed-ist-permutation",
+    method: "distributed", sketch: "permutation",
+    description: "Distributed DSGD / IST: synthetic CSR logistic data in 3 shards, permutation(3) sketches, a shift, all nodes in this thread (workers: 0 gives the bits of every k)",
+    async run(mast) {
+      const data = mast.data.synthetic({ rows: 90, cols: 14, density: 0.3, seed: 23 });
+      const p = mast.problem({ data, loss: "logistic", l2: 0.01, shift: point(14, 23) });
+      const r = await p.minimize({ method: "distributed", nodes: 3, workers: 0, sketch: sketch.permutation(3), stepSize: 0.2, iterations: 60, seed: 23, recordEvery: 10 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "distributed-heterogeneous-randk",
+    method: "distributed", sketch: "randK",
+    description: "Distributed DSGD with independent per-node sketches: 2 nodes, Rand-K(5) and Bernoulli(0.5), dense squared-loss data",
+    async run(mast) {
+      const d = 10, n = 40;
+      const values = Float64Array.from({ length: n * d }, (_, k) => ((k * 7) % 13 - 6) / 6);
+      const labels = Float64Array.from({ length: n }, (_, i) => ((i * 5) % 11 - 5) / 5);
+      const full = mast.data.dense(values, { rows: n, cols: d, labels });
+      const p = mast.problem({ data: full, loss: "squared", l2: 0.05 });
+      const half = (a: number) => Array.from({ length: n / 2 }, (_, i) => a + i);
+      const r = await p.minimize({
+        method: "distributed", workers: 0, stepSize: 0.05, iterations: 80, seed: 5, recordEvery: 20,
+        nodes: [{ data: full.subset(half(0)), sketch: sketch.randK(5) }, { data: full.subset(half(n / 2)), sketch: sketch.bernoulli(0.5) }],
+      });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },

@@ -33,6 +33,8 @@ export type { Sampling } from "./sampling.js";
 export type { Method, StopReason } from "./run.js";
 export type { SketchedValue, Loss, Constants, TraceRow, MinimizeOptions, MinimizeResult, ProblemOptions, QuadraticOptions } from "./problem.js";
 export { KernelError, DivergenceError } from "./errors.js";
+export { distributedConstants, DistributedError } from "./distributed.js";
+export type { DistributedOptions, DistributedNode, DistributedResult, DistributedTraceRow, DistributedConstants, Communication } from "./distributed.js";
 export { digestF64, sha256 } from "./digest.js";
 export { simdSupported } from "./wasm.js";
 export type { Build, WasmSource } from "./wasm.js";

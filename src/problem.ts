@@ -9,7 +9,8 @@ import { DivergenceError } from "./errors.js";
 import { Kernel } from "./wasm.js";
 import { Sketch, checkSketch, sketchConstants, sketchWire } from "./sketch.js";
 import { digestF64 } from "./digest.js";
-import { minimizeDistributed } from "./distributed.js";
+import { minimizeDistributed, distributedConstants } from "./distributed.js";
+import type { DistributedConstants, DistributedNode, DistributedOptions, DistributedResult } from "./distributed.js";
 import { CheckpointData, decodeCheckpoint, encodeCheckpoint } from "./checkpoint.js";
 import { METHODS, Method, RUN_KEYS, RunSpec, STEER_KEYS, StopReason, firstDifference, normaliseRun, settingsOf } from "./run.js";
 import { SAMPLING_CODE, Sampling, aliasTable, expectedSmoothness } from "./sampling.js";
@@ -41,6 +42,12 @@ export interface Constants {
   stepSize: number;
   /** The sampling these constants are for: "full" or τ. */
   batch: "full" | number;
+  /**
+   * With `method: "distributed"`: the section 4.3 constants (per node L_{f_i}, L_{D_i}, L_{S_i}^max, D_max, the theory
+   * step 1/√(D_max·T), the convex-case step and the bound's coefficients). `stepSize` is then 1/√(D_max·T), L_D and
+   * L_S^max are the largest over the nodes, μ_D the smallest, and L, μ, L_max are those of the whole problem.
+   */
+  distributed?: DistributedConstants;
 }
 
 /** An f_D value: the mean (exact or Monte Carlo), its standard error, and how many sketches were drawn. */
@@ -225,8 +232,19 @@ export abstract class BaseProblem {
    * (section 4.1: γ = 1/(L_exp L_S^max); option II replaces L_f by the sampler's expected smoothness L_exp;
    * "lsvrg"/"svrg": γ = 1/(6 L_exp L_S^max) with the sketch set's own L_S^max, L_D and μ_D).
    */
-  constants(sketch: Sketch = { kind: "identity" }, opts: Omit<MinimizeOptions, "onProgress" | "resumeFrom"> = {}): Constants {
-    const spec = normaliseRun({ ...opts, method: opts.method === "distributed" ? "dsgd" : opts.method, sketch }, this.rows(), this.dimension);
+  constants(sketch?: Sketch, opts: Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & { nodes?: number | DistributedNode[] } = {}): Constants {
+    if (opts.method === "distributed") {
+      if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem)`);
+      const { method: _m, nodes, iterations, stepSize, ...rest } = opts;
+      const extra = Object.keys(rest)[0];
+      if (extra !== undefined) throw new RangeError(`options.${extra} is not a known option of constants() for method "distributed" (known: method, nodes, iterations, stepSize)`);
+      const dc = distributedConstants(this, { nodes, sketch, iterations, stepSize: typeof stepSize === "number" ? stepSize : undefined });
+      const { L, mu, Lmax } = this.smooth();
+      const LD = Math.max(...dc.LD), muD = Math.min(...dc.muD), LSmax = Math.max(...dc.LSmax);
+      return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", distributed: dc };
+    }
+    sketch ??= { kind: "identity" };
+    const spec = normaliseRun({ ...opts, sketch }, this.rows(), this.dimension);
     return this.constantsFor(spec, spec.method === "dsgd" ? null : this.sketchSetWire(spec));
   }
 
@@ -566,6 +584,14 @@ export class Problem extends BaseProblem {
   }
 
   rows(): number { return this.data.rows; }
+
+  /**
+   * minimize(options): as {@link BaseProblem.minimize}; with `method: "distributed"`, distributed DSGD / IST over
+   * `nodes` on `workers` threads (section 4.3, src/distributed.ts), which resolves to a {@link DistributedResult}.
+   */
+  minimize(opts: DistributedOptions): Promise<DistributedResult>;
+  minimize(opts?: MinimizeOptions): Promise<MinimizeResult>;
+  minimize(opts: MinimizeOptions | DistributedOptions = {}): Promise<MinimizeResult> { return super.minimize(opts as MinimizeOptions); }
 
   protected upload(k: Kernel): void {
     const D = this.data;

@@ -285,7 +285,7 @@ describe.concurrent("mast train: the method family", () => {
 
   it("rejects method-family flags that do not fit", async () => {
     for (const [args, re] of [
-      [["--method", "adam"], /--method must be "dsgd", "lsvrg" or "svrg", got "adam"/],
+      [["--method", "adam"], /--method must be "dsgd", "lsvrg", "svrg" or "distributed", got "adam"/],
       [["--sampling", "stratified"], /--sampling must be "nice", "uniform" or "importance"/],
       [["--reference-batch", "3"], /--reference-batch goes with --method lsvrg or svrg/],
       [["--method", "svrg", "--refresh-probability", "0.5"], /--refresh-probability goes with --method lsvrg/],
