@@ -391,22 +391,15 @@ export abstract class BaseProblem {
         throw new RangeError("resumeFrom is a checkpoint of a different problem (its data, shift or dimension differ)");
       }
       const st = h.settings as Record<string, unknown>;
-      runOpts = { ...st, x0: undefined, stepSize: st.stepSize === "schedule" ? o.stepSize : st.stepSize,
-        probabilities: st.probabilities === "array" ? resume.arrays.probabilities : undefined,
-        sketchSet: st.sketchSet === "explicit" ? splitRows(resume.arrays.sketchSet, this.dimension) : st.sketchSet,
-        batch: st.batch, sampling: st.sampling === "full" ? undefined : st.sampling };
       if (st.stepSize === "schedule" && typeof o.stepSize !== "function") {
         throw new TypeError("stepSize must be given again as the same function t => γ_t to resume a run that used a schedule");
       }
-      if (st.method === "dsgd") { delete runOpts.referenceBatch; delete runOpts.refreshProbability; delete runOpts.snapshotEvery; delete runOpts.sketchSet; }
-      else if (st.method === "lsvrg") delete runOpts.snapshotEvery;
-      else delete runOpts.refreshProbability;
-      delete runOpts.probabilities;
-      if (st.probabilities === "array") runOpts.probabilities = resume.arrays.probabilities;
+      runOpts = optionsFromCheckpoint(st, resume.arrays, this.dimension, o.stepSize);
       if (o.x0 !== undefined) throw new RangeError("x0 cannot be given when resuming (the checkpoint holds x)");
       const theirs = settingsOf(normaliseRun(runOpts, this.rows(), this.dimension), NaN);
       for (const key of RUN_KEYS) {
-        if (o[key] === undefined || key === "x0" || (key === "stepSize" && st.stepSize === "schedule")) continue;
+        if (o[key] === undefined || key === "x0") continue;
+        if (key === "stepSize" && (st.stepSize === "schedule" || (o.stepSize === "theory" && st.stepRule === "theory"))) continue;
         const mine = settingsOf(normaliseRun({ ...runOpts, [key]: o[key] }, this.rows(), this.dimension), NaN);
         const same = firstDifference(theirs, mine) === null && plain(o[key]) === plain(runOpts[key]);
         if (!same) throw new RangeError(`${key} differs from the checkpoint's setting (${show(runOpts[key])}); omit it when resuming`);
@@ -421,7 +414,7 @@ export abstract class BaseProblem {
     const gradientSamples = integer("gradientSamples", o.gradientSamples ?? 100, 1, 1e6);
     const onProgress = o.onProgress as MinimizeOptions["onProgress"];
     if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
-    const x0 = spec.method && o.x0 !== undefined ? vector("x0", o.x0, this.dimension) : this.shift;
+    const x0 = o.x0 !== undefined ? vector("x0", o.x0, this.dimension) : this.shift;
     const [lo, hi] = splitSeed(spec.seed);
 
     // set-up: the sketch set (uses the sampler), constants, then every upload before taking views
@@ -487,7 +480,7 @@ export abstract class BaseProblem {
     if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
     const checkpoint = encodeCheckpoint({
       format: "mast-wasm run", dimension: this.dimension, fingerprint: this.fingerprint(), t, gradEvals: this.gradEvals(),
-      settings: settingsOf(spec, gamma),
+      settings: { ...settingsOf(spec, gamma), ...(resume ? { stepRule: (resume.header.settings as Record<string, unknown>).stepRule } : {}) },
     }, arrays);
     const coords = k.ex.getCoordsTouched() + k.ex.getVrCoords();
     return { x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint, work: { coordsTouched: coords, rowsTouched: k.ex.getRowsTouched() - (resume ? (resume.header.gradEvals as number) : 0) } };
@@ -529,6 +522,23 @@ export abstract class BaseProblem {
     const r = k.f64(pRes, 2);
     return { mean: r[0], stderr: r[1], samples, exact: false };
   }
+}
+
+/** The run options that a checkpoint's settings (and its arrays) stand for. */
+function optionsFromCheckpoint(st: Record<string, unknown>, arrays: Record<string, Float64Array>, d: number, schedule: unknown): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    method: st.method, sketch: st.sketch, seed: st.seed, batch: st.batch,
+    stepSize: st.stepSize === "schedule" ? schedule : st.stepSize,
+  };
+  if (st.sampling !== "full") o.sampling = st.sampling;
+  if (st.probabilities === "array") o.probabilities = arrays.probabilities;
+  if (st.method !== "dsgd") {
+    o.sketchSet = st.sketchSet === "explicit" ? splitRows(arrays.sketchSet, d) : st.sketchSet;
+    o.referenceBatch = st.referenceBatch;
+  }
+  if (st.method === "lsvrg") o.refreshProbability = st.refreshProbability;
+  if (st.method === "svrg") o.snapshotEvery = st.snapshotEvery;
+  return o;
 }
 
 /** plain(v): a JSON string of v with typed arrays as plain arrays, for comparing settings. */

@@ -39,6 +39,7 @@ export function settingsOf(spec: RunSpec, gamma: number): Record<string, unknown
   return {
     method: spec.method, sketch: spec.sketch, sampling: spec.sampling, batch: spec.batch, seed: spec.seed,
     stepSize: typeof spec.stepSize === "function" ? "schedule" : gamma,
+    stepRule: typeof spec.stepSize === "function" ? "schedule" : spec.stepSize === "theory" ? "theory" : "number",
     sketchSet: Array.isArray(spec.sketchSet) ? "explicit" : spec.sketchSet,
     referenceBatch: spec.referenceBatch, refreshProbability: spec.refreshProbability, snapshotEvery: spec.snapshotEvery,
     probabilities: spec.probabilities ? "array" : null,

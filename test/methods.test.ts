@@ -197,6 +197,13 @@ describe("checkpoints: resume to T gives the digest of an uninterrupted run to T
       const again = await p.minimize({ resumeFrom: rest.checkpoint, iterations: 300 + 0, ...(typeof opts.stepSize === "function" ? { stepSize: opts.stepSize } : {}) });
       expect(again.digest).toBe(whole.digest);       // resuming at T with T steps to go does nothing
       expect(first.digest).not.toBe(whole.digest);
+      // passing the run's own options again (with the theory step spelled out or not) is fine
+      const same = await p.minimize({ ...opts, seed: 9, resumeFrom: first.checkpoint, iterations: 300 });
+      expect(same.digest).toBe(whole.digest);
+      if (opts.stepSize === undefined) {
+        const chained = await p.minimize({ ...opts, seed: 9, stepSize: "theory", resumeFrom: (await p.minimize({ resumeFrom: first.checkpoint, iterations: 200 })).checkpoint, iterations: 300 });
+        expect(chained.digest).toBe(whole.digest);
+      }
     });
   }
 
