@@ -144,3 +144,9 @@ function synthetic(k: Kernel, opts: SyntheticOptions = {}): Dataset {
   }
 }
 export { goldenScenarios, goldenExpected, runGolden, goldenReport, goldenTable, runtimeInfo, type GoldenScenario, type GoldenOutput, type GoldenDigests, type GoldenResult, type GoldenReport, type RunGoldenOptions, type RuntimeInfo } from "./golden.js";
+export { newton, hessian, ConvergenceError } from "./erm.js";
+export type { NewtonOptions, NewtonResult, NewtonTraceRow } from "./erm.js";
+export { randomMasks, randomPrune, pruneAccuracies, boxplotStats, quantile, philox4x32, PRUNE_STREAM } from "./prune.js";
+export type { PruneOptions, PruneAccuracyOptions, AccuracyProblem, BoxplotStats } from "./prune.js";
+export { boxplotSvg, lineSvg, escapeXml, PALETTE, linearScale, logScale, niceStep, formatTick } from "./plot/index.js";
+export type { BoxGroup, BoxplotOptions, LineSeries, LineOptions, PlotOptions, ReferenceLine, Scale } from "./plot/index.js";
