@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { sketch, schedules, type Sketch } from "../dist/index.js";
-import { mast, lcg, maxRelErr, sameBits, dataFile } from "./helpers.ts";
+import { mast, lcg, maxRelErr, sameBits, dataFile, spd } from "./helpers.ts";
 import { refDsgdRandK, logistic, squared, dot4 } from "./reference/kernels.ts";
 
 function denseProblemData(n: number, d: number, seed: number) {
@@ -126,17 +126,6 @@ describe("sparse work: a step touches only the support", () => {
 });
 
 describe("quadratics: exact f_D, x_D* and the reduction to GD", () => {
-  // A random SPD matrix A = BᵀB/d + 0.5 I.
-  function spd(d: number, seed: number) {
-    const rnd = lcg(seed);
-    const B = Array.from({ length: d }, () => Array.from({ length: d }, () => rnd() * 2 - 1));
-    const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => {
-      let s = 0; for (let k = 0; k < d; k++) s += B[k][i] * B[k][j];
-      return s / d + (i === j ? 0.5 : 0);
-    }));
-    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i];
-    return { A, b: Array.from({ length: d }, () => rnd() * 2 - 1), v: Array.from({ length: d }, () => rnd() - 0.5) };
-  }
   const sketches: Sketch[] = [sketch.bernoulli(0.4), sketch.bernoulli([0.3, 0.5, 0.7, 0.9, 0.6, 0.8]), sketch.randK(2), sketch.randK(5), sketch.permutation(4)];
 
   it("the exact sketchedValue agrees with the Monte Carlo estimate (within 4 standard errors)", async () => {

@@ -55,3 +55,15 @@ export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }
+
+/** A random symmetric positive definite quadratic in dimension d: A = BᵀB/d + 0.5 I, with b and a shift v. */
+export function spd(d: number, seed: number): { A: number[][]; b: number[]; v: number[] } {
+  const rnd = lcg(seed);
+  const B = Array.from({ length: d }, () => Array.from({ length: d }, () => rnd() * 2 - 1));
+  const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => {
+    let s = 0; for (let k = 0; k < d; k++) s += B[k][i] * B[k][j];
+    return s / d + (i === j ? 0.5 : 0);
+  }));
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i];
+  return { A, b: Array.from({ length: d }, () => rnd() * 2 - 1), v: Array.from({ length: d }, () => rnd() - 0.5) };
+}

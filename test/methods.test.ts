@@ -1,18 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { sketch, schedules, type MinimizeOptions, type Sketch } from "../dist/index.js";
-import { mast, lcg, maxRelErr, sameBits } from "./helpers.ts";
-
-// A random SPD quadratic in d = 6 with a shift.
-function spd(d: number, seed: number) {
-  const rnd = lcg(seed);
-  const B = Array.from({ length: d }, () => Array.from({ length: d }, () => rnd() * 2 - 1));
-  const A = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => {
-    let s = 0; for (let k = 0; k < d; k++) s += B[k][i] * B[k][j];
-    return s / d + (i === j ? 0.5 : 0);
-  }));
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i];
-  return { A, b: Array.from({ length: d }, () => rnd() * 2 - 1), v: Array.from({ length: d }, () => rnd() - 0.5) };
-}
+import { mast, lcg, maxRelErr, sameBits, spd } from "./helpers.ts";
 
 function solve(M: number[][], r: number[]): number[] {
   const n = r.length, a = M.map((row, i) => [...row, r[i]]);
