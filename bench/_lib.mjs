@@ -11,6 +11,7 @@ export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const root = join(benchDir, "..");
 export const resultsDir = join(benchDir, "results");
 export const smoke = process.argv.includes("--smoke");
+const loadAtStart = os.loadavg().map((x) => +x.toFixed(2));
 
 // ---------- sanity checks: collected, reported at the end; never about timing ----------
 
@@ -112,6 +113,7 @@ export function compileC(name, source) {
     return null;
   }
   const dir = mkdtempSync(join(os.tmpdir(), `mast-bench-${name}-`));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));   // also when a bench fails midway
   const src = join(dir, `${name}.c`), exe = join(dir, name);
   writeFileSync(src, source);
   const r = spawnSync("gcc", [...C_FLAGS, "-o", exe, src, "-lm"], { encoding: "utf8" });
@@ -132,38 +134,65 @@ export function compileC(name, source) {
 
 // ---------- tinybench ----------
 
-/** A Bench sized for the mode: smoke runs a few short samples; full runs ~0.6 s per task. */
+/** Rounds per bench: the task list is run this many times, interleaved, and the samples pooled (drift hits all alike). */
+export const ROUNDS = smoke ? 1 : 3;
+
+/** A Bench sized for the mode (time per task per round): smoke runs a few short samples. Samples are retained. */
 export function makeBench(opts = {}) {
   return new Bench({
-    time: smoke ? 15 : (opts.time ?? 600),
-    iterations: smoke ? 3 : (opts.iterations ?? 15),
-    warmupTime: smoke ? 5 : (opts.warmupTime ?? 100),
-    warmupIterations: smoke ? 1 : (opts.warmupIterations ?? 3),
+    time: smoke ? 15 : (opts.time ?? 200),
+    iterations: smoke ? 3 : (opts.iterations ?? 10),
+    warmupTime: smoke ? 5 : (opts.warmupTime ?? 50),
+    warmupIterations: smoke ? 1 : (opts.warmupIterations ?? 2),
+    retainSamples: true,
     throws: true,
   });
 }
 
 /**
- * summary(task, opsPerSample): per-op statistics from a tinybench task whose every sample ran opsPerSample ops.
+ * runRounds(bench, { afterRound }): run every task ROUNDS times (reset between rounds, so each round warms up and
+ * samples again) and pool the latency samples (ms) by task name. afterRound(r) runs after each round (e.g. a C peer).
+ */
+export async function runRounds(bench, { afterRound } = {}) {
+  const pooled = new Map();
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r > 0) bench.reset();
+    await bench.run();
+    for (const t of bench.tasks) {
+      const res = t.result;
+      if (!res || res.state !== "completed") throw new Error(`task ${t.name} did not complete: ${res?.state} ${res?.error ?? ""}`);
+      if (!pooled.has(t.name)) pooled.set(t.name, []);
+      pooled.get(t.name).push(...res.latency.samples);
+    }
+    await afterRound?.(r);
+  }
+  return pooled;
+}
+
+/** quantile(sorted, q): linear interpolation between order statistics (as tinybench). */
+export function quantile(sorted, q) {
+  const p = (sorted.length - 1) * q, i = Math.floor(p), f = p - i;
+  return i + 1 < sorted.length ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[sorted.length - 1];
+}
+
+/**
+ * statsOf(samplesMs, opsPerSample): per-op statistics from pooled samples that each ran opsPerSample ops.
  * medianMs/p75Ms are per op; opsPerSec = 1000 / medianMs (the rate of the median sample).
  */
-export function summary(task, opsPerSample = 1) {
-  const r = task.result;
-  if (!r || (r.state !== "completed" && r.state !== "aborted-with-statistics")) {
-    throw new Error(`task ${task.name} did not complete: ${r?.state} ${r?.error ?? ""}`);
-  }
-  const L = r.latency;
-  const medianMs = L.p50 / opsPerSample;
+export function statsOf(samplesMs, opsPerSample = 1) {
+  const s = Float64Array.from(samplesMs).sort();
+  const medianMs = quantile(s, 0.5) / opsPerSample;
+  let mean = 0; for (const x of s) mean += x; mean /= s.length;
   return {
-    medianMs, p75Ms: L.p75 / opsPerSample, meanMs: L.mean / opsPerSample, minMs: L.min / opsPerSample,
-    rmePct: L.rme, samples: L.samplesCount, opsPerSample, opsPerSec: 1000 / medianMs,
+    medianMs, p75Ms: quantile(s, 0.75) / opsPerSample, meanMs: mean / opsPerSample, minMs: s[0] / opsPerSample,
+    samples: s.length, rounds: ROUNDS, opsPerSample, opsPerSec: 1000 / medianMs,
   };
 }
 
-/** fromC(c): the same shape from a C peer's {median_ns, p75_ns, samples, reps}. */
-export function fromC(c) {
-  const medianMs = c.median_ns / 1e6;
-  return { medianMs, p75Ms: c.p75_ns / 1e6, samples: c.samples, opsPerSample: c.reps, opsPerSec: 1000 / medianMs, timedIn: "C clock_gettime" };
+/** fromC(list): the same shape from C peer runs, each {t: [ns per op, …], reps}, pooled over rounds. */
+export function fromC(list) {
+  const st = statsOf(list.flatMap((c) => c.t.map((ns) => ns / 1e6)), 1);
+  return { ...st, opsPerSample: list[0].reps, timedIn: "C clock_gettime" };
 }
 
 /** calibrate(fn, targetMs): how many ops make one sample last about targetMs (fn(reps) runs reps ops). */
@@ -218,9 +247,11 @@ export function addRatios(c, ours, peers) {
 /** writeResults(name, body): bench/results/<name>.json (full runs only; smoke never writes). */
 export function writeResults(name, body) {
   if (smoke) { console.log(`  (smoke: not writing bench/results/${name}.json)`); return; }
+  if (failures.length) { console.error(`  not writing bench/results/${name}.json: sanity checks failed`); return; }
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${name}.json`);
-  const out = { name, generated: new Date().toISOString(), machine: machine(), versions: versions(), ...body };
+  const load = { start: loadAtStart, end: os.loadavg().map((x) => +x.toFixed(2)), note: "1/5/15-minute load averages" };
+  const out = { name, generated: new Date().toISOString(), machine: machine(), versions: versions(), load, rounds: ROUNDS, ...body };
   writeFileSync(`${file}.tmp`, JSON.stringify(out, null, 2) + "\n");
   renameSync(`${file}.tmp`, file);
   console.log(`  wrote ${file}`);

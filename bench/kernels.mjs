@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  root, smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, compileC, makeBench, summary, fromC,
+  root, smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, compileC, makeBench, runRounds, statsOf, fromC,
   calibrate, addRatios, writeResults, fmtTime, fmtNum,
 } from "./_lib.mjs";
 
@@ -17,7 +17,7 @@ const SAMP_D = smoke ? 1000 : 10000;
 const KFRACS = [0.5, 0.1, 0.01];
 const BERN_P = 0.1;
 const TARGET_MS = smoke ? 0.2 : 1;          // one sample lasts about this long
-const C_SAMPLES = smoke ? 5 : 41;
+const C_SAMPLES = smoke ? 5 : 15;      // per round
 
 const sizeLabel = (n) => (n >= 1024 ? `${n / 1024}K` : String(n));
 
@@ -174,8 +174,10 @@ static void timeCase(const char* name, double checkValue) {
   double* t = malloc(sizeof(double) * nSamples);
   for (int s = 0; s < nSamples; s++) { double t0 = nowNs(); ops(reps); t[s] = (nowNs() - t0) / reps; }
   qsort(t, nSamples, sizeof(double), cmpd);
-  printf("%s{\"name\":\"%s\",\"median_ns\":%.6g,\"p75_ns\":%.6g,\"samples\":%d,\"reps\":%ld,\"check\":%.17g}",
+  printf("%s{\"name\":\"%s\",\"median_ns\":%.6g,\"p75_ns\":%.6g,\"samples\":%d,\"reps\":%ld,\"check\":%.17g,\"t\":[",
          first ? "" : ",", name, quant(t, nSamples, 0.5), quant(t, nSamples, 0.75), nSamples, reps, checkValue);
+  for (int s = 0; s < nSamples; s++) printf("%s%.6g", s ? "," : "", t[s]);
+  printf("]}");
   first = 0; free(t);
 }
 
@@ -305,12 +307,17 @@ for (const [b, w] of Object.entries(W)) {
   check(Math.abs(mean - SAMP_D * BERN_P) < 6 * sd, `${b} Bernoulli p=${BERN_P}: mean support ${mean} ≈ ${SAMP_D * BERN_P}`);
 }
 
-// The C peer: same data, same order.
+// The C peer: same data, same order; run once per round (between the tinybench rounds), samples pooled.
 const cPeer = compileC("kernels", C_SOURCE);
-let cOut = null;
+const cArgs = [TARGET_MS, C_SAMPLES, SIZES.length, ...SIZES, CSR.rows, CSR.cols, CSR.avg, SAMP_D, Ks.length, ...Ks, BERN_P];
+const cRuns = {};   // case name → [per-round result]
+function runC() {
+  for (const c of cPeer.run(cArgs).cases) (cRuns[c.name] ??= []).push(c);
+}
 if (cPeer) {
-  cOut = Object.fromEntries(cPeer.run([TARGET_MS, C_SAMPLES, SIZES.length, ...SIZES, CSR.rows, CSR.cols, CSR.avg, SAMP_D, Ks.length, ...Ks, BERN_P]).cases.map((c) => [c.name, c]));
-  cPeer.cleanup();
+  runC();
+  const cOut = Object.fromEntries(Object.entries(cRuns).map(([k, v]) => [k, v[0]]));
+  for (const k of Object.keys(cRuns)) cRuns[k] = [];   // the first run only checks values (and warms up)
   SIZES.forEach((n, i) => {
     checkClose(cOut[`dot/${n}`].check, dotJs(vecs[i].x, vecs[i].y, n), 1e-9, `C dot n=${n} vs JS`);
     checkClose(cOut[`dotv/${n}`].check, dotJs(vecs[i].x, vecs[i].y, n), 1e-9, `C vector-extension dot n=${n} vs JS`);
@@ -388,7 +395,8 @@ KFRACS.forEach((f, i) => {
   add("sampling", label, "M elem/s", work, "js", (R) => { let m = 0; for (let r = 0; r < R; r++) m += bernoulliJs(SAMP_D, BERN_P, rng, supp, scale); sink += m; });
 }
 
-await bench.run();
+const pooled = await runRounds(bench, { afterRound: () => { if (cPeer) runC(); } });
+cPeer?.cleanup();
 check(Number.isFinite(sink), "kernel outputs stay finite");
 
 // ---------- collect ----------
@@ -403,16 +411,16 @@ const cases = [];
 for (const p of plan) {
   let c = cases.find((x) => x.label === p.label);
   if (!c) { c = { group: p.group, label: p.label, unit: p.unit, workPerOp: p.work, impls: {} }; cases.push(c); }
-  const s = summary(bench.getTask(p.name), p.reps);
+  const s = statsOf(pooled.get(p.name), p.reps);
   s.rate = p.work / (s.medianMs / 1e3);
   c.impls[p.impl] = s;
 }
 for (const c of cases) {
-  if (cOut) {
-    const co = cOut[cName(c.label, c.group)];
-    if (co) { const s = fromC(co); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls.c = s; }
-    const cv = c.group === "dot" ? cOut[cName(c.label, c.group).replace("dot/", "dotv/")] : null;
-    if (cv) { const s = fromC(cv); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls["c-vec"] = s; }
+  if (cPeer) {
+    const co = cRuns[cName(c.label, c.group)];
+    if (co?.length) { const s = fromC(co); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls.c = s; }
+    const cv = c.group === "dot" ? cRuns[cName(c.label, c.group).replace("dot/", "dotv/")] : null;
+    if (cv?.length) { const s = fromC(cv); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls["c-vec"] = s; }
   }
   addRatios(c, "wasm", ["wasm-scalar", "js", "c", "c-vec"]);
   for (const [impl, s] of Object.entries(c.impls)) {
@@ -442,6 +450,7 @@ writeResults(NAME, {
   notes: [
     "Rates are work per op divided by the median time per op; GFLOP/s counts 2 flops per element (dot, axpy) or per non-zero (CSR).",
     "Each tinybench sample runs a batch of ops calibrated to ~1 ms; the time per op is the sample time divided by the batch size.",
+    "All tasks run in 3 interleaved rounds (the C peer runs once between rounds); samples are pooled over the rounds before the median and p75 are taken.",
     "Rand-K elements/s counts the K coordinates of one sample; Bernoulli counts the expected p·d.",
     "The wasm samples with Philox4x32-10 (counter-based, reproducible); the JS and C peers use xorshift128.",
   ],

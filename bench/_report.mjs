@@ -1,0 +1,155 @@
+// Renders BENCHMARKS.md from bench/results/*.json (called by run.mjs after a full run; `node bench/run.mjs --report`
+// re-renders without running anything).
+
+const ORDER = ["kernels", "dsgd", "startup"];
+const IMPL_ORDER = ["wasm", "wasm-scalar", "js", "c", "c-vec"];
+const IMPL_TITLE = { wasm: "wasm (ours)", "wasm-scalar": "wasm scalar", js: "plain JS", c: "C -O3", "c-vec": "C vector ext." };
+
+function fmtTime(ms) {
+  if (!Number.isFinite(ms)) return "–";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  if (ms >= 1e-3) return `${(ms * 1e3).toFixed(ms >= 1e-1 ? 0 : ms >= 1e-2 ? 1 : 2)} µs`;
+  return `${(ms * 1e6).toFixed(ms >= 1e-4 ? 0 : 1)} ns`;
+}
+function fmtRate(x) {
+  if (!Number.isFinite(x)) return "–";
+  const a = Math.abs(x);
+  if (a >= 1e9) return `${(x / 1e9).toPrecision(3)} G`;
+  if (a >= 1e6) return `${(x / 1e6).toPrecision(3)} M`;
+  if (a >= 1e3) return `${(x / 1e3).toPrecision(3)} k`;
+  return x.toPrecision(3);
+}
+const fmtRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : "–");
+const table = (head, rows) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const implsOf = (cases) => IMPL_ORDER.filter((k) => cases.some((c) => c.impls?.[k])).concat(
+  [...new Set(cases.flatMap((c) => Object.keys(c.impls ?? {})))].filter((k) => !IMPL_ORDER.includes(k)));
+const ratiosOf = (cases) => [...new Set(cases.flatMap((c) => Object.keys(c.ratios ?? {})))];
+const groupsOf = (cases) => [...new Set(cases.map((c) => c.group))];
+
+/** Rate table (rate of the median sample per impl + ratios) and time table (median and p75 per op). */
+function rateTables(cases, unit, rateOf = (s) => s.rate) {
+  const impls = implsOf(cases), ratios = ratiosOf(cases);
+  const rate = table(["case", ...impls.map((k) => `${IMPL_TITLE[k] ?? k} ${unit}`), ...ratios.map((r) => `${r}`)],
+    cases.map((c) => [c.label, ...impls.map((k) => (c.impls[k] ? fmtRate(rateOf(c.impls[k])) : "–")), ...ratios.map((r) => fmtRatio(c.ratios?.[r]))]));
+  const time = table(["case", ...impls.map((k) => `${IMPL_TITLE[k] ?? k}: median (p75)`)],
+    cases.map((c) => [c.label, ...impls.map((k) => (c.impls[k] ? `${fmtTime(c.impls[k].medianMs)} (${fmtTime(c.impls[k].p75Ms)})` : "–"))]));
+  return { rate, time };
+}
+
+function sectionKernels(R) {
+  const out = [`## ${R.title}`, "", `Source: \`bench/kernels.mjs\`, results \`bench/results/kernels.json\` (${R.generated}).`, ""];
+  out.push("Implementations: " + Object.entries(R.implNames).map(([k, v]) => `**${IMPL_TITLE[k] ?? k}** = ${v}`).join("; ") + ".", "");
+  out.push("Ratios are wasm throughput over the peer's (the peer's median time over ours): above 1× the wasm is faster.", "");
+  const titles = { dot: "dot, f64", axpy: "axpy (y += a·x), f64", csr: "CSR row-dot pass (a_iᵀx for every row)", sampling: "Sketch sampling" };
+  for (const g of groupsOf(R.cases)) {
+    const cs = R.cases.filter((c) => c.group === g);
+    const { rate, time } = rateTables(cs, cs[0].unit);
+    out.push(`### ${titles[g] ?? g} (${cs[0].unit})`, "", rate, "", "Time per op:", "", time, "");
+  }
+  return out.join("\n");
+}
+
+function sectionDsgd(R) {
+  const out = [`## ${R.title}`, "", `Source: \`bench/dsgd.mjs\`, results \`bench/results/dsgd.json\` (${R.generated}).`, ""];
+  out.push("Implementations: " + Object.entries(R.implNames).map(([k, v]) => `**${IMPL_TITLE[k] ?? k}** = ${v}`).join("; ") + ".", "");
+  out.push(`Batch 1, theory step size, λ = ${R.config.l2}, logistic loss. Ratios are ours / peer in steps/s (above 1× the wasm is faster).`, "");
+  for (const s of R.skipped ?? []) out.push(`> **${s}**`, "");
+  for (const g of ["dense", "a9a"]) {
+    const cs = R.cases.filter((c) => c.group === g);
+    if (!cs.length) continue;
+    const { rate, time } = rateTables(cs, "steps/s");
+    out.push(`### ${g === "dense" ? "(a) Dense synthetic" : "(b) a9a (sparse)"}: ${cs[0].dataset}`, "", rate, "", "Time per step:", "", time, "");
+    out.push(`Steps per timed call: ${cs.map((c) => `${c.label} ${c.stepsPerCall}`).join(", ")}. Whole minimize() call (incl. setup and the two objective evaluations), median: ${cs.map((c) => `${c.label} ${fmtTime(c.wasmEndToEndMsPerCall)}`).join(", ")}.`, "");
+  }
+  const sc = R.cases.filter((c) => c.group === "scaling");
+  if (sc.length) {
+    out.push(`### Sparsity scaling (question 3): ${sc[0].dataset}, batch 1`, "");
+    out.push("t/t(K=d) is the median step time over that of Rand-K with K = d (every coordinate, general path); the identity row is the contiguous fast path for the same distribution.", "");
+    out.push(table(["sketch", "K", "wasm time/step: median (p75)", "wasm t/t(K=d)", "wasm t/t(identity)", "JS time/step: median (p75)", "JS t/t(K=d)", "wasm/JS"],
+      sc.map((c) => [c.label, String(c.K), `${fmtTime(c.impls.wasm.medianMs)} (${fmtTime(c.impls.wasm.p75Ms)})`, c.timeVsKd.wasm.toFixed(3), c.timeVsIdentity.wasm.toFixed(3),
+        `${fmtTime(c.impls.js.medianMs)} (${fmtTime(c.impls.js.p75Ms)})`, c.timeVsKd.js.toFixed(3), fmtRatio(c.ratios["wasm/js"])])), "");
+  }
+  return out.join("\n");
+}
+
+function sectionStartup(R) {
+  const out = [`## ${R.title}`, "", `Source: \`bench/startup.mjs\`, results \`bench/results/startup.json\` (${R.generated}).`, ""];
+  out.push(table(["build", "raw", "gzip -9"], Object.entries(R.sizes).map(([b, s]) => [`mast-${b}.wasm`, `${s.rawBytes} B (${(s.rawBytes / 1024).toFixed(1)} KB)`, `${s.gzipBytes} B (${(s.gzipBytes / 1024).toFixed(1)} KB)`])), "");
+  out.push("In this process (tinybench, each init(bytes) compiles bytes no engine cache has seen):", "");
+  out.push(table(["what", "median", "p75", "samples"], R.cases.map((c) => [c.label, fmtTime(c.impls.wasm.medianMs), fmtTime(c.impls.wasm.p75Ms), String(c.impls.wasm.samples)])), "");
+  out.push(`First-step phases (medians): ${Object.entries(R.firstStepPhases).map(([k, v]) => `${k} ${fmtTime(v.medianMs)}`).join(", ")} (data = \`mast.data.synthetic(${JSON.stringify(R.config.small)})\`, minimize = one Rand-K step including the theory constants).`, "");
+  if (R.cold?.processes) {
+    const m = R.cold.median;
+    out.push(`Fresh node processes (median of ${R.cold.processes}): import of dist/index.js ${fmtTime(m.import)}, init() ${fmtTime(m.init)}, problem + first step ${fmtTime(m.problemAndFirstStep)}; process start → first step ${fmtTime(m.processStartToFirstStep)} (whole process wall time ${fmtTime(m.wallMs)}).`, "");
+  }
+  return out.join("\n");
+}
+
+function sectionGeneric(R) {
+  const out = [`## ${R.title ?? R.question ?? R.name}`, "", `Source: \`bench/${R.name}.mjs\`, results \`bench/results/${R.name}.json\` (${R.generated}).`, ""];
+  if (R.implNames) out.push("Implementations: " + Object.entries(R.implNames).map(([k, v]) => `**${k}** = ${v}`).join("; ") + ".", "");
+  for (const s of R.skipped ?? []) out.push(`> **${s}**`, "");
+  // Cases without a label are named by their scalar fields (e.g. "d = 16, keep = 1").
+  const cases = (R.cases ?? []).filter((c) => c.impls).map((c) => ({
+    ...c, group: c.group ?? "", unit: c.unit ?? "ops/s",
+    label: c.label ?? Object.entries(c).filter(([k, v]) => !["impls", "ratios"].includes(k) && (typeof v === "number" || typeof v === "string")).map(([k, v]) => `${k} = ${typeof v === "number" && !Number.isInteger(v) ? +v.toPrecision(3) : v}`).join(", "),
+  }));
+  for (const g of groupsOf(cases)) {
+    const cs = cases.filter((c) => c.group === g);
+    const { rate, time } = rateTables(cs, cs[0].unit, (s) => s.rate ?? s.opsPerSec);
+    out.push(...(g ? [`### ${g} (${cs[0].unit})`, ""] : []), rate, "", "Time per op: median (p75)", "", time, "");
+  }
+  return out.join("\n");
+}
+
+/** render(results, { totalMs }): the whole BENCHMARKS.md text. */
+export function render(results, { totalMs, finished } = {}) {
+  const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+  const names = [...ORDER.filter((n) => byName[n]), ...results.map((r) => r.name).filter((n) => !ORDER.includes(n)).sort()];
+  const first = byName[names[0]];
+  const M = first.machine, V = first.versions;
+  const out = [
+    "# Benchmarks",
+    "",
+    `<!-- Generated by bench/run.mjs from bench/results/*.json; do not edit by hand. -->`,
+    "",
+    `Generated ${finished ?? new Date().toISOString()} by \`npm run bench\`${totalMs ? ` (the full run took ${(totalMs / 60000).toFixed(1)} min)` : ""}.`,
+    "Every figure is a **median** over repeated samples (p75 alongside); ratios are ratios of medians. The machine is a shared",
+    `${M.cores}-core VM and noisy: expect a few percent of run-to-run drift, more for sub-microsecond ops; never read a single timing.`,
+    "",
+    "## How to reproduce",
+    "",
+    "```sh",
+    "npm install && npm run build",
+    "npm run bench          # full sizes: writes bench/results/<name>.json and regenerates this file",
+    "npm run bench:smoke    # toy sizes in seconds: sanity checks only (wasm = JS = C values), writes nothing",
+    "node bench/dsgd.mjs    # one bench; --smoke for toy size; `node bench/run.mjs --report` re-renders this file",
+    "```",
+    "",
+    "a9a is read from `$MAST_DATA/libsvm/a9a.gz`, else `../shared/data/libsvm/a9a.gz`; the C peers need `gcc` on the PATH (skipped with a message otherwise).",
+    "",
+    "## Machine and versions",
+    "",
+    table(["", ""], [
+      ["CPU", `${M.cpu} (${M.cores} cores visible, ${M.memoryGB} GB)`], ["OS", M.os], ["Node", `${M.node} (V8 ${M.v8})`],
+      ...Object.entries(V).filter(([k]) => k !== "cFlags").map(([k, v]) => [k, v ?? "not found"]), ["C flags", `\`${V.cFlags}\``],
+      ["Load average (1 min) at start → end of each bench", names.map((n) => byName[n].load ? `${n} ${byName[n].load.start[0]} → ${byName[n].load.end[0]}` : `${n} ?`).join("; ")],
+    ]),
+    "",
+  ];
+  const busy = names.filter((n) => byName[n].load && Math.max(byName[n].load.start[0], byName[n].load.end[0]) > M.cores);
+  if (busy.length) out.push(`> **Note:** the load average exceeded the ${M.cores} cores during ${busy.join(", ")}: other processes shared the CPU, so absolute timings there are pessimistic. Ratios are less affected because every implementation ran in the same interleaved rounds.`, "");
+  const targets = names.flatMap((n) => byName[n].targets ?? []);
+  if (targets.length) {
+    out.push("## Targets", "", table(["target", "goal", "measured (median)", "status"], targets.map((t) => [t.label, t.target, t.measured, t.met === null ? "not measured" : t.met ? "**met**" : "**missed**"])), "");
+    for (const t of targets.filter((t) => t.detail)) out.push(`- ${t.label}: ${t.detail}`);
+    out.push("");
+  }
+  for (const n of names) {
+    const R = byName[n];
+    out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : sectionGeneric(R));
+    if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
+}
