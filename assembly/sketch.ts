@@ -86,12 +86,20 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
   }
 }
 
-// randK(step): K of d coordinates; for K > d/2 Floyd picks the d−K dropped ones and a sweep lists the rest (ascending).
+// randK(step): K of d coordinates by Floyd's algorithm; for K > d/2 Floyd picks the d−K dropped ones instead. The
+// support is listed in ascending order (a sweep over the marks) when K ≥ d/32, in Floyd's order otherwise.
 function randK(step: u64): i32 {
   const K = paramK, d = dim;
   const st = nextStamp();
   if (K <= d - K) {
     floyd(d, K, stream, step, pSupp, pMark, st);
+    if (K >= (d >> 5)) {
+      // list the support in ascending order (a sweep of the marks): row gathers then walk memory forwards
+      let m = 0;
+      for (let j = 0; j < d; j++) {
+        if (load<i32>(pMark + (<usize>j << 2)) == st) { store<i32>(pSupp + (<usize>m << 2), j); m++; }
+      }
+    }
   } else {
     floyd(d, d - K, stream, step, pScale, pMark, st);   // pScale as scratch for the dropped list
     let m = 0;

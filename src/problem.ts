@@ -135,6 +135,9 @@ export interface MinimizeResult {
 
 const MINIMIZE_KEYS = [...RUN_KEYS, ...STEER_KEYS];
 const GAMMA_BLOCK = 4096;
+/** Power iteration for L (and μ): stop at a relative change of the Rayleigh quotient ≤ 1e-9, or after 300 products. */
+const POWER_ITERATIONS = 300;
+const POWER_TOLERANCE = 1e-9;
 const STREAM_SKETCH_SET = 10;
 
 /** splitSeed(seed): the generator key as two u32 words. */
@@ -625,7 +628,7 @@ export class Problem extends BaseProblem {
 
   protected smoothness(): { L: number; mu: number; Lmax: number; Li: Float64Array } {
     const k = this.kernel;
-    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, 2000, 1e-13));
+    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE));
     k.ex.release(this.base);
     const pn = k.alloc(this.data.rows * 8);
     k.call("rowSquaredNorms", (ex) => ex.rowSquaredNorms(pn));
@@ -635,7 +638,7 @@ export class Problem extends BaseProblem {
     for (const v of k.f64(pn, this.data.rows)) if (v > maxNorm) maxNorm = v;
     let mu = this.l2;
     if (this.loss === "squared") {
-      const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top, -1, 2000, 1e-13));
+      const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top, -1, POWER_ITERATIONS, POWER_TOLERANCE));
       mu += Math.max(0, top - shifted);
     }
     return { L: c * top + this.l2, mu, Lmax: c * maxNorm + this.l2, Li };

@@ -261,7 +261,7 @@ describe("distributed DSGD: convergence to the section 4.3 neighbourhood", () =>
         lam = Math.sqrt(w.reduce((s, v) => s + v * v, 0));
         u = w.map((v) => v / lam);
       }
-      expect(Math.abs(C.L[i] - lam) / lam).toBeLessThan(1e-9);
+      expect(Math.abs(C.L[i] - lam) / lam).toBeLessThan(1e-7);      // power iteration stops at a relative change ≤ 1e-9
       expect(C.LD[i]).toBe(M);
       expect(C.LSmax[i]).toBe(M * M);
     }
