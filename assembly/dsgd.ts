@@ -2,7 +2,7 @@
 import { sample, isIdentity, pSupp, pScale, setSketchStream } from "./sketch";
 import { STREAM_SKETCH } from "./philox";
 import { dot, gatherDot } from "./vector";
-import { nRows, dataKind, DATA_CSR, rowDotSupport, rowAxpySupport, label } from "./data";
+import { nRows, dataKind, DATA_CSR, rowDot, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash } from "./problem";
@@ -194,6 +194,16 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
       store<f64>(pDelta + (<usize>k << 3), dk);
       margin += load<f64>(row + (j << 3)) * dk;
     }
+  } else if (full) {
+    // identity on CSR rows: T_k = k, so δ and the accumulators are indexed by the column itself (no slot map)
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const xj = load<f64>(px + o);
+      store<f64>(pStash + o, xj);
+      store<f64>(pDelta + o, xj - load<f64>(pV + o));
+      store<f64>(pAcc + o, 0);
+    }
+    margin = rowDot(i, pDelta);
   } else {
     for (let k = 0; k < m; k++) {
       const j = <usize>load<i32>(pSupp + (<usize>k << 2));
@@ -230,21 +240,21 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
       store<f64>(px + (j << 3), nx);
     }
   } else {
-    rowAxpySupport(i, c, pSupp, pAcc, m, pSlot, full);
+    if (full) rowAxpy(i, c, pAcc); else rowAxpySupport(i, c, pSupp, pAcc, m, pSlot, full);
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
       const a = load<f64>(pAcc + o);
-      const gk = load<f64>(pScale + o) * ((div == 1.0 ? a : a / div) + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
+      const gk = (full ? 1.0 : load<f64>(pScale + o)) * ((div == 1.0 ? a : a / div) + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
       const nx = load<f64>(pStash + o) - g * gk;
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);
-      store<i32>(pSlot + (j << 2), -1);
+      if (!full) store<i32>(pSlot + (j << 2), -1);
     }
   }
   if (!ok) {
     for (let k = 0; k < m; k++) {
-      const j = full && !csr ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
+      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
       store<f64>(px + (j << 3), load<f64>(pStash + (<usize>k << 3)));
     }
     return 0;
@@ -264,7 +274,7 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const single = problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
-    const m = single && full && dataKind != DATA_CSR ? dim : sample(t);
+    const m = single && full ? dim : sample(t);
     if (single) {
       if (singleRowStep(px, t, m, full, stepSize(s)) == 0) { failStep = <f64>t; return s; }
       continue;

@@ -56,6 +56,22 @@ describe("the fused single-row step (batch 1) against the reference", () => {
   });
 });
 
+describe("fast paths give the bits of the general path", () => {
+  it("identity (contiguous, SIMD, no slot map) equals Rand-K with K = d (gather path) on dense and CSR rows", async () => {
+    const m = await mast();
+    const syn = m.data.synthetic({ rows: 200, cols: 37, density: 0.3, seed: 12 });
+    const dense = m.data.dense(denseOf(syn), { rows: 200, cols: 37, labels: syn.labels });
+    for (const data of [syn, dense]) {
+      const p = m.problem({ data, loss: "logistic", l2: 1e-3, shift: Array.from({ length: 37 }, (_, j) => 0.01 * j) });
+      for (const batch of [1, 4, "full"] as const) {
+        const o = { batch, iterations: 120, seed: 8, stepSize: 0.3 } as const;
+        const [a, b] = [await p.minimize({ ...o, sketch: sketch.identity() }), await p.minimize({ ...o, sketch: sketch.randK(37) })];
+        expect(b.digest).toBe(a.digest);
+      }
+    }
+  });
+});
+
 describe("determinism", () => {
   const sketches: Sketch[] = [sketch.identity(), sketch.bernoulli(0.3), sketch.bernoulli(Array.from({ length: 40 }, (_, j) => 0.2 + j / 60)), sketch.randK(7), sketch.randK(33), sketch.permutation(3)];
   it("the same seed gives bit-identical x; the SIMD and scalar builds give the same digest; another seed differs", async () => {
