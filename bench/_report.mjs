@@ -103,6 +103,36 @@ function sectionGeneric(R) {
   return out.join("\n");
 }
 
+const FW_IMPLS = ["wasm", "tfjs-wasm", "tfjs-cpu", "torch", "sklearn"];
+const FW_TITLE = { wasm: "ours (wasm)", "tfjs-wasm": "TF.js wasm", "tfjs-cpu": "TF.js cpu", torch: "PyTorch", sklearn: "sklearn" };
+
+function sectionFrameworks(R) {
+  const V = R.versions ?? {};
+  const out = [`## ${R.title}`, "", `Source: \`bench/frameworks.mjs\` with \`bench/peers/sgd_peers.py\` (the Python peers), results \`bench/results/frameworks.json\` (${R.generated}).`, ""];
+  out.push(`Versions: TensorFlow.js ${V["@tensorflow/tfjs"] ?? "not installed"}${V.tfjsWasmBinary ? ` (wasm backend ${V["@tensorflow/tfjs-backend-wasm"]}, \`${V.tfjsWasmBinary}\`)` : ""}; Python ${V.python ?? "not found"}, numpy ${V.numpy ?? "–"}, scikit-learn ${V.sklearn ?? "not installed"}, PyTorch ${V.torch ?? "not installed"}.`, "");
+  out.push("Implementations: " + FW_IMPLS.filter((k) => R.implNames?.[k]).map((k) => `**${FW_TITLE[k]}** = ${R.implNames[k]}`).join("; ") + ".", "");
+  out.push(`Logistic loss, λ = ${R.config.l2}, v = 0, the same γ (ours' theory step for the sketch and batch) in every implementation. samples/s = rows processed per second = batch × steps/s; ratios are ours / peer (above 1× ours is faster). "TF.js best" is the faster of its two backends in that case.`, "");
+  for (const s of R.skipped ?? []) out.push(`> **${s}**`, "");
+  const checked = ["tfjs-wasm", "tfjs-cpu", "torch"].filter((k) => R.cases.some((c) => c.checks?.[k] !== undefined));
+  if (checked.length) out.push(`Same math, checked before timing: one step of each peer on the same rows and the same Rand-K support equals ours to ${checked.map((k) => `${FW_TITLE[k]} ${Math.max(...R.cases.map((c) => c.checks?.[k] ?? 0)).toExponential(1)}`).join(", ")} (max |Δg| / max |g|; TF.js computes in float32).`, "");
+  for (const g of groupsOf(R.cases)) {
+    const cs = R.cases.filter((c) => c.group === g);
+    const impls = FW_IMPLS.filter((k) => cs.some((c) => c.impls[k]));
+    const ratioKeys = ["wasm/tfjs-best", ...impls.filter((k) => k !== "wasm").map((k) => `wasm/${k}`)].filter((r) => cs.some((c) => c.ratios?.[r] !== undefined));
+    const rTitle = (r) => `ours/${r === "wasm/tfjs-best" ? "TF.js best" : FW_TITLE[r.slice(5)]}`;
+    out.push(`### ${g === "dense" ? cs[0].dataset.replace(/^dense/, "Dense") : cs[0].dataset}`, "");
+    out.push("Samples/s (median) and ratios:", "");
+    out.push(table(["sketch", "batch", ...impls.map((k) => FW_TITLE[k]), ...ratioKeys.map(rTitle)],
+      cs.map((c) => [c.sketch, String(c.batch), ...impls.map((k) => (c.impls[k] ? fmtRate(c.impls[k].samplesPerSec) : "–")), ...ratioKeys.map((r) => (c.ratios?.[r] !== undefined ? fmtRatio(c.ratios[r]) : "–"))])), "");
+    out.push("Steps/s (median) and time per step, median (p75):", "");
+    out.push(table(["sketch", "batch", ...impls.map((k) => FW_TITLE[k])],
+      cs.map((c) => [c.sketch, String(c.batch), ...impls.map((k) => (c.impls[k] ? `${fmtRate(c.impls[k].stepsPerSec)}: ${fmtTime(c.impls[k].medianMs)} (${fmtTime(c.impls[k].p75Ms)})` : "–"))])), "");
+    const sk = cs.find((c) => c.impls.sklearn)?.impls.sklearn;
+    if (sk) out.push(`sklearn: ${sk.epochsPerFit} epochs a fit() on a ${sk.format}, ${sk.samples} fits; its figure is rows over the whole fit() time.`, "");
+  }
+  return out.join("\n");
+}
+
 /** render(results, { totalMs }): the whole BENCHMARKS.md text. */
 export function render(results, { totalMs, finished } = {}) {
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
@@ -148,7 +178,7 @@ export function render(results, { totalMs, finished } = {}) {
   }
   for (const n of names) {
     const R = byName[n];
-    out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : sectionGeneric(R));
+    out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : sectionGeneric(R));
     if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
