@@ -140,6 +140,16 @@ function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool
   return ok;
 }
 
+// gatherDelta(px, row, k) -> a_{i,T_k} δ_k: pass 1 for support entry k (keeps x_{T_k}, writes δ_k = s_k (x − v)).
+@inline function gatherDelta(px: usize, row: usize, k: i32): f64 {
+  const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+  const xj = load<f64>(px + (j << 3));
+  store<f64>(pStash + (<usize>k << 3), xj);
+  const dk = load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3)));
+  store<f64>(pDelta + (<usize>k << 3), dk);
+  return load<f64>(row + (j << 3)) * dk;
+}
+
 /** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused into two passes over the
  *  support (plus the row's non-zeros for CSR): pass 1 forms δ, keeps x_T and accumulates the margin; pass 2 writes
  *  x_T − γ s (w φ' a_T / D + λ y_T). Same operations, in the same order, as the general path. */
@@ -174,16 +184,10 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
     let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
     let k = 0;
     for (; k + 4 <= m; k += 4) {
-      for (let l = 0; l < 4; l++) {
-        const kk = k + l;
-        const j = <usize>load<i32>(pSupp + (<usize>kk << 2));
-        const xj = load<f64>(px + (j << 3));
-        store<f64>(pStash + (<usize>kk << 3), xj);
-        const dk = load<f64>(pScale + (<usize>kk << 3)) * (xj - load<f64>(pV + (j << 3)));
-        store<f64>(pDelta + (<usize>kk << 3), dk);
-        const p = load<f64>(row + (j << 3)) * dk;
-        if (l == 0) s0 += p; else if (l == 1) s1 += p; else if (l == 2) s2 += p; else s3 += p;
-      }
+      s0 += gatherDelta(px, row, k);
+      s1 += gatherDelta(px, row, k + 1);
+      s2 += gatherDelta(px, row, k + 2);
+      s3 += gatherDelta(px, row, k + 3);
     }
     margin = (s0 + s2) + (s1 + s3);
     for (; k < m; k++) {
@@ -225,17 +229,27 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   }
   if (simdDone) {
     // identity on dense rows: done with f64x2 above
-  } else if (!csr) {
+  } else if (!csr && full) {
     const row = denseRow(i);
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
-      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
-      const sk = full ? 1.0 : load<f64>(pScale + o);
+      let acc: f64 = 0;
+      acc += c * load<f64>(row + o);
+      const q = div == 1.0 ? acc : acc / div;              // x/1 = x exactly: skip the division
+      const nx = load<f64>(pStash + o) - g * (1.0 * (q + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o))));
+      if (!isFinite(nx)) ok = false;
+      store<f64>(px + o, nx);
+    }
+  } else if (!csr) {
+    const row = denseRow(i);
+    const one = div == 1.0;
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
       let acc: f64 = 0;
       acc += c * load<f64>(row + (j << 3));
-      const q = div == 1.0 ? acc : acc / div;              // x/1 = x exactly: skip the division
-      const gk = sk * (q + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
-      const nx = load<f64>(pStash + o) - g * gk;
+      const q = one ? acc : acc / div;
+      const nx = load<f64>(pStash + o) - g * (load<f64>(pScale + o) * (q + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o))));
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);
     }

@@ -26,12 +26,9 @@ export function floyd(rng: RefRng, n: number, K: number, stream: number, step: n
   return out;
 }
 
-/** Rand-K support as the kernel lists it: Floyd order for K < d/32, else ascending (a sweep of the chosen or of the dropped). */
+/** Rand-K support as the kernel lists it: Floyd order for K ≤ d/2, else the complement swept in ascending order. */
 export function randKSupport(rng: RefRng, d: number, K: number, step: number): number[] {
-  if (K <= d - K) {
-    const T = floyd(rng, d, K, 0, step);
-    return K >= d >> 5 ? T.sort((a, b) => a - b) : T;      // the kernel lists large supports in ascending order
-  }
+  if (K <= d - K) return floyd(rng, d, K, 0, step);
   const dropped = new Set(floyd(rng, d, d - K, 0, step));
   const out: number[] = [];
   for (let j = 0; j < d; j++) if (!dropped.has(j)) out.push(j);
