@@ -140,6 +140,30 @@ function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool
   return ok;
 }
 
+// accUpdateSimd(px, m, γ) -> ok: identity with the gradient accumulated in acc (CSR rows), f64x2:
+// x ← x_old − γ (acc + λ (v + δ)), elementwise, so the same bits as the scalar loop of singleRowStep.
+function accUpdateSimd(px: usize, m: i32, g: f64): bool {
+  let ok = true;
+  const vl = f64x2.splat(l2), vg = f64x2.splat(g), inf = f64x2.splat(Infinity);
+  let bad = i64x2.splat(0);
+  let k = 0;
+  for (; k + 2 <= m; k += 2) {
+    const o = <usize>k << 3;
+    const gk = f64x2.add(v128.load(pAcc + o), f64x2.mul(vl, f64x2.add(v128.load(pV + o), v128.load(pDelta + o))));
+    const nx = f64x2.sub(v128.load(pStash + o), f64x2.mul(vg, gk));
+    bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
+    v128.store(px + o, nx);
+  }
+  if (v128.any_true(bad)) ok = false;
+  for (; k < m; k++) {
+    const o = <usize>k << 3;
+    const nx = load<f64>(pStash + o) - g * (load<f64>(pAcc + o) + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o)));
+    if (!isFinite(nx)) ok = false;
+    store<f64>(px + o, nx);
+  }
+  return ok;
+}
+
 // gatherDelta(px, row, k) -> a_{i,T_k} δ_k: pass 1 for support entry k (keeps x_{T_k}, writes δ_k = s_k (x − v)).
 @inline function gatherDelta(px: usize, row: usize, k: i32): f64 {
   const j = <usize>load<i32>(pSupp + (<usize>k << 2));
@@ -200,7 +224,18 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
     }
   } else if (full) {
     // identity on CSR rows: T_k = k, so δ and the accumulators are indexed by the column itself (no slot map)
-    for (let k = 0; k < m; k++) {
+    let k = 0;
+    if (ASC_FEATURE_SIMD) {
+      const zero = f64x2.splat(0);
+      for (; k + 2 <= m; k += 2) {
+        const o = <usize>k << 3;
+        const xj = v128.load(px + o);
+        v128.store(pStash + o, xj);
+        v128.store(pDelta + o, f64x2.sub(xj, v128.load(pV + o)));
+        v128.store(pAcc + o, zero);
+      }
+    }
+    for (; k < m; k++) {
       const o = <usize>k << 3;
       const xj = load<f64>(px + o);
       store<f64>(pStash + o, xj);
@@ -226,6 +261,7 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   let simdDone = false;
   if (ASC_FEATURE_SIMD) {
     if (!csr && full && div == 1.0) { ok = identityUpdateSimd(px, denseRow(i), m, c, g); simdDone = true; }
+    else if (csr && full && div == 1.0) { rowAxpy(i, c, pAcc); ok = accUpdateSimd(px, m, g); simdDone = true; }
   }
   if (simdDone) {
     // identity on dense rows: done with f64x2 above
