@@ -98,7 +98,9 @@ function randK(step: u64): i32 {
     floyd(d, d - K, stream, step, pScale, pMark, st);   // pScale as scratch for the dropped list
     let m = 0;
     for (let j = 0; j < d; j++) {
-      if (load<i32>(pMark + (<usize>j << 2)) != st) { store<i32>(pSupp + (<usize>m << 2), j); m++; }
+      // branchless: write j at the end of the list and keep it only when j was not dropped
+      store<i32>(pSupp + (<usize>m << 2), j);
+      m += select<i32>(1, 0, load<i32>(pMark + (<usize>j << 2)) != st);
     }
   }
   const s = scaleConst;
