@@ -5,7 +5,7 @@ import { dot, gatherDot } from "./vector";
 import { nRows, dataKind, DATA_CSR, rowDot, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash } from "./problem";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -357,4 +357,83 @@ export function deltaPtr(): usize { return pDelta; }
 export function supportGradient(m: i32, pOut: usize): void {
   gradientFromDelta(0, m, false, ROWS_ALL);
   memory.copy(pOut, pAcc, <usize>m << 3);
+}
+
+/** singleRowSampling(): 1 when each step uses one sampled row of a data problem (the fused paths apply). */
+export function singleRowSampling(): bool {
+  return problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
+}
+
+/** pairedGradients(t, px, pw, m): the two sketched gradients of a variance-reduced step on one sampled row, at x
+ *  (into pStash) and at w (into pAcc), fused: the same operations, in the same order, as deltaFrom + gradientFromDelta
+ *  twice (rows sampled once), with δ_w kept in pY. */
+export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
+  sampleRows(t);
+  const i = load<i32>(pRowSel);
+  const wt = load<f64>(pRowW);
+  const div = rowDivisor;
+  const one = div == 1.0;
+  const base = load<f64>(pAv + (<usize>i << 3));
+  coordsTouched += <f64>(2 * m);
+  rowsTouched += 2;
+  if (dataKind != DATA_CSR) {
+    const row = denseRow(i);
+    let x0: f64 = 0, x1: f64 = 0, x2: f64 = 0, x3: f64 = 0, w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;
+    let k = 0;
+    for (; k + 4 <= m; k += 4) {
+      for (let l = 0; l < 4; l++) {
+        const kk = k + l;
+        const j = <usize>load<i32>(pSupp + (<usize>kk << 2));
+        const sk = load<f64>(pScale + (<usize>kk << 3)), vj = load<f64>(pV + (j << 3)), a = load<f64>(row + (j << 3));
+        const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
+        store<f64>(pDelta + (<usize>kk << 3), dx);
+        store<f64>(pY + (<usize>kk << 3), dw);
+        if (l == 0) { x0 += a * dx; w0 += a * dw; } else if (l == 1) { x1 += a * dx; w1 += a * dw; }
+        else if (l == 2) { x2 += a * dx; w2 += a * dw; } else { x3 += a * dx; w3 += a * dw; }
+      }
+    }
+    let mx = (x0 + x2) + (x1 + x3), mw = (w0 + w2) + (w1 + w3);
+    for (; k < m; k++) {
+      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const sk = load<f64>(pScale + (<usize>k << 3)), vj = load<f64>(pV + (j << 3)), a = load<f64>(row + (j << 3));
+      const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
+      store<f64>(pDelta + (<usize>k << 3), dx);
+      store<f64>(pY + (<usize>k << 3), dw);
+      mx += a * dx; mw += a * dw;
+    }
+    const cx = wt * lossDeriv(lossKind, base + mx, label(i)), cw = wt * lossDeriv(lossKind, base + mw, label(i));
+    for (let k2 = 0; k2 < m; k2++) {
+      const o = <usize>k2 << 3;
+      const j = <usize>load<i32>(pSupp + (<usize>k2 << 2));
+      const a = load<f64>(row + (j << 3)), sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
+      let ax: f64 = 0, aw: f64 = 0;
+      ax += cx * a; aw += cw * a;
+      store<f64>(pStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(pDelta + o))));
+      store<f64>(pAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(pY + o))));
+    }
+    return;
+  }
+  for (let k = 0; k < m; k++) {
+    const o = <usize>k << 3;
+    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+    const sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
+    store<f64>(pDelta + o, sk * (load<f64>(px + (j << 3)) - vj));
+    store<f64>(pY + o, sk * (load<f64>(pw + (j << 3)) - vj));
+    store<f64>(pStash + o, 0);
+    store<f64>(pAcc + o, 0);
+    store<i32>(pSlot + (j << 2), k);
+  }
+  const cx = wt * lossDeriv(lossKind, base + rowDotSupport(i, pSupp, pDelta, m, pSlot, false), label(i));
+  const cw = wt * lossDeriv(lossKind, base + rowDotSupport(i, pSupp, pY, m, pSlot, false), label(i));
+  rowAxpySupport(i, cx, pSupp, pStash, m, pSlot, false);
+  rowAxpySupport(i, cw, pSupp, pAcc, m, pSlot, false);
+  for (let k = 0; k < m; k++) {
+    const o = <usize>k << 3;
+    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+    const sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
+    const ax = load<f64>(pStash + o), aw = load<f64>(pAcc + o);
+    store<f64>(pStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(pDelta + o))));
+    store<f64>(pAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(pY + o))));
+    store<i32>(pSlot + (j << 2), -1);
+  }
 }

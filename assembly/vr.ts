@@ -5,7 +5,7 @@ import { pSupp, pScale, floyd } from "./sketch";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 import { problemKind, PROBLEM_MODEL, dim, pW, pG, pStash, pTmp, pAcc } from "./problem";
-import { deltaFrom, gradientFromDelta, stepSize, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
+import { deltaFrom, gradientFromDelta, stepSize, singleRowSampling, pairedGradients, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
 
 export const STREAM_REFERENCE: u32 = 8;   // the reference minibatch B drawn before step t
 export const STREAM_REFRESH: u32 = 9;     // L-SVRG's coin after step t
@@ -117,13 +117,31 @@ export function stashAcc(m: i32): void { memory.copy(pStash, pAcc, <usize>m << 3
  *  Dense: O(d). x is unchanged (0 returned) if any coordinate would be non-finite. */
 export function vrUpdate(px: usize, m: i32, g: f64): i32 {
   const d = dim;
-  for (let i = 0; i < d; i++) store<f64>(pTmp + (<usize>i << 3), load<f64>(px + (<usize>i << 3)) - g * load<f64>(pG + (<usize>i << 3)));
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vg = f64x2.splat(g);
+    for (; i + 2 <= d; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(pTmp + o, f64x2.sub(v128.load(px + o), f64x2.mul(vg, v128.load(pG + o))));
+    }
+  }
+  for (; i < d; i++) store<f64>(pTmp + (<usize>i << 3), load<f64>(px + (<usize>i << 3)) - g * load<f64>(pG + (<usize>i << 3)));
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(pSupp + (<usize>k << 2));
     const o = <usize>k << 3;
     store<f64>(pTmp + (j << 3), load<f64>(px + (j << 3)) - g * (load<f64>(pG + (j << 3)) + (load<f64>(pStash + o) - load<f64>(pAcc + o))));
   }
-  for (let i = 0; i < d; i++) if (!isFinite(load<f64>(pTmp + (<usize>i << 3)))) return 0;
+  i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const inf = f64x2.splat(Infinity);
+    let bad = i64x2.splat(0);
+    for (; i + 2 <= d; i += 2) {
+      const v = v128.load(pTmp + (<usize>i << 3));
+      bad = v128.or(bad, v128.or(f64x2.ne(v, v), f64x2.eq(f64x2.abs(v), inf)));
+    }
+    if (v128.any_true(bad)) return 0;
+  }
+  for (; i < d; i++) if (!isFinite(load<f64>(pTmp + (<usize>i << 3)))) return 0;
   memory.copy(px, pTmp, <usize>d << 3);
   vrCoords += <f64>d;
   return 1;
@@ -138,10 +156,16 @@ export function vrRun(px: usize, t0: f64, steps: i32): i32 {
   if (problemKind == PROBLEM_MODEL) fail(ERR_STATE);
   const start = <u64>t0;
   vrFailStep = -1;
+  const fused = singleRowSampling();
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     if (refreshDue(<f64>t)) refresh(px, t);
     const m = loadSetSketch(setDraw(<f64>t));
+    if (fused) {
+      pairedGradients(t, px, pW, m);
+      if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+      continue;
+    }
     deltaFrom(px, m);
     gradientFromDelta(t, m, false, ROWS_STEP);
     stashAcc(m);

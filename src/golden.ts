@@ -74,6 +74,7 @@ export const goldenExpected: Readonly<Record<string, GoldenDigests>> = /* @__PUR
   "model-user-dsgd-permutation": { digest: "a6ed84c52e971bd4428b8b25f598915fa041839d702fa8a6e92ea88b06d52248", traceDigest: "d3729a621630bc5f6c925bab9bd21f7dd3b1942e39a318482a5488f249854400" },
   "distributed-ist-permutation": { digest: "2e2954fcd721bf0eb0abaad0180e2d1c9ec66ad927ce344f892b4335b62fcd48", traceDigest: "180b33fae7ba6e1b8163b4edf9a4d744fe1f23c7860eb49a42946b0367ad8d27" },
   "distributed-heterogeneous-randk": { digest: "0d4c79df5650b7cea4cd3093d79b74a4168f541778d7c47b87494c95ff0a414e", traceDigest: "312fb7f6dbcffdbce17a0319a5532252076ad6184747f53abc93cca3574ea1f7" },
+  "lsvrg-single-row-csr-importance": { digest: "4d77d6cac6900f452e8b0833e786691371817e48885eaee6b9837f5acd6cc134", traceDigest: "4eb81c1e8d8a539e0383086dc1d05dd722145ef98f06270ab38f234ba2a851f4" },
   "quadratic-closed-forms": { digest: "81cbe38b9933142783510f432ada85e9e447bbedd0196d0c20f34e0c006d8dd5", traceDigest: "f11d497160cb1c55fa3e8850a311b251a979a45d269d6e0e43929a99e72c13ad" },
   "montecarlo-sketched-value-csr-randk": { digest: "a1b35ca85941513906441d8eca852b53296029e518c7ebc66b489c4203f3e555", traceDigest: "89eccc0812d57a0507585cc86d4fed9115f062182276c6ab189e1b910b4bad00" },
   "montecarlo-sketched-value-dense-bernoulli-quadratic": { digest: "33376778b48ff77ae59d9de50c7e9b17052300422fb500886024c1a403539dc4", traceDigest: "7cdac04ddda4db3cabe440eb538f8c43dd80691ad050152cd4fa8ec16b5cb8fb" },
@@ -345,6 +346,16 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
         method: "distributed", workers: 0, stepSize: 0.05, iterations: 80, seed: 5, recordEvery: 20,
         nodes: [{ data: full.subset(half(0)), sketch: sketch.randK(5) }, { data: full.subset(half(n / 2)), sketch: sketch.bernoulli(0.5) }],
       });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "lsvrg-single-row-csr-importance",
+    method: "lsvrg", sketch: "randK",
+    description: "L-SVRG with one importance-sampled row a step (the fused two-gradient path), Rand-K set of 12 drawn from a spec, b = 4, CSR logistic data with a shift",
+    async run(mast) {
+      const p = mast.problem({ data: csrData(mast, 31), loss: "logistic", l2: 0.01, shift: point(16, 31) });
+      const r = await p.minimize({ method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3 }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
