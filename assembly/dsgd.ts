@@ -112,17 +112,19 @@ export function applySupportStep(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
-// identityUpdateSimd(px, row, m, c, γ) -> ok: identity on dense rows, f64x2: x ← x_old − γ ((0 + c a) + λ (v + δ)),
-// elementwise, so the same bits as the scalar loop of singleRowStep.
+// identityUpdateSimd(px, row, m, c, γ) -> ok: the identity step's update, f64x2, elementwise (so the same bits as the
+// scalar loops of singleRowStep): x ← x_old − γ (acc + λ (v + δ)) with acc = 0 + c a_i (dense row at `row`), or acc
+// already accumulated in pAcc (CSR rows: pass row = 0).
 function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool {
   let ok = true;
   const vc = f64x2.splat(c), vl = f64x2.splat(l2), vg = f64x2.splat(g), zero = f64x2.splat(0);
   const inf = f64x2.splat(Infinity);
+  const dense = row != 0;
   let bad = i64x2.splat(0);
   let k = 0;
   for (; k + 2 <= m; k += 2) {
     const o = <usize>k << 3;
-    const acc = f64x2.add(zero, f64x2.mul(vc, v128.load(row + o)));
+    const acc = dense ? f64x2.add(zero, f64x2.mul(vc, v128.load(row + o))) : v128.load(pAcc + o);
     const gk = f64x2.add(acc, f64x2.mul(vl, f64x2.add(v128.load(pV + o), v128.load(pDelta + o))));
     const nx = f64x2.sub(v128.load(pStash + o), f64x2.mul(vg, gk));
     bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
@@ -132,32 +134,8 @@ function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool
   for (; k < m; k++) {
     const o = <usize>k << 3;
     let acc: f64 = 0;
-    acc += c * load<f64>(row + o);
+    if (dense) acc += c * load<f64>(row + o); else acc = load<f64>(pAcc + o);
     const nx = load<f64>(pStash + o) - g * (acc + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o)));
-    if (!isFinite(nx)) ok = false;
-    store<f64>(px + o, nx);
-  }
-  return ok;
-}
-
-// accUpdateSimd(px, m, γ) -> ok: identity with the gradient accumulated in acc (CSR rows), f64x2:
-// x ← x_old − γ (acc + λ (v + δ)), elementwise, so the same bits as the scalar loop of singleRowStep.
-function accUpdateSimd(px: usize, m: i32, g: f64): bool {
-  let ok = true;
-  const vl = f64x2.splat(l2), vg = f64x2.splat(g), inf = f64x2.splat(Infinity);
-  let bad = i64x2.splat(0);
-  let k = 0;
-  for (; k + 2 <= m; k += 2) {
-    const o = <usize>k << 3;
-    const gk = f64x2.add(v128.load(pAcc + o), f64x2.mul(vl, f64x2.add(v128.load(pV + o), v128.load(pDelta + o))));
-    const nx = f64x2.sub(v128.load(pStash + o), f64x2.mul(vg, gk));
-    bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
-    v128.store(px + o, nx);
-  }
-  if (v128.any_true(bad)) ok = false;
-  for (; k < m; k++) {
-    const o = <usize>k << 3;
-    const nx = load<f64>(pStash + o) - g * (load<f64>(pAcc + o) + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o)));
     if (!isFinite(nx)) ok = false;
     store<f64>(px + o, nx);
   }
@@ -261,7 +239,7 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   let simdDone = false;
   if (ASC_FEATURE_SIMD) {
     if (!csr && full && div == 1.0) { ok = identityUpdateSimd(px, denseRow(i), m, c, g); simdDone = true; }
-    else if (csr && full && div == 1.0) { rowAxpy(i, c, pAcc); ok = accUpdateSimd(px, m, g); simdDone = true; }
+    else if (csr && full && div == 1.0) { rowAxpy(i, c, pAcc); ok = identityUpdateSimd(px, 0, m, c, g); simdDone = true; }
   }
   if (simdDone) {
     // identity on dense rows: done with f64x2 above
