@@ -14,7 +14,7 @@
  */
 import { Build, Kernel, WasmSource, loadModule, simdSupported } from "./wasm.js";
 import { Dataset, dense, csr, normaliseLabels } from "./data/dataset.js";
-import { parseLibsvm, LibsvmOptions, LibsvmParseError } from "./data/libsvm.js";
+import { parseLibsvm, LibsvmOptions } from "./data/libsvm.js";
 import { Problem, ProblemOptions, QuadraticOptions, QuadraticProblem } from "./problem.js";
 import { sketch } from "./sketch.js";
 import { ModelProblem, ModelOptions } from "./model.js";

@@ -115,7 +115,7 @@ export function normaliseRun(o: Record<string, unknown>, n: number, d: number): 
   return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as RunSpec["stepSize"], sketchSet, referenceBatch, refreshProbability, snapshotEvery };
 }
 
-/** sameSettings(a, b): the first run-defining key whose value differs, or null. */
+/** firstDifference(a, b): the first run-defining key whose value differs, or null. */
 export function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | null {
   for (const k of Object.keys(a)) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return k;
   return null;
