@@ -38,7 +38,7 @@ let cStepLo: u32 = 0;
 let cStepHi: u32 = 0;
 let cBlock: u32 = 0;
 let cPos: i32 = 16;
-// Four consecutive blocks b..b+3 of the sequence, word-major: word w of block j sits at words + 16 w + 4 j.
+// Four consecutive blocks b..b+3 of the sequence, in sequence order: word w of block j sits at words + 16 j + 4 w.
 const words: usize = memory.data(64, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
@@ -53,23 +53,39 @@ export function seek(stream: u32, step: u64, word: u64): void {
   if (skip != 0) { refill(); cPos = skip; }
 }
 
-// refill(): compute the cursor's next four blocks (f64x2-free integer SIMD where available; same words either way).
+// refill(): compute the cursor's next four blocks.
 function refill(): void {
-  if (ASC_FEATURE_SIMD) {
-    philox4(cBlock, cStepLo, cStepHi, cStream, seedLo, seedHi);
-  } else {
-    for (let j: u32 = 0; j < 4; j++) {
-      philox(cBlock + j, cStepLo, cStepHi, cStream, seedLo, seedHi);
-      const o = <usize>j << 2;
-      store<u32>(words + o, out0); store<u32>(words + o, out1, 16); store<u32>(words + o, out2, 32); store<u32>(words + o, out3, 48);
-    }
-  }
+  blockGroup(cBlock, cStepLo, cStepHi, cStream, words);
   cBlock += 4;
   cPos = 0;
 }
 
-// philox4(b, …): blocks b..b+3 at once, lane j = block b+j; 32×32→64 products by i64x2.extmul.
-function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32): void {
+/** fillWords(stream, step, first, pDst, count): words first .. first + count − 1 of the sequence (seed, stream, step)
+ *  into pDst (u32, in order); first and count are multiples of 16. The same words as seek(stream, step, first) and
+ *  count next32() calls, for loops that keep their read position in a local. */
+export function fillWords(stream: u32, step: u64, first: u32, pDst: usize, count: u32): void {
+  const lo = <u32>step, hi = <u32>(step >> 32);
+  let g: u32 = 0;
+  if (ASC_FEATURE_SIMD) for (; g + 32 <= count; g += 32) philox8((first + g) >> 2, lo, hi, stream, seedLo, seedHi, pDst + (<usize>g << 2));
+  for (; g < count; g += 16) blockGroup((first + g) >> 2, lo, hi, stream, pDst + (<usize>g << 2));
+}
+
+// blockGroup(b, c1, c2, c3, pDst): the 16 words of blocks b..b+3 (counter (b + j, c1, c2, c3)) at pDst, in order.
+@inline function blockGroup(b: u32, c1: u32, c2: u32, c3: u32, pDst: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    philox4(b, c1, c2, c3, seedLo, seedHi, pDst);
+  } else {
+    for (let j: u32 = 0; j < 4; j++) {
+      philox(b + j, c1, c2, c3, seedLo, seedHi);
+      const o = pDst + (<usize>j << 4);
+      store<u32>(o, out0); store<u32>(o, out1, 4); store<u32>(o, out2, 8); store<u32>(o, out3, 12);
+    }
+  }
+}
+
+// philox4(b, …, pDst): blocks b..b+3 at once, lane j = block b+j; 32×32→64 products by i64x2.extmul; the 4×4 result
+// (word-major in the lanes) is transposed to sequence order on the way out.
+function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst: usize): void {
   let c0 = i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3));
   let c1 = i32x4.splat(<i32>c1s), c2 = i32x4.splat(<i32>c2s), c3 = i32x4.splat(<i32>c3s);
   let k0 = k0s, k1 = k1s;
@@ -86,14 +102,56 @@ function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32): void
     k0 += W0;
     k1 += W1;
   }
-  v128.store(words, c0); v128.store(words, c1, 16); v128.store(words, c2, 32); v128.store(words, c3, 48);
+  const t0 = v128.shuffle<i32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(c2, c3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<i32>(c0, c1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(c2, c3, 2, 6, 3, 7);
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
+}
+
+// philox8(b, …, pDst): blocks b..b+7 as two interleaved philox4 lanes sets (more independent work per round for the
+// out-of-order core); the same 32 words, in order, as philox4 at b and at b + 4.
+function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst: usize): void {
+  let a0 = i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3));
+  let e0 = i32x4(<i32>(b + 4), <i32>(b + 5), <i32>(b + 6), <i32>(b + 7));
+  let a1 = i32x4.splat(<i32>c1s), a2 = i32x4.splat(<i32>c2s), a3 = i32x4.splat(<i32>c3s);
+  let e1 = a1, e2 = a2, e3 = a3;
+  let k0 = i32x4.splat(<i32>k0s), k1 = i32x4.splat(<i32>k1s);
+  const w0 = i32x4.splat(<i32>W0), w1 = i32x4.splat(<i32>W1);
+  const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
+  for (let r = 0; r < 10; r++) {
+    const p0l = i64x2.extmul_low_i32x4_u(a0, m0), p0h = i64x2.extmul_high_i32x4_u(a0, m0);
+    const p1l = i64x2.extmul_low_i32x4_u(a2, m1), p1h = i64x2.extmul_high_i32x4_u(a2, m1);
+    const q0l = i64x2.extmul_low_i32x4_u(e0, m0), q0h = i64x2.extmul_high_i32x4_u(e0, m0);
+    const q1l = i64x2.extmul_low_i32x4_u(e2, m1), q1h = i64x2.extmul_high_i32x4_u(e2, m1);
+    const hi0 = v128.shuffle<i32>(p0l, p0h, 1, 3, 5, 7), lo0 = v128.shuffle<i32>(p0l, p0h, 0, 2, 4, 6);
+    const hi1 = v128.shuffle<i32>(p1l, p1h, 1, 3, 5, 7), lo1 = v128.shuffle<i32>(p1l, p1h, 0, 2, 4, 6);
+    const gi0 = v128.shuffle<i32>(q0l, q0h, 1, 3, 5, 7), go0 = v128.shuffle<i32>(q0l, q0h, 0, 2, 4, 6);
+    const gi1 = v128.shuffle<i32>(q1l, q1h, 1, 3, 5, 7), go1 = v128.shuffle<i32>(q1l, q1h, 0, 2, 4, 6);
+    a0 = v128.xor(v128.xor(hi1, a1), k0); a1 = lo1; a2 = v128.xor(v128.xor(hi0, a3), k1); a3 = lo0;
+    e0 = v128.xor(v128.xor(gi1, e1), k0); e1 = go1; e2 = v128.xor(v128.xor(gi0, e3), k1); e3 = go0;
+    k0 = i32x4.add(k0, w0); k1 = i32x4.add(k1, w1);
+  }
+  let t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5);
+  let t2 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 16);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 32);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
+  t0 = v128.shuffle<i32>(e0, e1, 0, 4, 1, 5); t1 = v128.shuffle<i32>(e2, e3, 0, 4, 1, 5);
+  t2 = v128.shuffle<i32>(e0, e1, 2, 6, 3, 7); t3 = v128.shuffle<i32>(e2, e3, 2, 6, 3, 7);
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), 64);
+  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 80);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 96);
+  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 112);
 }
 
 /** next32() -> the next 32-bit word of the sequence. */
 @inline export function next32(): u32 {
   if (cPos == 16) refill();
   const p = cPos++;
-  return load<u32>(words + ((<usize>(p & 3)) << 4) + ((<usize>(p >> 2)) << 2));
+  return load<u32>(words + (<usize>p << 2));
 }
 
 /** nextBelow(n) -> an integer uniform in [0, n), 1 ≤ n < 2^32, by Lemire's multiply-shift with rejection (unbiased). */

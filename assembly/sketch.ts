@@ -1,5 +1,5 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { seek, nextBelow, nextUniform, nextUniformOpen, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, STREAM_SKETCH } from "./philox";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 
@@ -72,17 +72,41 @@ export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
   return ++stamp;
 }
 
-/** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for chosen j. */
+// Draw words for floyd(), read with a local position: chunks of at most DRAW_CAP words of one sequence.
+const DRAW_CAP: u32 = 256;
+const drawBuf: usize = memory.data(<i32>DRAW_CAP << 2, 16);
+
+/** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for
+ *  chosen j. Draw k is nextBelow(n − K + k + 1) on the sequence (seed, stream, step): Lemire's multiply-shift with
+ *  rejection, reading words in order (a rejected word moves every later draw on by one word). */
 export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32): void {
-  let k = 0;
-  seek(stream, step, 0);
-  for (let j = n - K; j < n; j++) {
-    const t = <i32>nextBelow(<u32>(j + 1));
-    const pt = pMarks + (<usize>t << 2);
-    const pick = load<i32>(pt) == st ? j : t;
+  let q: u32 = 0;          // next word of the sequence
+  let start: u32 = 0;      // sequence index of drawBuf[0]
+  let end: u32 = 0;        // one past the last word in drawBuf
+  const buf = drawBuf;
+  for (let k = 0; k < K; k++) {
+    const bound = <u32>(n - K + k + 1);
+    if (q == end) {
+      const want = (<u32>(K - k) + 15) & ~15;
+      const cnt = want < DRAW_CAP ? want : DRAW_CAP;
+      fillWords(stream, step, q, buf, cnt);
+      start = q; end = q + cnt;
+    }
+    let m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
+    q++;
+    if (<u32>m < bound) {
+      const thr: u32 = (<u32>0 - bound) % bound;
+      while (<u32>m < thr) {
+        if (q == end) { fillWords(stream, step, q, buf, 16); start = q; end = q + 16; }
+        m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
+        q++;
+      }
+    }
+    const t = <i32>(m >> 32);
+    const j = n - K + k;
+    const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? j : t;
     store<i32>(pMarks + (<usize>pick << 2), st);
     store<i32>(pOut + (<usize>k << 2), pick);
-    k++;
   }
 }
 
