@@ -1,5 +1,5 @@
 // The row interface over dense row-major or CSR data (f64 values, i32 column indices, labels ±1 or real).
-import { dot, axpy, gatherDot, gatherAxpy } from "./vector";
+import { dot, dotDiff, axpy, gatherDot, gatherAxpy } from "./vector";
 
 export const DATA_NONE: i32 = 0;
 export const DATA_DENSE: i32 = 1;
@@ -34,6 +34,19 @@ export function rowDot(i: i32, px: usize): f64 {
   let s: f64 = 0;
   for (let e = a; e < b; e++) {
     s += load<f64>(pValues + (<usize>e << 3)) * load<f64>(px + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 3));
+  }
+  return s;
+}
+
+/** rowDotDiff(i, px, pv) = a_iᵀ(x − v) without forming x − v, in rowDot's order (same bits as rowDot(i, x − v)). */
+export function rowDotDiff(i: i32, px: usize, pv: usize): f64 {
+  if (dataKind == DATA_DENSE) return dotDiff(pValues + ((<usize>i * <usize>nCols) << 3), px, pv, nCols);
+  const vals = pValues, idx = pIndices;
+  const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+  let s: f64 = 0;
+  for (let e = a; e < b; e++) {
+    const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
+    s += load<f64>(vals + (<usize>e << 3)) * (load<f64>(px + j) - load<f64>(pv + j));
   }
   return s;
 }

@@ -1,8 +1,8 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
 import { sample, isIdentity, pSupp, pScale, setSketchStream } from "./sketch";
 import { STREAM_SKETCH } from "./philox";
-import { dot, gatherDot } from "./vector";
-import { nRows, dataKind, DATA_CSR, rowDot, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
+import { dot, gatherDot, dotDiff, gatherDotScaledDiff } from "./vector";
+import { nRows, dataKind, DATA_CSR, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY } from "./problem";
@@ -112,178 +112,112 @@ export function applySupportStep(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
-// identityUpdateSimd(px, row, m, c, γ) -> ok: the identity step's update, f64x2, elementwise (so the same bits as the
-// scalar loops of singleRowStep): x ← x_old − γ (acc + λ (v + δ)) with acc = 0 + c a_i (dense row at `row`), or acc
-// already accumulated in pAcc (CSR rows: pass row = 0).
-function identityUpdateSimd(px: usize, row: usize, m: i32, c: f64, g: f64): bool {
+// identityUpdate(px, row, m, c, γ, div) -> ok: the identity step's update over all m = d coordinates, keeping x in
+// pStash: x ← x − γ (a/D + λ (v + δ)) with δ = x − v and a = 0 + c a_i (dense row at `row`) or a = acc already
+// accumulated in pAcc (CSR rows: pass row = 0). f64x2 when D = 1, elementwise, so the same bits either way.
+function identityUpdate(px: usize, row: usize, m: i32, c: f64, g: f64, div: f64): bool {
+  const vv = pV, stash = pStash, acc = pAcc, lam = l2;
+  const dense = row != 0, one = div == 1.0;
   let ok = true;
-  const vc = f64x2.splat(c), vl = f64x2.splat(l2), vg = f64x2.splat(g), zero = f64x2.splat(0);
-  const inf = f64x2.splat(Infinity);
-  const dense = row != 0;
-  let bad = i64x2.splat(0);
   let k = 0;
-  for (; k + 2 <= m; k += 2) {
-    const o = <usize>k << 3;
-    const acc = dense ? f64x2.add(zero, f64x2.mul(vc, v128.load(row + o))) : v128.load(pAcc + o);
-    const gk = f64x2.add(acc, f64x2.mul(vl, f64x2.add(v128.load(pV + o), v128.load(pDelta + o))));
-    const nx = f64x2.sub(v128.load(pStash + o), f64x2.mul(vg, gk));
-    bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
-    v128.store(px + o, nx);
+  if (ASC_FEATURE_SIMD && one) {
+    const vc = f64x2.splat(c), vl = f64x2.splat(lam), vg = f64x2.splat(g), zero = f64x2.splat(0);
+    const inf = f64x2.splat(Infinity);
+    let bad = i64x2.splat(0);
+    for (; k + 2 <= m; k += 2) {
+      const o = <usize>k << 3;
+      const x = v128.load(px + o), v = v128.load(vv + o);
+      v128.store(stash + o, x);
+      const a = dense ? f64x2.add(zero, f64x2.mul(vc, v128.load(row + o))) : v128.load(acc + o);
+      const nx = f64x2.sub(x, f64x2.mul(vg, f64x2.add(a, f64x2.mul(vl, f64x2.add(v, f64x2.sub(x, v))))));
+      bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
+      v128.store(px + o, nx);
+    }
+    if (v128.any_true(bad)) ok = false;
   }
-  if (v128.any_true(bad)) ok = false;
   for (; k < m; k++) {
     const o = <usize>k << 3;
-    let acc: f64 = 0;
-    if (dense) acc += c * load<f64>(row + o); else acc = load<f64>(pAcc + o);
-    const nx = load<f64>(pStash + o) - g * (acc + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o)));
+    const x = load<f64>(px + o), v = load<f64>(vv + o);
+    store<f64>(stash + o, x);
+    let a: f64 = 0;
+    if (dense) a += c * load<f64>(row + o); else a = load<f64>(acc + o);
+    const q = one ? a : a / div;                 // x/1 = x exactly: skip the division
+    const nx = x - g * (q + lam * (v + (x - v)));
     if (!isFinite(nx)) ok = false;
     store<f64>(px + o, nx);
   }
   return ok;
 }
 
-// gatherDelta(px, row, k) -> a_{i,T_k} δ_k: pass 1 for support entry k (keeps x_{T_k}, writes δ_k = s_k (x − v)).
-@inline function gatherDelta(px: usize, row: usize, k: i32): f64 {
-  const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-  const xj = load<f64>(px + (j << 3));
-  store<f64>(pStash + (<usize>k << 3), xj);
-  const dk = load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3)));
-  store<f64>(pDelta + (<usize>k << 3), dk);
-  return load<f64>(row + (j << 3)) * dk;
-}
-
-/** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused into two passes over the
- *  support (plus the row's non-zeros for CSR): pass 1 forms δ, keeps x_T and accumulates the margin; pass 2 writes
- *  x_T − γ s (w φ' a_T / D + λ y_T). Same operations, in the same order, as the general path. */
+/** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused: pass 1 accumulates the
+ *  margin a_iᵀ(y − v) = Σ_k a_{i,T_k} s_k (x_{T_k} − v_{T_k}) straight from x and v; pass 2 keeps x_T in pStash (for a
+ *  roll-back) and writes x_T − γ s (w φ' a_T / D + λ (v + δ)), recomputing δ. The same operations, in the same order,
+ *  as the general path (deltaFrom, gradientFromDelta, applySupportStep), so the same bits. */
 function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   sampleRows(t);
   const i = load<i32>(pRowSel);
   const w = load<f64>(pRowW);
   const div = rowDivisor;
+  const one = div == 1.0;
   const csr = dataKind == DATA_CSR;
+  const supp = pSupp, scale = pScale, vv = pV, stash = pStash, delta = pDelta, acc = pAcc, slot = pSlot, lam = l2;
   let margin: f64;
-  if (!csr && full) {
-    // identity: T = 0..d−1, s = 1; SIMD dot in the kernels' lane order
-    const d = m;
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 2 <= d; j += 2) {
-        const o = <usize>j << 3;
-        const xj = v128.load(px + o);
-        v128.store(pStash + o, xj);
-        v128.store(pDelta + o, f64x2.sub(xj, v128.load(pV + o)));
-      }
-    }
-    for (; j < d; j++) {
-      const o = <usize>j << 3;
-      const xj = load<f64>(px + o);
-      store<f64>(pStash + o, xj);
-      store<f64>(pDelta + o, xj - load<f64>(pV + o));
-    }
-    margin = dot(denseRow(i), pDelta, d);
-  } else if (!csr) {
-    const row = denseRow(i);
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-    let k = 0;
-    for (; k + 4 <= m; k += 4) {
-      s0 += gatherDelta(px, row, k);
-      s1 += gatherDelta(px, row, k + 1);
-      s2 += gatherDelta(px, row, k + 2);
-      s3 += gatherDelta(px, row, k + 3);
-    }
-    margin = (s0 + s2) + (s1 + s3);
-    for (; k < m; k++) {
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      const xj = load<f64>(px + (j << 3));
-      store<f64>(pStash + (<usize>k << 3), xj);
-      const dk = load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3)));
-      store<f64>(pDelta + (<usize>k << 3), dk);
-      margin += load<f64>(row + (j << 3)) * dk;
-    }
+  let row: usize = 0;
+  if (!csr) {
+    row = denseRow(i);
+    margin = full ? dotDiff(row, px, vv, m) : gatherDotScaledDiff(row, supp, scale, px, vv, m);
   } else if (full) {
-    // identity on CSR rows: T_k = k, so δ and the accumulators are indexed by the column itself (no slot map)
-    let k = 0;
-    if (ASC_FEATURE_SIMD) {
-      const zero = f64x2.splat(0);
-      for (; k + 2 <= m; k += 2) {
-        const o = <usize>k << 3;
-        const xj = v128.load(px + o);
-        v128.store(pStash + o, xj);
-        v128.store(pDelta + o, f64x2.sub(xj, v128.load(pV + o)));
-        v128.store(pAcc + o, zero);
-      }
-    }
-    for (; k < m; k++) {
-      const o = <usize>k << 3;
-      const xj = load<f64>(px + o);
-      store<f64>(pStash + o, xj);
-      store<f64>(pDelta + o, xj - load<f64>(pV + o));
-      store<f64>(pAcc + o, 0);
-    }
-    margin = rowDot(i, pDelta);
+    // identity on CSR rows: T_k = k, so the accumulators are indexed by the column itself (no slot map)
+    memory.fill(acc, 0, <usize>m << 3);
+    margin = rowDotDiff(i, px, vv);
   } else {
     for (let k = 0; k < m; k++) {
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      const xj = load<f64>(px + (j << 3));
-      store<f64>(pStash + (<usize>k << 3), xj);
-      store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (xj - load<f64>(pV + (j << 3))));
-      store<f64>(pAcc + (<usize>k << 3), 0);
-      store<i32>(pSlot + (j << 2), k);
+      const j = <usize>load<i32>(supp + (<usize>k << 2));
+      store<f64>(delta + (<usize>k << 3), load<f64>(scale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(vv + (j << 3))));
+      store<f64>(acc + (<usize>k << 3), 0);
+      store<i32>(slot + (j << 2), k);
     }
-    margin = rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
+    margin = rowDotSupport(i, supp, delta, m, slot, false);
   }
   coordsTouched += <f64>m;
   const c = w * lossDeriv(lossKind, load<f64>(pAv + (<usize>i << 3)) + margin, label(i));
   rowsTouched += 1;
   let ok = true;
-  let simdDone = false;
-  if (ASC_FEATURE_SIMD) {
-    if (!csr && full && div == 1.0) { ok = identityUpdateSimd(px, denseRow(i), m, c, g); simdDone = true; }
-    else if (csr && full && div == 1.0) { rowAxpy(i, c, pAcc); ok = identityUpdateSimd(px, 0, m, c, g); simdDone = true; }
-  }
-  if (simdDone) {
-    // identity on dense rows: done with f64x2 above
-  } else if (!csr && full) {
-    const row = denseRow(i);
-    for (let k = 0; k < m; k++) {
-      const o = <usize>k << 3;
-      let acc: f64 = 0;
-      acc += c * load<f64>(row + o);
-      const q = div == 1.0 ? acc : acc / div;              // x/1 = x exactly: skip the division
-      const nx = load<f64>(pStash + o) - g * (1.0 * (q + l2 * (load<f64>(pV + o) + load<f64>(pDelta + o))));
-      if (!isFinite(nx)) ok = false;
-      store<f64>(px + o, nx);
-    }
+  if (full) {
+    if (csr) rowAxpy(i, c, acc);
+    ok = identityUpdate(px, row, m, c, g, div);
   } else if (!csr) {
-    const row = denseRow(i);
-    const one = div == 1.0;
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      let acc: f64 = 0;
-      acc += c * load<f64>(row + (j << 3));
-      const q = one ? acc : acc / div;
-      const nx = load<f64>(pStash + o) - g * (load<f64>(pScale + o) * (q + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o))));
+      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+      const xj = load<f64>(px + j), vj = load<f64>(vv + j), sk = load<f64>(scale + o);
+      store<f64>(stash + o, xj);
+      let a: f64 = 0;
+      a += c * load<f64>(row + j);
+      const q = one ? a : a / div;
+      const nx = xj - g * (sk * (q + lam * (vj + sk * (xj - vj))));
       if (!isFinite(nx)) ok = false;
-      store<f64>(px + (j << 3), nx);
+      store<f64>(px + j, nx);
     }
   } else {
-    if (full) rowAxpy(i, c, pAcc); else rowAxpySupport(i, c, pSupp, pAcc, m, pSlot, full);
+    rowAxpySupport(i, c, supp, acc, m, slot, false);
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
-      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
-      const a = load<f64>(pAcc + o);
-      const gk = (full ? 1.0 : load<f64>(pScale + o)) * ((div == 1.0 ? a : a / div) + l2 * (load<f64>(pV + (j << 3)) + load<f64>(pDelta + o)));
-      const nx = load<f64>(pStash + o) - g * gk;
+      const j = <usize>load<i32>(supp + (<usize>k << 2));
+      const xj = load<f64>(px + (j << 3));
+      store<f64>(stash + o, xj);
+      const a = load<f64>(acc + o);
+      const gk = load<f64>(scale + o) * ((one ? a : a / div) + lam * (load<f64>(vv + (j << 3)) + load<f64>(delta + o)));
+      const nx = xj - g * gk;
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);
-      if (!full) store<i32>(pSlot + (j << 2), -1);
+      store<i32>(slot + (j << 2), -1);
     }
   }
   if (!ok) {
     for (let k = 0; k < m; k++) {
-      const j = full ? <usize>k : <usize>load<i32>(pSupp + (<usize>k << 2));
-      store<f64>(px + (j << 3), load<f64>(pStash + (<usize>k << 3)));
+      const j = full ? <usize>k : <usize>load<i32>(supp + (<usize>k << 2));
+      store<f64>(px + (j << 3), load<f64>(stash + (<usize>k << 3)));
     }
     return 0;
   }

@@ -32,6 +32,59 @@ export function dot(px: usize, py: usize, n: i32): f64 {
   return s;
 }
 
+/** dotDiff(pa, px, pv, n) = Σ a_i (x_i − v_i): dot(a, x − v) without forming x − v, in dot's order (same bits). */
+export function dotDiff(pa: usize, px: usize, pv: usize, n: i32): f64 {
+  let i = 0;
+  let s: f64;
+  if (ASC_FEATURE_SIMD) {
+    let a = f64x2.splat(0), b = f64x2.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      a = f64x2.add(a, f64x2.mul(v128.load(pa + o), f64x2.sub(v128.load(px + o), v128.load(pv + o))));
+      b = f64x2.add(b, f64x2.mul(v128.load(pa + o, 16), f64x2.sub(v128.load(px + o, 16), v128.load(pv + o, 16))));
+    }
+    const c = f64x2.add(a, b);
+    s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  } else {
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 3;
+      s0 += load<f64>(pa + o) * (load<f64>(px + o) - load<f64>(pv + o));
+      s1 += load<f64>(pa + o, 8) * (load<f64>(px + o, 8) - load<f64>(pv + o, 8));
+      s2 += load<f64>(pa + o, 16) * (load<f64>(px + o, 16) - load<f64>(pv + o, 16));
+      s3 += load<f64>(pa + o, 24) * (load<f64>(px + o, 24) - load<f64>(pv + o, 24));
+    }
+    s = (s0 + s2) + (s1 + s3);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    s += load<f64>(pa + o) * (load<f64>(px + o) - load<f64>(pv + o));
+  }
+  return s;
+}
+
+/** gatherDotScaledDiff(prow, pidx, ps, px, pv, m) = Σ_k row[j_k] s_k (x[j_k] − v[j_k]), j = idx: gatherDot of the
+ *  row against δ_k = s_k (x − v)_{j_k} without forming δ, in gatherDot's order (same bits). */
+export function gatherDotScaledDiff(prow: usize, pidx: usize, ps: usize, px: usize, pv: usize, m: i32): f64 {
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    const oi = <usize>k << 2, os = <usize>k << 3;
+    const j0 = <usize>load<i32>(pidx + oi) << 3, j1 = <usize>load<i32>(pidx + oi, 4) << 3;
+    const j2 = <usize>load<i32>(pidx + oi, 8) << 3, j3 = <usize>load<i32>(pidx + oi, 12) << 3;
+    s0 += load<f64>(prow + j0) * (load<f64>(ps + os) * (load<f64>(px + j0) - load<f64>(pv + j0)));
+    s1 += load<f64>(prow + j1) * (load<f64>(ps + os, 8) * (load<f64>(px + j1) - load<f64>(pv + j1)));
+    s2 += load<f64>(prow + j2) * (load<f64>(ps + os, 16) * (load<f64>(px + j2) - load<f64>(pv + j2)));
+    s3 += load<f64>(prow + j3) * (load<f64>(ps + os, 24) * (load<f64>(px + j3) - load<f64>(pv + j3)));
+  }
+  let s = (s0 + s2) + (s1 + s3);
+  for (; k < m; k++) {
+    const j = <usize>load<i32>(pidx + (<usize>k << 2)) << 3;
+    s += load<f64>(prow + j) * (load<f64>(ps + (<usize>k << 3)) * (load<f64>(px + j) - load<f64>(pv + j)));
+  }
+  return s;
+}
+
 /** axpy(a, px, py, n): y_i += a x_i. */
 export function axpy(a: f64, px: usize, py: usize, n: i32): void {
   let i = 0;
