@@ -42,7 +42,7 @@ let cPos: i32 = 16;
 const words: usize = memory.data(64, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
-export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; }
+export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; stepValid0 = false; stepValid1 = false; }
 
 /** seek(stream, step, word): position the cursor at word `word` of the sequence (seed, stream, step). */
 export function seek(stream: u32, step: u64, word: u64): void {
@@ -110,13 +110,18 @@ function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst:
   v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
 }
 
-// philox8(b, …, pDst): blocks b..b+7 as two interleaved philox4 lanes sets (more independent work per round for the
+// philox8(b, …, pDst): blocks b..b+7 as two interleaved philox4 lane sets (more independent work per round for the
 // out-of-order core); the same 32 words, in order, as philox4 at b and at b + 4.
 function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst: usize): void {
-  let a0 = i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3));
-  let e0 = i32x4(<i32>(b + 4), <i32>(b + 5), <i32>(b + 6), <i32>(b + 7));
-  let a1 = i32x4.splat(<i32>c1s), a2 = i32x4.splat(<i32>c2s), a3 = i32x4.splat(<i32>c3s);
-  let e1 = a1, e2 = a2, e3 = a3;
+  const c1 = i32x4.splat(<i32>c1s), c2 = i32x4.splat(<i32>c2s), c3 = i32x4.splat(<i32>c3s);
+  philox8Lanes(i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3)), c1, c2, c3,
+    i32x4(<i32>(b + 4), <i32>(b + 5), <i32>(b + 6), <i32>(b + 7)), c1, c2, c3, k0s, k1s, pDst);
+}
+
+// philox8Lanes(a0..a3, e0..e3, k0, k1, pDst): eight Philox4x32-10 blocks, lane j of (a0, a1, a2, a3) the counter of
+// block j and lane j of (e0, …, e3) that of block 4 + j; block j's four words go to pDst + 16 j, in order.
+@inline function philox8Lanes(a0: v128, a1: v128, a2: v128, a3: v128, e0: v128, e1: v128, e2: v128, e3: v128,
+  k0s: u32, k1s: u32, pDst: usize): void {
   let k0 = i32x4.splat(<i32>k0s), k1 = i32x4.splat(<i32>k1s);
   const w0 = i32x4.splat(<i32>W0), w1 = i32x4.splat(<i32>W1);
   const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
@@ -145,6 +150,49 @@ function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst:
   v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 80);
   v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 96);
   v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 112);
+}
+
+// Per-step first blocks: words 0..3 of the sequences (seed, stream, t) for eight consecutive steps t0..t0+7, computed
+// together (one Philox call serves eight steps of a single-draw sampler). Two slots: the rows stream and any other.
+const stepWords: usize = memory.data(256, 16);   // slot s: stepWords + 128 s, step t0 + j at + 16 j
+let stepT0_0: u64 = 0;
+let stepT0_1: u64 = 0;
+let stepStream1: u32 = 0;
+let stepValid0 = false;
+let stepValid1 = false;
+
+/** firstWords(stream, t) -> pointer to words 0..3 of the sequence (seed, stream, t), from an eight-step cache. */
+export function firstWords(stream: u32, t: u64): usize {
+  const slot = stream == STREAM_ROWS ? 0 : 1;
+  const base = stepWords + (<usize>slot << 7);
+  if (slot == 0) {
+    if (stepValid0 && t - stepT0_0 < 8) return base + (<usize>(t - stepT0_0) << 4);
+    stepT0_0 = t; stepValid0 = true;
+  } else {
+    if (stepValid1 && stepStream1 == stream && t - stepT0_1 < 8) return base + (<usize>(t - stepT0_1) << 4);
+    stepT0_1 = t; stepStream1 = stream; stepValid1 = true;
+  }
+  stepBlocks(stream, t, base);
+  return base;
+}
+
+// stepBlocks(stream, t0, pDst): block 0 of the sequences (stream, t0 + j), j < 8, at pDst + 16 j.
+function stepBlocks(stream: u32, t0: u64, pDst: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    const zero = i32x4.splat(0), c3 = i32x4.splat(<i32>stream);
+    const t1 = t0 + 1, t2 = t0 + 2, t3 = t0 + 3, t4 = t0 + 4, t5 = t0 + 5, t6 = t0 + 6, t7 = t0 + 7;
+    philox8Lanes(
+      zero, i32x4(<i32>t0, <i32>t1, <i32>t2, <i32>t3), i32x4(<i32>(t0 >> 32), <i32>(t1 >> 32), <i32>(t2 >> 32), <i32>(t3 >> 32)), c3,
+      zero, i32x4(<i32>t4, <i32>t5, <i32>t6, <i32>t7), i32x4(<i32>(t4 >> 32), <i32>(t5 >> 32), <i32>(t6 >> 32), <i32>(t7 >> 32)), c3,
+      seedLo, seedHi, pDst);
+  } else {
+    for (let j: u64 = 0; j < 8; j++) {
+      const t = t0 + j;
+      philox(0, <u32>t, <u32>(t >> 32), stream, seedLo, seedHi);
+      const o = pDst + (<usize>j << 4);
+      store<u32>(o, out0); store<u32>(o, out1, 4); store<u32>(o, out2, 8); store<u32>(o, out3, 12);
+    }
+  }
 }
 
 /** next32() -> the next 32-bit word of the sequence. */

@@ -1,5 +1,5 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, STREAM_SKETCH } from "./philox";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 
@@ -81,23 +81,25 @@ const drawBuf: usize = memory.data(<i32>DRAW_CAP << 2, 16);
  *  rejection, reading words in order (a rejected word moves every later draw on by one word). */
 export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32): void {
   let q: u32 = 0;          // next word of the sequence
-  let start: u32 = 0;      // sequence index of drawBuf[0]
-  let end: u32 = 0;        // one past the last word in drawBuf
-  const buf = drawBuf;
+  let start: u32 = 0;      // sequence index of buf[0]
+  let end: u32 = 0;        // one past the last word in buf
+  let buf = drawBuf;
+  if (K <= 4) { buf = firstWords(stream, step); end = 4; }   // small K: words 0..3 from the eight-step cache
   for (let k = 0; k < K; k++) {
     const bound = <u32>(n - K + k + 1);
     if (q == end) {
-      const want = (<u32>(K - k) + 15) & ~15;
+      const first = q & ~15;
+      const want = (<u32>(K - k) + (q - first) + 15) & ~15;
       const cnt = want < DRAW_CAP ? want : DRAW_CAP;
-      fillWords(stream, step, q, buf, cnt);
-      start = q; end = q + cnt;
+      fillWords(stream, step, first, drawBuf, cnt);
+      buf = drawBuf; start = first; end = first + cnt;
     }
     let m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
     q++;
     if (<u32>m < bound) {
       const thr: u32 = (<u32>0 - bound) % bound;
       while (<u32>m < thr) {
-        if (q == end) { fillWords(stream, step, q, buf, 16); start = q; end = q + 16; }
+        if (q == end) { const first = q & ~15; fillWords(stream, step, first, drawBuf, 16); buf = drawBuf; start = first; end = first + 16; }
         m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
         q++;
       }
