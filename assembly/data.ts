@@ -8,9 +8,9 @@ export const DATA_CSR: i32 = 2;
 export let dataKind: i32 = DATA_NONE;
 export let nRows: i32 = 0;
 export let nCols: i32 = 0;
-let pValues: usize = 0;    // dense: n×d row-major; CSR: nnz values
-let pIndptr: usize = 0;    // CSR: n+1 row offsets
-let pIndices: usize = 0;   // CSR: nnz column indices
+export let pValues: usize = 0;    // dense: n×d row-major; CSR: nnz values
+export let pIndptr: usize = 0;    // CSR: n+1 row offsets
+export let pIndices: usize = 0;   // CSR: nnz column indices
 export let pLabels: usize = 0;
 
 /** setDense(pValues, pLabels, n, d): rows are pValues[i d .. (i+1) d). */

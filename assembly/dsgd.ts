@@ -1,11 +1,11 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
 import { sample, isIdentity, pSupp, pScale, setSketchStream } from "./sketch";
-import { STREAM_SKETCH } from "./philox";
-import { dot, gatherDot, dotDiff, gatherDotScaledDiff } from "./vector";
-import { nRows, dataKind, DATA_CSR, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
+import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
+import { dot, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
+import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
-import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY } from "./problem";
+import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -225,6 +225,80 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   return 1;
 }
 
+// peekRow(t) -> the row that one-row nice or uniform sampling draws at step t (word 0 of its sequence, Lemire), or −1
+// when that draw would need a second word; no side effects (the draw itself is made by sampleRows).
+@inline function peekRow(t: u64): i32 {
+  const n = <u32>nRows;
+  const m = <u64>load<u32>(firstWords(STREAM_ROWS, t)) * <u64>n;
+  return <u32>m < n ? -1 : <i32>(m >> 32);
+}
+
+// touchRow(i): load the first entries of CSR row i (values, indices, a_iᵀv, label) so that their cache misses overlap
+// the current step's work; the loads feed a store to scratch memory so that they are kept.
+@inline function touchRow(i: i32): void {
+  if (i < 0) return;
+  const a = load<i32>(pIndptr + (<usize>i << 2));
+  store<f64>(pTmp, load<f64>(pValues + (<usize>a << 3)) + <f64>load<i32>(pIndices + (<usize>a << 2)) +
+    load<f64>(pAv + (<usize>i << 3)) + label(i));
+}
+
+/** lazyIdentityRun(px, t0, steps) -> steps done: DSGD with the identity sketch on CSR rows, one row a step, at O(nnz)
+ *  a step. y = x, so x⁺ = (1 − γλ) x − γ (w φ'(a_iᵀx) / D) a_i; x is held as α u (u in px): α ← (1 − γλ) α and
+ *  u_j ← u_j − γ w φ' a_ij / (D α⁺) on the row's columns only. x = α u is written back (O(d)) when the call ends and
+ *  whenever α < 1e-8; a step with γλ outside [0, 1), a row with more entries than d, or a step that would make some
+ *  |u_j| > 1e300 (so that u could overflow before x does) is undone and taken by the eager path, which alone decides
+ *  divergence. The same iterates as the eager path up to rounding (the λ term is one product, not per coordinate). */
+function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
+  const d = dim, vv = pV, lam = l2, stash = pStash, av = pAv;
+  const vals = pValues, idx = pIndices, ptr = pIndptr;
+  let alpha: f64 = 1;
+  const peek = samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM;
+  for (let s = 0; s < steps; s++) {
+    const t = t0 + <u64>s;
+    const g = stepSize(s);
+    const shrink = 1.0 - g * lam;
+    sampleRows(t);
+    const i = load<i32>(pRowSel);
+    const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
+    if (!(shrink > 0 && shrink <= 1) || b - a > d) {
+      if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
+      if (singleRowStep(px, t, d, true, g) == 0) { failStep = <f64>t; return s; }   // samples the same row again
+      continue;
+    }
+    if (peek) touchRow(peekRow(t + 1));
+    let margin: f64 = 0;
+    for (let e = a; e < b; e++) {
+      const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
+      margin += load<f64>(vals + (<usize>e << 3)) * (alpha * load<f64>(px + j) - load<f64>(vv + j));
+    }
+    const c = load<f64>(pRowW) * lossDeriv(lossKind, load<f64>(av + (<usize>i << 3)) + margin, label(i));
+    const na = alpha * shrink;
+    const f = g * c / rowDivisor / na;
+    let ok = true;
+    for (let e = a; e < b; e++) {
+      const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
+      const u = load<f64>(px + j);
+      store<f64>(stash + (<usize>(e - a) << 3), u);
+      const nu = u - f * load<f64>(vals + (<usize>e << 3));
+      if (!(Math.abs(nu) <= 1e300)) ok = false;     // non-finite, or large enough that x/α could overflow first
+      store<f64>(px + j, nu);
+    }
+    if (!ok || !isFinite(na)) {
+      // undo, write x back and take this step eagerly: it decides whether x really becomes non-finite
+      for (let e = b - 1; e >= a; e--) store<f64>(px + (<usize>load<i32>(idx + (<usize>e << 2)) << 3), load<f64>(stash + (<usize>(e - a) << 3)));
+      if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
+      if (singleRowStep(px, t, d, true, g) == 0) { failStep = <f64>t; return s; }
+      continue;
+    }
+    rowsTouched += 1;
+    coordsTouched += <f64>(2 * (b - a));
+    alpha = na;
+    if (alpha < 1e-8) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
+  }
+  if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; }
+  return steps;
+}
+
 /** dsgdRun(px, t0, steps) -> steps done: runs steps t0 .. t0+steps−1 in place on x. Stops before the first step that
  *  would make a coordinate non-finite (x stays at the last finite iterate, failStep = that step). Work per step:
  *  O(|supp S| · rows) dense, O(Σ nnz of the rows + |supp S|) CSR; option I uses all n rows. */
@@ -234,6 +308,7 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const start = <u64>t0;
   failStep = -1;
   const single = problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
+  if (single && full && dataKind == DATA_CSR) return lazyIdentityRun(px, start, steps);
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     const m = single && full ? dim : sample(t);
