@@ -112,26 +112,34 @@ export function applySupportStep(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
-// identityUpdate(px, row, m, c, γ, div) -> ok: the identity step's update over all m = d coordinates, keeping x in
-// pStash: x ← x − γ (a/D + λ (v + δ)) with δ = x − v and a = 0 + c a_i (dense row at `row`) or a = acc already
-// accumulated in pAcc (CSR rows: pass row = 0). f64x2 when D = 1, elementwise, so the same bits either way.
-function identityUpdate(px: usize, row: usize, m: i32, c: f64, g: f64, div: f64): bool {
+// identityUpdate(px, row, m, c, γ, div, next) -> ok: the identity step's update over all m = d coordinates, keeping x
+// in pStash: x ← x − γ (a/D + λ (v + δ)) with δ = x − v and a = 0 + c a_i (dense row at `row`) or a = acc already
+// accumulated in pAcc (CSR rows: pass row = 0). f64x2 when D = 1, elementwise, so the same bits either way. With a
+// dense `next` row (0 for none), one 64-byte line of it is loaded every 8 coordinates, so that the next step's row
+// streams in while this one is updated.
+function identityUpdate(px: usize, row: usize, m: i32, c: f64, g: f64, div: f64, next: usize): bool {
   const vv = pV, stash = pStash, acc = pAcc, lam = l2;
   const dense = row != 0, one = div == 1.0;
   let ok = true;
   let k = 0;
   if (ASC_FEATURE_SIMD && one) {
-    const vc = f64x2.splat(c), vl = f64x2.splat(lam), vg = f64x2.splat(g), zero = f64x2.splat(0);
-    const inf = f64x2.splat(Infinity);
+    const vc = f64x2.splat(c), vl = f64x2.splat(lam), vg = f64x2.splat(g);
     let bad = i64x2.splat(0);
+    if (dense && next != 0) {
+      let touch = i64x2.splat(0);
+      for (; k + 8 <= m; k += 8) {
+        const o = <usize>k << 3;
+        touch = v128.or(touch, v128.load(next + o));
+        bad = v128.or(bad, identityPair(px + o, row + o, vv + o, stash + o, vc, vl, vg, true, 0));
+        bad = v128.or(bad, identityPair(px + o + 16, row + o + 16, vv + o + 16, stash + o + 16, vc, vl, vg, true, 0));
+        bad = v128.or(bad, identityPair(px + o + 32, row + o + 32, vv + o + 32, stash + o + 32, vc, vl, vg, true, 0));
+        bad = v128.or(bad, identityPair(px + o + 48, row + o + 48, vv + o + 48, stash + o + 48, vc, vl, vg, true, 0));
+      }
+      v128.store(pTmp, touch);
+    }
     for (; k + 2 <= m; k += 2) {
       const o = <usize>k << 3;
-      const x = v128.load(px + o), v = v128.load(vv + o);
-      v128.store(stash + o, x);
-      const a = dense ? f64x2.add(zero, f64x2.mul(vc, v128.load(row + o))) : v128.load(acc + o);
-      const nx = f64x2.sub(x, f64x2.mul(vg, f64x2.add(a, f64x2.mul(vl, f64x2.add(v, f64x2.sub(x, v))))));
-      bad = v128.or(bad, v128.or(f64x2.ne(nx, nx), f64x2.eq(f64x2.abs(nx), inf)));
-      v128.store(px + o, nx);
+      bad = v128.or(bad, identityPair(px + o, row + o, vv + o, stash + o, vc, vl, vg, dense, acc + o));
     }
     if (v128.any_true(bad)) ok = false;
   }
@@ -147,6 +155,16 @@ function identityUpdate(px: usize, row: usize, m: i32, c: f64, g: f64, div: f64)
     store<f64>(px + o, nx);
   }
   return ok;
+}
+
+// identityPair(…) -> mask: two coordinates of identityUpdate (f64x2); the mask is non-zero where x⁺ is not finite.
+@inline function identityPair(px: usize, prow: usize, pv: usize, pstash: usize, vc: v128, vl: v128, vg: v128, dense: bool, pacc: usize): v128 {
+  const x = v128.load(px), v = v128.load(pv);
+  v128.store(pstash, x);
+  const a = dense ? f64x2.add(f64x2.splat(0), f64x2.mul(vc, v128.load(prow))) : v128.load(pacc);
+  const nx = f64x2.sub(x, f64x2.mul(vg, f64x2.add(a, f64x2.mul(vl, f64x2.add(v, f64x2.sub(x, v))))));
+  v128.store(px, nx);
+  return f64x2.ne(f64x2.sub(nx, nx), f64x2.splat(0));   // x − x is 0 exactly when x is finite
 }
 
 /** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused: pass 1 accumulates the
@@ -185,7 +203,12 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   let ok = true;
   if (full) {
     if (csr) rowAxpy(i, c, acc);
-    ok = identityUpdate(px, row, m, c, g, div);
+    let next: usize = 0;
+    if (!csr && (samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM)) {
+      const ni = peekRow(t + 1);
+      if (ni >= 0) next = denseRow(ni);
+    }
+    ok = identityUpdate(px, row, m, c, g, div, next);
   } else if (!csr) {
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
