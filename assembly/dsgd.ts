@@ -51,6 +51,43 @@ export function deltaFrom(px: usize, m: i32): void {
   rowAxpySupport(i, w * lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
 }
 
+// accumulateRowPair(i1, w1, i2, w2, d): accumulateRow(i1, w1) then accumulateRow(i2, w2) for dense rows and the identity
+// sketch (T = 0..d−1), with both margins taken in one pass and both axpys in another: the same operations on each
+// accumulator, in the same order (dot's lanes for each margin; acc_j + c1 a1_j, then + c2 a2_j).
+function accumulateRowPair(i1: i32, w1: f64, i2: i32, w2: f64, d: i32): void {
+  const r1 = denseRow(i1), r2 = denseRow(i2), z = pDelta, acc = pAcc;
+  let a1 = f64x2.splat(0), b1 = f64x2.splat(0), a2 = f64x2.splat(0), b2 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 4 <= d; k += 4) {
+    const o = <usize>k << 3;
+    const z0 = v128.load(z + o), z1 = v128.load(z + o, 16);
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), z0));
+    b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), z1));
+    a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), z0));
+    b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), z1));
+  }
+  const c1v = f64x2.add(a1, b1), c2v = f64x2.add(a2, b2);
+  let m1 = f64x2.extract_lane(c1v, 0) + f64x2.extract_lane(c1v, 1);
+  let m2 = f64x2.extract_lane(c2v, 0) + f64x2.extract_lane(c2v, 1);
+  for (let j = k; j < d; j++) {
+    const o = <usize>j << 3;
+    m1 += load<f64>(r1 + o) * load<f64>(z + o);
+    m2 += load<f64>(r2 + o) * load<f64>(z + o);
+  }
+  const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
+  const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
+  const v1 = f64x2.splat(c1), v2 = f64x2.splat(c2);
+  k = 0;
+  for (; k + 2 <= d; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(v1, v128.load(r1 + o))), f64x2.mul(v2, v128.load(r2 + o))));
+  }
+  for (; k < d; k++) {
+    const o = <usize>k << 3;
+    store<f64>(acc + o, (load<f64>(acc + o) + c1 * load<f64>(r1 + o)) + c2 * load<f64>(r2 + o));
+  }
+}
+
 /** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
  *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). */
 export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
@@ -73,13 +110,24 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   let div: f64;
   if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
     const n = nRows;
-    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, m, full);
+    let i = 0;
+    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) for (; i + 2 <= n; i += 2) accumulateRowPair(i, 1.0, i + 1, 1.0, m);
+    for (; i < n; i++) accumulateRow(i, 1.0, m, full);
     rowsTouched += <f64>n;
     div = <f64>n;
   } else {
     if (rows == ROWS_STEP) { lastRows = sampleRows(t); lastDivisor = rowDivisor; }
     const c = lastRows;
-    for (let r = 0; r < c; r++) accumulateRow(load<i32>(pRowSel + (<usize>r << 2)), load<f64>(pRowW + (<usize>r << 3)), m, full);
+    const sel = pRowSel, rw = pRowW;
+    let r = 0;
+    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) {
+      // dense rows, identity: two rows at a time (two streams from memory), each with the arithmetic of accumulateRow
+      for (; r + 2 <= c; r += 2) {
+        const i1 = load<i32>(sel + (<usize>r << 2)), i2 = load<i32>(sel + (<usize>r << 2), 4);
+        accumulateRowPair(i1, load<f64>(rw + (<usize>r << 3)), i2, load<f64>(rw + (<usize>r << 3), 8), m);
+      }
+    }
+    for (; r < c; r++) accumulateRow(load<i32>(sel + (<usize>r << 2)), load<f64>(rw + (<usize>r << 3)), m, full);
     rowsTouched += <f64>c;
     div = lastDivisor;
   }
