@@ -51,40 +51,49 @@ export function deltaFrom(px: usize, m: i32): void {
   rowAxpySupport(i, w * lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
 }
 
-// accumulateRowPair(i1, w1, i2, w2, d): accumulateRow(i1, w1) then accumulateRow(i2, w2) for dense rows and the identity
-// sketch (T = 0..d−1), with both margins taken in one pass and both axpys in another: the same operations on each
-// accumulator, in the same order (dot's lanes for each margin; acc_j + c1 a1_j, then + c2 a2_j).
-function accumulateRowPair(i1: i32, w1: f64, i2: i32, w2: f64, d: i32): void {
-  const r1 = denseRow(i1), r2 = denseRow(i2), z = pDelta, acc = pAcc;
+// accumulateRowQuad(i1..i4, w1..w4, d): accumulateRow for rows i1, i2, i3, i4 in turn, dense rows and the identity
+// sketch (T = 0..d−1): the four margins in one pass and the four axpys in another (four memory streams), with the same
+// operations on each accumulator in the same order (dot's lanes for each margin; acc_j + c1 a1_j + … + c4 a4_j).
+function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, d: i32): void {
+  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = denseRow(i3), r4 = denseRow(i4), z = pDelta, acc = pAcc;
   let a1 = f64x2.splat(0), b1 = f64x2.splat(0), a2 = f64x2.splat(0), b2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0), b3 = f64x2.splat(0), a4 = f64x2.splat(0), b4 = f64x2.splat(0);
   let k = 0;
   for (; k + 4 <= d; k += 4) {
     const o = <usize>k << 3;
     const z0 = v128.load(z + o), z1 = v128.load(z + o, 16);
-    a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), z0));
-    b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), z1));
-    a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), z0));
-    b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), z1));
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), z0)); b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), z1));
+    a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), z0)); b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), z1));
+    a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + o), z0)); b3 = f64x2.add(b3, f64x2.mul(v128.load(r3 + o, 16), z1));
+    a4 = f64x2.add(a4, f64x2.mul(v128.load(r4 + o), z0)); b4 = f64x2.add(b4, f64x2.mul(v128.load(r4 + o, 16), z1));
   }
-  const c1v = f64x2.add(a1, b1), c2v = f64x2.add(a2, b2);
-  let m1 = f64x2.extract_lane(c1v, 0) + f64x2.extract_lane(c1v, 1);
-  let m2 = f64x2.extract_lane(c2v, 0) + f64x2.extract_lane(c2v, 1);
+  let c = f64x2.add(a1, b1);
+  let m1 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a2, b2);
+  let m2 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a3, b3);
+  let m3 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a4, b4);
+  let m4 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
   for (let j = k; j < d; j++) {
     const o = <usize>j << 3;
-    m1 += load<f64>(r1 + o) * load<f64>(z + o);
-    m2 += load<f64>(r2 + o) * load<f64>(z + o);
+    const zj = load<f64>(z + o);
+    m1 += load<f64>(r1 + o) * zj; m2 += load<f64>(r2 + o) * zj; m3 += load<f64>(r3 + o) * zj; m4 += load<f64>(r4 + o) * zj;
   }
   const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
   const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
-  const v1 = f64x2.splat(c1), v2 = f64x2.splat(c2);
+  const c3 = w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + m3, label(i3));
+  const c4 = w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + m4, label(i4));
+  const v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3), v4 = f64x2.splat(c4);
   k = 0;
   for (; k + 2 <= d; k += 2) {
     const o = <usize>k << 3;
-    v128.store(acc + o, f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(v1, v128.load(r1 + o))), f64x2.mul(v2, v128.load(r2 + o))));
+    v128.store(acc + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(v1, v128.load(r1 + o))),
+      f64x2.mul(v2, v128.load(r2 + o))), f64x2.mul(v3, v128.load(r3 + o))), f64x2.mul(v4, v128.load(r4 + o))));
   }
   for (; k < d; k++) {
     const o = <usize>k << 3;
-    store<f64>(acc + o, (load<f64>(acc + o) + c1 * load<f64>(r1 + o)) + c2 * load<f64>(r2 + o));
+    store<f64>(acc + o, (((load<f64>(acc + o) + c1 * load<f64>(r1 + o)) + c2 * load<f64>(r2 + o)) + c3 * load<f64>(r3 + o)) + c4 * load<f64>(r4 + o));
   }
 }
 
@@ -111,7 +120,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
     const n = nRows;
     let i = 0;
-    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) for (; i + 2 <= n; i += 2) accumulateRowPair(i, 1.0, i + 1, 1.0, m);
+    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) for (; i + 4 <= n; i += 4) accumulateRowQuad(i, i + 1, i + 2, i + 3, 1.0, 1.0, 1.0, 1.0, m);
     for (; i < n; i++) accumulateRow(i, 1.0, m, full);
     rowsTouched += <f64>n;
     div = <f64>n;
@@ -121,10 +130,11 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     const sel = pRowSel, rw = pRowW;
     let r = 0;
     if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) {
-      // dense rows, identity: two rows at a time (two streams from memory), each with the arithmetic of accumulateRow
-      for (; r + 2 <= c; r += 2) {
-        const i1 = load<i32>(sel + (<usize>r << 2)), i2 = load<i32>(sel + (<usize>r << 2), 4);
-        accumulateRowPair(i1, load<f64>(rw + (<usize>r << 3)), i2, load<f64>(rw + (<usize>r << 3), 8), m);
+      // dense rows, identity: four rows at a time (four streams from memory), each with the arithmetic of accumulateRow
+      for (; r + 4 <= c; r += 4) {
+        const o = <usize>r << 2, ow = <usize>r << 3;
+        accumulateRowQuad(load<i32>(sel + o), load<i32>(sel + o, 4), load<i32>(sel + o, 8), load<i32>(sel + o, 12),
+          load<f64>(rw + ow), load<f64>(rw + ow, 8), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24), m);
       }
     }
     for (; r < c; r++) accumulateRow(load<i32>(sel + (<usize>r << 2)), load<f64>(rw + (<usize>r << 3)), m, full);
