@@ -97,6 +97,35 @@ function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64,
   }
 }
 
+// accumulateGatherPair(i1, i2, w1, w2, m): accumulateRow for dense rows i1 then i2 on the support T (gathers): both
+// margins in one pass (gatherDot's lanes for each), then acc_k + c1 a1_{T_k} + c2 a2_{T_k} in another: the same
+// operations on each accumulator, in the same order.
+function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32): void {
+  const r1 = denseRow(i1), r2 = denseRow(i2), z = pDelta, idx = pSupp, acc = pAcc;
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0;
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    const oi = <usize>k << 2, oz = <usize>k << 3;
+    const j0 = <usize>load<i32>(idx + oi) << 3, j1 = <usize>load<i32>(idx + oi, 4) << 3;
+    const j2 = <usize>load<i32>(idx + oi, 8) << 3, j3 = <usize>load<i32>(idx + oi, 12) << 3;
+    const z0 = load<f64>(z + oz), z1 = load<f64>(z + oz, 8), z2 = load<f64>(z + oz, 16), z3 = load<f64>(z + oz, 24);
+    s0 += load<f64>(r1 + j0) * z0; s1 += load<f64>(r1 + j1) * z1; s2 += load<f64>(r1 + j2) * z2; s3 += load<f64>(r1 + j3) * z3;
+    t0 += load<f64>(r2 + j0) * z0; t1 += load<f64>(r2 + j1) * z1; t2 += load<f64>(r2 + j2) * z2; t3 += load<f64>(r2 + j3) * z3;
+  }
+  let m1 = (s0 + s2) + (s1 + s3), m2 = (t0 + t2) + (t1 + t3);
+  for (; k < m; k++) {
+    const j = <usize>load<i32>(idx + (<usize>k << 2)) << 3, zk = load<f64>(z + (<usize>k << 3));
+    m1 += load<f64>(r1 + j) * zk;
+    m2 += load<f64>(r2 + j) * zk;
+  }
+  const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
+  const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
+  for (k = 0; k < m; k++) {
+    const o = <usize>k << 3, j = <usize>load<i32>(idx + (<usize>k << 2)) << 3;
+    store<f64>(acc + o, (load<f64>(acc + o) + c1 * load<f64>(r1 + j)) + c2 * load<f64>(r2 + j));
+  }
+}
+
 /** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
  *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). */
 export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
@@ -135,6 +164,13 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
         const o = <usize>r << 2, ow = <usize>r << 3;
         accumulateRowQuad(load<i32>(sel + o), load<i32>(sel + o, 4), load<i32>(sel + o, 8), load<i32>(sel + o, 12),
           load<f64>(rw + ow), load<f64>(rw + ow, 8), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24), m);
+      }
+    }
+    if (!full && dataKind != DATA_CSR) {
+      // dense rows, a sparse support: two rows a pass of gathers
+      for (; r + 2 <= c; r += 2) {
+        const o = <usize>r << 2, ow = <usize>r << 3;
+        accumulateGatherPair(load<i32>(sel + o), load<i32>(sel + o, 4), load<f64>(rw + ow), load<f64>(rw + ow, 8), m);
       }
     }
     for (; r < c; r++) accumulateRow(load<i32>(sel + (<usize>r << 2)), load<f64>(rw + (<usize>r << 3)), m, full);
