@@ -30,10 +30,11 @@ export function setCsr(indptr: usize, indices: usize, values: usize, labels: usi
 /** rowDot(i, px) = a_iᵀx over all d coordinates. */
 export function rowDot(i: i32, px: usize): f64 {
   if (dataKind == DATA_DENSE) return dot(pValues + ((<usize>i * <usize>nCols) << 3), px, nCols);
+  const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   let s: f64 = 0;
   for (let e = a; e < b; e++) {
-    s += load<f64>(pValues + (<usize>e << 3)) * load<f64>(px + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 3));
+    s += load<f64>(vals + (<usize>e << 3)) * load<f64>(px + (<usize>load<i32>(idx + (<usize>e << 2)) << 3));
   }
   return s;
 }
@@ -54,10 +55,11 @@ export function rowDotDiff(i: i32, px: usize, pv: usize): f64 {
 /** rowAxpy(i, c, pg): g += c a_i over all d coordinates. */
 export function rowAxpy(i: i32, c: f64, pg: usize): void {
   if (dataKind == DATA_DENSE) { axpy(c, pValues + ((<usize>i * <usize>nCols) << 3), pg, nCols); return; }
+  const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   for (let e = a; e < b; e++) {
-    const pj = pg + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 3);
-    store<f64>(pj, load<f64>(pj) + c * load<f64>(pValues + (<usize>e << 3)));
+    const pj = pg + (<usize>load<i32>(idx + (<usize>e << 2)) << 3);
+    store<f64>(pj, load<f64>(pj) + c * load<f64>(vals + (<usize>e << 3)));
   }
 }
 
@@ -68,11 +70,12 @@ export function rowDotSupport(i: i32, pT: usize, pz: usize, m: i32, pSlot: usize
     const row = pValues + ((<usize>i * <usize>nCols) << 3);
     return full ? dot(row, pz, m) : gatherDot(row, pT, pz, m);
   }
+  const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   let s: f64 = 0;
   for (let e = a; e < b; e++) {
-    const k = load<i32>(pSlot + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 2));
-    if (k >= 0) s += load<f64>(pValues + (<usize>e << 3)) * load<f64>(pz + (<usize>k << 3));
+    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2));
+    if (k >= 0) s += load<f64>(vals + (<usize>e << 3)) * load<f64>(pz + (<usize>k << 3));
   }
   return s;
 }
@@ -84,12 +87,13 @@ export function rowAxpySupport(i: i32, c: f64, pT: usize, pacc: usize, m: i32, p
     if (full) axpy(c, row, pacc, m); else gatherAxpy(c, row, pT, pacc, m);
     return;
   }
+  const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   for (let e = a; e < b; e++) {
-    const k = load<i32>(pSlot + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 2));
+    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2));
     if (k >= 0) {
       const pk = pacc + (<usize>k << 3);
-      store<f64>(pk, load<f64>(pk) + c * load<f64>(pValues + (<usize>e << 3)));
+      store<f64>(pk, load<f64>(pk) + c * load<f64>(vals + (<usize>e << 3)));
     }
   }
 }

@@ -38,9 +38,10 @@ export function getFailStep(): f64 { return failStep; }
 
 /** deltaFrom(px, m): δ_k = s_k (x_{T_k} − v_{T_k}); reads x only on T. */
 export function deltaFrom(px: usize, m: i32): void {
+  const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta;
   for (let k = 0; k < m; k++) {
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    store<f64>(pDelta + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(pV + (j << 3))));
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    store<f64>(lDelta + (<usize>k << 3), load<f64>(lScale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(lV + (j << 3))));
   }
   coordsTouched += <f64>m;
 }
@@ -129,18 +130,19 @@ function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32): void 
 /** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
  *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). */
 export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
+  const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta, lAcc = pAcc, lSlot = pSlot, lAv = pAv;
   const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
   for (let k = 0; k < m; k++) {
-    store<f64>(pAcc + (<usize>k << 3), 0);
-    if (csr) store<i32>(pSlot + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 2), k);
+    store<f64>(lAcc + (<usize>k << 3), 0);
+    if (csr) store<i32>(lSlot + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 2), k);
   }
   if (problemKind == PROBLEM_QUADRATIC) {
     const d = dim;
     for (let k = 0; k < m; k++) {
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
+      const j = <usize>load<i32>(lSupp + (<usize>k << 2));
       const row = pA + ((j * <usize>d) << 3);
-      const ay = load<f64>(pAv + (j << 3)) + (full ? dot(row, pDelta, m) : gatherDot(row, pSupp, pDelta, m));
-      store<f64>(pAcc + (<usize>k << 3), load<f64>(pScale + (<usize>k << 3)) * (ay - load<f64>(pB + (j << 3))));
+      const ay = load<f64>(lAv + (j << 3)) + (full ? dot(row, lDelta, m) : gatherDot(row, lSupp, lDelta, m));
+      store<f64>(lAcc + (<usize>k << 3), load<f64>(lScale + (<usize>k << 3)) * (ay - load<f64>(pB + (j << 3))));
     }
     rowsTouched += 1;   // one (sketched) gradient of f
     return;
@@ -179,28 +181,29 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   }
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const yj = load<f64>(pV + (j << 3)) + load<f64>(pDelta + o);
-    store<f64>(pAcc + o, load<f64>(pScale + o) * (load<f64>(pAcc + o) / div + l2 * yj));
-    if (csr) store<i32>(pSlot + (j << 2), -1);
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    const yj = load<f64>(lV + (j << 3)) + load<f64>(lDelta + o);
+    store<f64>(lAcc + o, load<f64>(lScale + o) * (load<f64>(lAcc + o) / div + l2 * yj));
+    if (csr) store<i32>(lSlot + (j << 2), -1);
   }
 }
 
 /** applySupportStep(px, m, γ) -> 1 when taken: x_{T_k} ← x_{T_k} − γ acc_k, unless a result would be non-finite
  *  (then x is unchanged and 0 is returned). */
 export function applySupportStep(px: usize, m: i32, g: f64): i32 {
+  const lSupp = pSupp, lAcc = pAcc;
   let ok = true;
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const nx = load<f64>(px + (j << 3)) - g * load<f64>(pAcc + o);
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    const nx = load<f64>(px + (j << 3)) - g * load<f64>(lAcc + o);
     if (!isFinite(nx)) ok = false;
-    store<f64>(pAcc + o, nx);
+    store<f64>(lAcc + o, nx);
   }
   if (!ok) return 0;
   for (let k = 0; k < m; k++) {
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    store<f64>(px + (j << 3), load<f64>(pAcc + (<usize>k << 3)));
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    store<f64>(px + (j << 3), load<f64>(lAcc + (<usize>k << 3)));
   }
   coordsTouched += <f64>m;
   return 1;
@@ -472,12 +475,13 @@ export function singleRowSampling(): bool {
  *  (into pStash) and at w (into pAcc), fused: the same operations, in the same order, as deltaFrom + gradientFromDelta
  *  twice (rows sampled once), with δ_w kept in pY. */
 export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
+  const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta, lAcc = pAcc, lSlot = pSlot, lStash = pStash, lY = pY, lAv = pAv;
   sampleRows(t);
   const i = load<i32>(pRowSel);
   const wt = load<f64>(pRowW);
   const div = rowDivisor;
   const one = div == 1.0;
-  const base = load<f64>(pAv + (<usize>i << 3));
+  const base = load<f64>(lAv + (<usize>i << 3));
   coordsTouched += <f64>(2 * m);
   rowsTouched += 2;
   if (dataKind != DATA_CSR) {
@@ -487,57 +491,57 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
     for (; k + 4 <= m; k += 4) {
       for (let l = 0; l < 4; l++) {
         const kk = k + l;
-        const j = <usize>load<i32>(pSupp + (<usize>kk << 2));
-        const sk = load<f64>(pScale + (<usize>kk << 3)), vj = load<f64>(pV + (j << 3)), a = load<f64>(row + (j << 3));
+        const j = <usize>load<i32>(lSupp + (<usize>kk << 2));
+        const sk = load<f64>(lScale + (<usize>kk << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
         const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
-        store<f64>(pDelta + (<usize>kk << 3), dx);
-        store<f64>(pY + (<usize>kk << 3), dw);
+        store<f64>(lDelta + (<usize>kk << 3), dx);
+        store<f64>(lY + (<usize>kk << 3), dw);
         if (l == 0) { x0 += a * dx; w0 += a * dw; } else if (l == 1) { x1 += a * dx; w1 += a * dw; }
         else if (l == 2) { x2 += a * dx; w2 += a * dw; } else { x3 += a * dx; w3 += a * dw; }
       }
     }
     let mx = (x0 + x2) + (x1 + x3), mw = (w0 + w2) + (w1 + w3);
     for (; k < m; k++) {
-      const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-      const sk = load<f64>(pScale + (<usize>k << 3)), vj = load<f64>(pV + (j << 3)), a = load<f64>(row + (j << 3));
+      const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+      const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
       const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
-      store<f64>(pDelta + (<usize>k << 3), dx);
-      store<f64>(pY + (<usize>k << 3), dw);
+      store<f64>(lDelta + (<usize>k << 3), dx);
+      store<f64>(lY + (<usize>k << 3), dw);
       mx += a * dx; mw += a * dw;
     }
     const cx = wt * lossDeriv(lossKind, base + mx, label(i)), cw = wt * lossDeriv(lossKind, base + mw, label(i));
     for (let k2 = 0; k2 < m; k2++) {
       const o = <usize>k2 << 3;
-      const j = <usize>load<i32>(pSupp + (<usize>k2 << 2));
-      const a = load<f64>(row + (j << 3)), sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
+      const j = <usize>load<i32>(lSupp + (<usize>k2 << 2));
+      const a = load<f64>(row + (j << 3)), sk = load<f64>(lScale + o), vj = load<f64>(lV + (j << 3));
       let ax: f64 = 0, aw: f64 = 0;
       ax += cx * a; aw += cw * a;
-      store<f64>(pStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(pDelta + o))));
-      store<f64>(pAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(pY + o))));
+      store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));
+      store<f64>(lAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(lY + o))));
     }
     return;
   }
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
-    store<f64>(pDelta + o, sk * (load<f64>(px + (j << 3)) - vj));
-    store<f64>(pY + o, sk * (load<f64>(pw + (j << 3)) - vj));
-    store<f64>(pStash + o, 0);
-    store<f64>(pAcc + o, 0);
-    store<i32>(pSlot + (j << 2), k);
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    const sk = load<f64>(lScale + o), vj = load<f64>(lV + (j << 3));
+    store<f64>(lDelta + o, sk * (load<f64>(px + (j << 3)) - vj));
+    store<f64>(lY + o, sk * (load<f64>(pw + (j << 3)) - vj));
+    store<f64>(lStash + o, 0);
+    store<f64>(lAcc + o, 0);
+    store<i32>(lSlot + (j << 2), k);
   }
-  const cx = wt * lossDeriv(lossKind, base + rowDotSupport(i, pSupp, pDelta, m, pSlot, false), label(i));
-  const cw = wt * lossDeriv(lossKind, base + rowDotSupport(i, pSupp, pY, m, pSlot, false), label(i));
-  rowAxpySupport(i, cx, pSupp, pStash, m, pSlot, false);
-  rowAxpySupport(i, cw, pSupp, pAcc, m, pSlot, false);
+  const cx = wt * lossDeriv(lossKind, base + rowDotSupport(i, lSupp, lDelta, m, lSlot, false), label(i));
+  const cw = wt * lossDeriv(lossKind, base + rowDotSupport(i, lSupp, lY, m, lSlot, false), label(i));
+  rowAxpySupport(i, cx, lSupp, lStash, m, lSlot, false);
+  rowAxpySupport(i, cw, lSupp, lAcc, m, lSlot, false);
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const sk = load<f64>(pScale + o), vj = load<f64>(pV + (j << 3));
-    const ax = load<f64>(pStash + o), aw = load<f64>(pAcc + o);
-    store<f64>(pStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(pDelta + o))));
-    store<f64>(pAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(pY + o))));
-    store<i32>(pSlot + (j << 2), -1);
+    const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+    const sk = load<f64>(lScale + o), vj = load<f64>(lV + (j << 3));
+    const ax = load<f64>(lStash + o), aw = load<f64>(lAcc + o);
+    store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));
+    store<f64>(lAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(lY + o))));
+    store<i32>(lSlot + (j << 2), -1);
   }
 }

@@ -42,7 +42,7 @@ let cPos: i32 = 16;
 const words: usize = memory.data(64, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
-export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; stepValid0 = false; stepValid1 = false; }
+export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; stepValid = false; }
 
 /** seek(stream, step, word): position the cursor at word `word` of the sequence (seed, stream, step). */
 export function seek(stream: u32, step: u64, word: u64): void {
@@ -153,27 +153,45 @@ function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst:
 }
 
 // Per-step first blocks: words 0..3 of the sequences (seed, stream, t) for eight consecutive steps t0..t0+7, computed
-// together (one Philox call serves eight steps of a single-draw sampler). Two slots: the rows stream and any other.
-const stepWords: usize = memory.data(256, 16);   // slot s: stepWords + 128 s, step t0 + j at + 16 j
-let stepT0_0: u64 = 0;
-let stepT0_1: u64 = 0;
-let stepStream1: u32 = 0;
-let stepValid0 = false;
-let stepValid1 = false;
+// together (one Philox call serves eight steps of a single-draw sampler). Four slots, so that the samplers of one step
+// (rows, sketch, L-SVRG's coin) do not evict each other: the rows stream, the sketch stream, and two more by stream.
+const stepWords: usize = memory.data(512, 16);   // slot s: stepWords + 128 s, step t0 + j at + 16 j
+const stepT0: usize = memory.data(32, 8);         // slot s: first step (u64)
+const stepStreamOf: usize = memory.data(16, 4);   // slot s: stream (u32), 0xffffffff when empty
+let stepNext: i32 = 2;                             // round-robin victim among slots 2 and 3
+let stepValid: bool = false;
 
 /** firstWords(stream, t) -> pointer to words 0..3 of the sequence (seed, stream, t), from an eight-step cache. */
 export function firstWords(stream: u32, t: u64): usize {
-  const slot = stream == STREAM_ROWS ? 0 : 1;
+  if (!stepValid) { memory.fill(stepStreamOf, 0xff, 16); stepValid = true; }
+  let slot: i32;
+  if (stream == STREAM_ROWS) slot = 0;
+  else if (stream == STREAM_SKETCH) slot = 1;
+  else if (load<u32>(stepStreamOf + 8) == stream) slot = 2;
+  else if (load<u32>(stepStreamOf + 12) == stream) slot = 3;
+  else { slot = stepNext; stepNext = 5 - stepNext; }
   const base = stepWords + (<usize>slot << 7);
-  if (slot == 0) {
-    if (stepValid0 && t - stepT0_0 < 8) return base + (<usize>(t - stepT0_0) << 4);
-    stepT0_0 = t; stepValid0 = true;
-  } else {
-    if (stepValid1 && stepStream1 == stream && t - stepT0_1 < 8) return base + (<usize>(t - stepT0_1) << 4);
-    stepT0_1 = t; stepStream1 = stream; stepValid1 = true;
-  }
+  const pt = stepT0 + (<usize>slot << 3), ps = stepStreamOf + (<usize>slot << 2);
+  const d = t - load<u64>(pt);
+  if (load<u32>(ps) == stream && d < 8) return base + (<usize>d << 4);
+  store<u64>(pt, t);
+  store<u32>(ps, stream);
   stepBlocks(stream, t, base);
   return base;
+}
+
+/** firstBelow(stream, t, n) = seek(stream, t, 0); nextBelow(n) (the same value), from the eight-step cache. */
+export function firstBelow(stream: u32, t: u64, n: u32): u32 {
+  const m = <u64>load<u32>(firstWords(stream, t)) * <u64>n;
+  if (<u32>m >= n) return <u32>(m >> 32);
+  seek(stream, t, 0);          // a draw that may need more words: the cursor, from word 0
+  return nextBelow(n);
+}
+
+/** firstUniform(stream, t) = seek(stream, t, 0); nextUniform() (the same value), from the eight-step cache. */
+export function firstUniform(stream: u32, t: u64): f64 {
+  const p = firstWords(stream, t);
+  return (<f64>(load<u32>(p) >> 5) * 67108864.0 + <f64>(load<u32>(p, 4) >> 6)) * 1.1102230246251565e-16;
 }
 
 // stepBlocks(stream, t0, pDst): block 0 of the sequences (stream, t0 + j), j < 8, at pDst + 16 j.

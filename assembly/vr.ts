@@ -1,6 +1,6 @@
 // Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
 // finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
-import { seek, nextBelow, nextUniform, STREAM_SKETCH } from "./philox";
+import { firstBelow, firstUniform, STREAM_SKETCH } from "./philox";
 import { pSupp, pScale, floyd } from "./sketch";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
@@ -74,8 +74,7 @@ export function refreshDue(t: f64): i32 {
   const s = <u64>t;
   if (vrKind == VR_SVRG) return s % <u64>period == 0 ? 1 : 0;
   if (s == 0) return 1;
-  seek(STREAM_REFRESH, s - 1, 0);
-  return nextUniform() < refP ? 1 : 0;
+  return firstUniform(STREAM_REFRESH, s - 1) < refP ? 1 : 0;
 }
 
 /** beginRefresh(px): w ← x, G ← 0. */
@@ -86,9 +85,10 @@ export function beginRefresh(px: usize): void {
 }
 /** accumulateG(m): G_{T_k} += acc_k. */
 export function accumulateG(m: i32): void {
+  const gg = pG, supp = pSupp, acc = pAcc;
   for (let k = 0; k < m; k++) {
-    const p = pG + (<usize>load<i32>(pSupp + (<usize>k << 2)) << 3);
-    store<f64>(p, load<f64>(p) + load<f64>(pAcc + (<usize>k << 3)));
+    const p = gg + (<usize>load<i32>(supp + (<usize>k << 2)) << 3);
+    store<f64>(p, load<f64>(p) + load<f64>(acc + (<usize>k << 3)));
   }
 }
 /** endRefresh(): G ← G / b. */
@@ -114,41 +114,48 @@ function refresh(px: usize, t: u64): void {
 export function stashAcc(m: i32): void { memory.copy(pStash, pAcc, <usize>m << 3); }
 
 /** vrUpdate(px, m, γ) -> 1 when taken: x ← x − γ (G + S_j-part: g_x − g_w), with g_x stashed and g_w in acc.
- *  Dense: O(d). x is unchanged (0 returned) if any coordinate would be non-finite. */
+ *  Dense: O(d), one pass over x and G (old x journalled in pTmp) and one over the support. x is unchanged (0 returned)
+ *  if any coordinate would be non-finite. */
 export function vrUpdate(px: usize, m: i32, g: f64): i32 {
-  const d = dim;
+  const d = dim, tmp = pTmp, gg = pG, supp = pSupp, stash = pStash, acc = pAcc;
+  let ok = true;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    const vg = f64x2.splat(g);
-    for (; i + 2 <= d; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(pTmp + o, f64x2.sub(v128.load(px + o), f64x2.mul(vg, v128.load(pG + o))));
-    }
-  }
-  for (; i < d; i++) store<f64>(pTmp + (<usize>i << 3), load<f64>(px + (<usize>i << 3)) - g * load<f64>(pG + (<usize>i << 3)));
-  for (let k = 0; k < m; k++) {
-    const j = <usize>load<i32>(pSupp + (<usize>k << 2));
-    const o = <usize>k << 3;
-    store<f64>(pTmp + (j << 3), load<f64>(px + (j << 3)) - g * (load<f64>(pG + (j << 3)) + (load<f64>(pStash + o) - load<f64>(pAcc + o))));
-  }
-  i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const inf = f64x2.splat(Infinity);
+    const vg = f64x2.splat(g), zero = f64x2.splat(0);
     let bad = i64x2.splat(0);
     for (; i + 2 <= d; i += 2) {
-      const v = v128.load(pTmp + (<usize>i << 3));
-      bad = v128.or(bad, v128.or(f64x2.ne(v, v), f64x2.eq(f64x2.abs(v), inf)));
+      const o = <usize>i << 3;
+      const x = v128.load(px + o);
+      v128.store(tmp + o, x);
+      const nx = f64x2.sub(x, f64x2.mul(vg, v128.load(gg + o)));
+      bad = v128.or(bad, f64x2.ne(f64x2.sub(nx, nx), zero));
+      v128.store(px + o, nx);
     }
-    if (v128.any_true(bad)) return 0;
+    if (v128.any_true(bad)) ok = false;
   }
-  for (; i < d; i++) if (!isFinite(load<f64>(pTmp + (<usize>i << 3)))) return 0;
-  memory.copy(px, pTmp, <usize>d << 3);
+  for (; i < d; i++) {
+    const o = <usize>i << 3;
+    const x = load<f64>(px + o);
+    store<f64>(tmp + o, x);
+    const nx = x - g * load<f64>(gg + o);
+    if (!isFinite(nx)) ok = false;
+    store<f64>(px + o, nx);
+  }
+  // the support: from the journalled x (its coordinates are distinct)
+  for (let k = 0; k < m; k++) {
+    const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+    const o = <usize>k << 3;
+    const nx = load<f64>(tmp + j) - g * (load<f64>(gg + j) + (load<f64>(stash + o) - load<f64>(acc + o)));
+    if (!isFinite(nx)) ok = false;
+    store<f64>(px + j, nx);
+  }
+  if (!ok) { memory.copy(px, tmp, <usize>d << 3); return 0; }
   vrCoords += <f64>d;
   return 1;
 }
 
 /** setDraw(t) -> j: the set member used by step t, uniform over N. */
-export function setDraw(t: f64): i32 { seek(STREAM_SKETCH, <u64>t, 0); return <i32>nextBelow(<u32>setSize); }
+export function setDraw(t: f64): i32 { return <i32>firstBelow(STREAM_SKETCH, <u64>t, <u32>setSize); }
 
 /** vrRun(px, t0, steps) -> steps done: L-SVRG / SVRG steps on data or quadratic problems. Per step: two sketched
  *  gradients on the same rows (at x and at w) and a dense update; refreshes cost b full-data sketched gradients. */
