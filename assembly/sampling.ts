@@ -1,5 +1,5 @@
 // Data sampling for option II: which rows a step uses, with the unbiased weights ĝ = (1/D) Σ_r w_r ∇f_{i_r}.
-import { seek, nextBelow, nextUniform, STREAM_ROWS } from "./philox";
+import { seek, nextBelow, nextUniform, firstBelow, STREAM_ROWS } from "./philox";
 import { floyd } from "./sketch";
 import { nRows } from "./data";
 
@@ -38,7 +38,12 @@ export function samplingConfigure(kind: i32, t: i32, p: usize, alias: usize, w: 
 export function sampleRows(t: u64): i32 {
   const n = nRows;
   let c = 0;
-  if (samplingKind == SAMPLE_NICE) {
+  if ((samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM) && tau == 1) {
+    // one row: Floyd's single draw and the uniform draw are both nextBelow(n) on word 0 (no marks needed)
+    store<i32>(pRowSel, <i32>firstBelow(STREAM_ROWS, t, <u32>n));
+    store<f64>(pRowW, 1.0);
+    c = 1; rowDivisor = 1;
+  } else if (samplingKind == SAMPLE_NICE) {
     floyd(n, tau, STREAM_ROWS, t, pRowSel, pRowMark, nextStamp());
     for (let r = 0; r < tau; r++) store<f64>(pRowW + (<usize>r << 3), 1.0);
     c = tau; rowDivisor = <f64>tau;
