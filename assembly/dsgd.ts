@@ -1,11 +1,11 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
-import { sample, isIdentity, pSupp, pScale, setSketchStream } from "./sketch";
+import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
 import { dot, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
 import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp } from "./problem";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -264,6 +264,65 @@ function identityUpdate(px: usize, row: usize, m: i32, c: f64, g: f64, div: f64,
   return f64x2.ne(f64x2.sub(nx, nx), f64x2.splat(0));   // x − x is 0 exactly when x is finite
 }
 
+// csrRandKStep(px, t, m, γ) -> 1 when taken: singleRowStep for a Rand-K sketch on CSR rows without repeated columns.
+// Membership j ∈ T comes from the sampler's marks, and s_k = d/K for every k, so the margin is one walk of the row
+// (Σ over its entries in T of a_ij s (x_j − v_j)) with no δ or slot pass; the update takes every k ∈ T with a = 0
+// (old x journalled by column in pTmp), and a second walk of the row redoes its entries in T with a = 0 + c a_ij.
+// The same operations, in the same order, as the general path (rowDotSupport, rowAxpySupport, the update).
+function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
+  sampleRows(t);
+  const i = load<i32>(pRowSel);
+  const w = load<f64>(pRowW);
+  const div = rowDivisor;
+  const one = div == 1.0;
+  const supp = pSupp, vv = pV, tmp = pTmp, lam = l2, marks = pMark, st = memberStamp, inv = memberInverted;
+  const vals = pValues, idx = pIndices;
+  const sc = load<f64>(pScale);
+  const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+  let margin: f64 = 0;
+  for (let e = a; e < b; e++) {
+    const col = <usize>load<i32>(idx + (<usize>e << 2));
+    if ((load<i32>(marks + (col << 2)) == st) != inv) {
+      margin += load<f64>(vals + (<usize>e << 3)) * (sc * (load<f64>(px + (col << 3)) - load<f64>(vv + (col << 3))));
+    }
+  }
+  coordsTouched += <f64>m;
+  const c = w * lossDeriv(lossKind, load<f64>(pAv + (<usize>i << 3)) + margin, label(i));
+  rowsTouched += 1;
+  let ok = true;
+  const zero: f64 = 0;
+  const q0 = one ? zero : zero / div;
+  for (let k = 0; k < m; k++) {
+    const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+    const xj = load<f64>(px + j), vj = load<f64>(vv + j);
+    store<f64>(tmp + j, xj);
+    const nx = xj - g * (sc * (q0 + lam * (vj + sc * (xj - vj))));
+    if (!isFinite(nx)) ok = false;
+    store<f64>(px + j, nx);
+  }
+  for (let e = a; e < b; e++) {
+    const col = <usize>load<i32>(idx + (<usize>e << 2));
+    if ((load<i32>(marks + (col << 2)) == st) != inv) {
+      const j = col << 3;
+      const xj = load<f64>(tmp + j), vj = load<f64>(vv + j);
+      let acc: f64 = 0;
+      acc += c * load<f64>(vals + (<usize>e << 3));
+      const nx = xj - g * (sc * ((one ? acc : acc / div) + lam * (vj + sc * (xj - vj))));
+      if (!isFinite(nx)) ok = false;
+      store<f64>(px + j, nx);
+    }
+  }
+  if (!ok) {
+    for (let k = 0; k < m; k++) {
+      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+      store<f64>(px + j, load<f64>(tmp + j));
+    }
+    return 0;
+  }
+  coordsTouched += <f64>m;
+  return 1;
+}
+
 /** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused: pass 1 accumulates the
  *  margin a_iᵀ(y − v) = Σ_k a_{i,T_k} s_k (x_{T_k} − v_{T_k}) straight from x and v; pass 2 keeps x_T in pStash (for a
  *  roll-back) and writes x_T − γ s (w φ' a_T / D + λ (v + δ)), recomputing δ. The same operations, in the same order,
@@ -429,11 +488,13 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   failStep = -1;
   const single = problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
   if (single && full && dataKind == DATA_CSR) return lazyIdentityRun(px, start, steps);
+  const fusedRandK = single && dataKind == DATA_CSR && csrDistinct && sketchKind == SKETCH_RANDK;
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     const m = single && full ? dim : sample(t);
     if (single) {
-      if (singleRowStep(px, t, m, full, stepSize(s)) == 0) { failStep = <f64>t; return s; }
+      const taken = fusedRandK ? csrRandKStep(px, t, m, stepSize(s)) : singleRowStep(px, t, m, full, stepSize(s));
+      if (taken == 0) { failStep = <f64>t; return s; }
       continue;
     }
     deltaFrom(px, m);

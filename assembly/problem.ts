@@ -2,7 +2,7 @@
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 import { dot, sumSquares } from "./vector";
-import { dataKind, nRows, nCols, rowDot, rowAxpy, label, DATA_NONE } from "./data";
+import { dataKind, nRows, nCols, rowDot, rowAxpy, label, DATA_NONE, DATA_CSR, pIndptr, pIndices } from "./data";
 import { lossValue, lossDeriv } from "./loss";
 import { sketchWorkspace } from "./sketch";
 import { samplingBuffers } from "./sampling";
@@ -38,6 +38,25 @@ export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
   workspace(nCols, nRows);
   pAv = alloc(<usize>nRows << 3);
   for (let i = 0; i < nRows; i++) store<f64>(pAv + (<usize>i << 3), rowDot(i, v));
+  csrDistinct = dataKind == DATA_CSR && distinctColumns();
+}
+
+/** CSR data whose rows never repeat a column (the fused Rand-K path of dsgd.ts relies on it). */
+export let csrDistinct: bool = false;
+
+// distinctColumns(): no row lists a column twice (slot[] as per-row marks, restored to −1).
+function distinctColumns(): bool {
+  let ok = true;
+  for (let i = 0; i < nRows && ok; i++) {
+    const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+    for (let e = a; e < b; e++) {
+      const p = pSlot + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 2);
+      if (load<i32>(p) == i) { ok = false; break; }
+      store<i32>(p, i);
+    }
+  }
+  memory.fill(pSlot, 0xff, <usize>dim << 2);
+  return ok;
 }
 
 /** setQuadraticProblem(pA, pB, pV, d): f(x) = ½xᵀAx − bᵀx with A symmetric d×d; allocates the workspace. */

@@ -9,7 +9,7 @@ export const SKETCH_BERNOULLI_VECTOR: i32 = 2;  // p_j per coordinate, scale 1/p
 export const SKETCH_RANDK: i32 = 3;             // uniform K-subset, scale d/K
 export const SKETCH_PERMUTATION: i32 = 4;       // block of a random permutation of M⌈d/M⌉ slots, scale M
 
-let kind: i32 = -1;
+export let kind: i32 = -1;
 let dim: i32 = 0;
 let paramK: i32 = 0;          // K for Rand-K, M for permutation
 let paramP: f64 = 1;          // p for Bernoulli
@@ -24,8 +24,11 @@ export let pScale: usize = 0;
 export let suppLen: i32 = 0;
 
 // Floyd membership stamps (mark[j] == stamp means j chosen in this sample).
-let pMark: usize = 0;
+export let pMark: usize = 0;
 let stamp: i32 = 0;
+/** Membership of the last Rand-K sample: j ∈ T exactly when (mark[j] == memberStamp) != memberInverted. */
+export let memberStamp: i32 = 0;
+export let memberInverted: bool = false;
 // Permutation cache: slots of the round cached in pPerm.
 let pPerm: usize = 0;
 let permSlots: i32 = 0;
@@ -118,6 +121,8 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
 function randK(step: u64): i32 {
   const K = paramK, d = dim;
   const st = nextStamp();
+  memberStamp = st;
+  memberInverted = K > d - K;
   if (K <= d - K) {
     floyd(d, K, stream, step, pSupp, pMark, st);
   } else {

@@ -497,18 +497,27 @@ export abstract class BaseProblem {
   protected setGradEvals(n: number): void { this.kernel.ex.setRowsTouched(n); }
 
   /**
-   * sketchedGradient(x, sketch, { step, seed }): the stochastic gradient g = S_t ∇̂f(v + S_t(x − v)) that step t of a
-   * full-data DSGD run with this seed would use (zero off the support), with the support itself.
+   * sketchedGradient(x, sketch, { step, seed, batch }): the stochastic gradient g = S_t ∇̂f(v + S_t(x − v)) that step t
+   * of a DSGD run with this seed would use (zero off the support), with the support itself (Algorithm 1, section 3).
+   * `batch` is "full" (the default: ∇̂f = ∇f, option I) or τ, the τ rows of step t drawn as `minimize` draws them
+   * with its default ("nice") sampling, ∇̂f = (1/τ) Σ ∇f_i + λ y (option II). Computed by the general kernel path, so
+   * it is also a reference for the fused one-row steps.
    */
-  sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number } = {}): { g: Float64Array; support: Int32Array } {
+  sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): { g: Float64Array; support: Int32Array } {
     const sk = checkSketch(sketch, this.dimension);
     const [lo, hi] = splitSeed(opts.seed ?? 0);
     const step = integer("step", opts.step ?? 0, 0);
+    let tau = 0;
+    if (opts.batch !== undefined && opts.batch !== "full") {
+      if (this.rows() === 0) throw new RangeError(`batch needs a data problem (rows to sample), got ${show(opts.batch)}`);
+      if (typeof opts.batch === "string") throw new RangeError(`batch must be "full" or an integer in 1..${this.rows()}, got ${show(opts.batch)}`);
+      tau = integer("batch", opts.batch, 1, this.rows());
+    }
     this.configureSketch(sk);
     this.putX(x);
     const k = this.kernel;
     k.f64(this.pg, this.dimension).fill(0);
-    const m = k.call("sketchedGradientAt", (ex) => { ex.setSeed(lo, hi); ex.dsgdConfigure(0, 0, 0); return ex.sketchedGradientAt(this.px, step, this.pg); });
+    const m = k.call("sketchedGradientAt", (ex) => { ex.setSeed(lo, hi); ex.dsgdConfigure(tau, 0, 0); return ex.sketchedGradientAt(this.px, step, this.pg); });
     return { g: k.f64(this.pg, this.dimension).slice(), support: k.i32(k.ex.supportPtr(), m).slice() };
   }
 

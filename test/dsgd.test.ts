@@ -74,6 +74,47 @@ describe("fast paths give the bits of the general path", () => {
   });
 });
 
+describe("the fused one-row steps give the bits of the general path (sketchedGradient with batch 1, stepped in JS)", () => {
+  it("dense and CSR rows, Rand-K (both Floyd paths), Bernoulli, permutation, identity (dense), with a shift", async () => {
+    const m = await mast();
+    const d = 37;
+    const syn = m.data.synthetic({ rows: 150, cols: d, density: 0.3, seed: 21 });
+    const dense = m.data.dense(denseOf(syn), { rows: 150, cols: d, labels: syn.labels });
+    const v = Array.from({ length: d }, (_, j) => ((j % 5) - 2) / 10);
+    const x0 = Float64Array.from({ length: d }, (_, j) => Math.sin(j + 1));
+    const gamma = 0.3, T = 40, seed = 6;
+    let checked = 0;
+    for (const [data, sketches] of [[syn, [sketch.randK(5), sketch.randK(30), sketch.randK(1), sketch.bernoulli(0.3), sketch.permutation(3)]],
+      [dense, [sketch.randK(5), sketch.randK(30), sketch.bernoulli(0.3), sketch.permutation(3), sketch.identity()]]] as const) {
+      for (const loss of ["logistic", "squared"] as const) {
+        const p = m.problem({ data, loss, l2: 0.02, shift: v });
+        for (const sk of sketches) {
+          const x = Float64Array.from(x0);
+          for (let t = 0; t < T; t++) {
+            const { g } = p.sketchedGradient(x, sk, { step: t, seed, batch: 1 });
+            for (let j = 0; j < d; j++) x[j] = x[j] - gamma * g[j];
+          }
+          const r = await p.minimize({ sketch: sk, batch: 1, iterations: T, stepSize: gamma, seed, x0 });
+          expect(sameBits(r.x, x)).toBe(true);
+          expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(20);
+  });
+
+  it("sketchedGradient validates batch", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 20, cols: 5, seed: 1 }) });
+    expect(() => p.sketchedGradient(new Float64Array(5), sketch.randK(2), { batch: 0 })).toThrow(/batch/);
+    expect(() => p.sketchedGradient(new Float64Array(5), sketch.randK(2), { batch: 21 })).toThrow(/batch/);
+    expect(() => p.sketchedGradient(new Float64Array(5), sketch.randK(2), { batch: "half" as never })).toThrow(/batch/);
+    const q = m.quadratic({ A: [[2, 0], [0, 1]], b: [1, 1] });
+    expect(() => q.sketchedGradient([0, 0], sketch.identity(), { batch: 1 })).toThrow(RangeError);
+  });
+});
+
 describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", () => {
   /** CSR data with exactly `per` entries in every row, so the work a step does is known. */
   function fixedNnz(m: Awaited<ReturnType<typeof mast>>, n: number, d: number, per: number, seed: number, scale = 1) {
