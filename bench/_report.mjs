@@ -2,8 +2,8 @@
 // re-renders without running anything).
 
 const ORDER = ["kernels", "dsgd", "startup"];
-const IMPL_ORDER = ["wasm", "wasm-scalar", "js", "c", "c-vec"];
-const IMPL_TITLE = { wasm: "wasm (ours)", "wasm-scalar": "wasm scalar", js: "plain JS", c: "C -O3", "c-vec": "C vector ext." };
+const IMPL_ORDER = ["wasm", "wasm-scalar", "js", "c", "c-philox", "c-vec"];
+const IMPL_TITLE = { wasm: "wasm (ours)", "wasm-scalar": "wasm scalar", js: "plain JS", c: "C -O3", "c-philox": "C -O3, Philox draws", "c-vec": "C vector ext." };
 
 function fmtTime(ms) {
   if (!Number.isFinite(ms)) return "–";
