@@ -32,50 +32,48 @@ export function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): vo
 
 let seedLo: u32 = 0;
 let seedHi: u32 = 0;
-// The cursor: the sequence (stream, step), the next block to compute and the unread words of the current one.
+// The cursor: the sequence (stream, step), the next block to compute and the unread words of the current group.
 let cStream: u32 = 0;
 let cStepLo: u32 = 0;
 let cStepHi: u32 = 0;
 let cBlock: u32 = 0;
-let cPos: i32 = 16;
-// Four consecutive blocks b..b+3 of the sequence, in sequence order: word w of block j sits at words + 16 j + 4 w.
-const words: usize = memory.data(64, 16);
+let cPos: i32 = 32;
+// Eight consecutive blocks b..b+7 of the sequence, in sequence order: word w of block j sits at words + 16 j + 4 w.
+const words: usize = memory.data(128, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
-export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 16; stepValid = false; }
+export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 32; stepValid = false; }
 
 /** seek(stream, step, word): position the cursor at word `word` of the sequence (seed, stream, step). */
 export function seek(stream: u32, step: u64, word: u64): void {
   cStream = stream; cStepLo = <u32>step; cStepHi = <u32>(step >> 32);
-  cBlock = <u32>(word >> 4) << 2;
-  cPos = 16;
-  const skip = <i32>(word & 15);
+  cBlock = <u32>(word >> 5) << 3;
+  cPos = 32;
+  const skip = <i32>(word & 31);
   if (skip != 0) { refill(); cPos = skip; }
 }
 
-// refill(): compute the cursor's next four blocks.
+// refill(): compute the cursor's next eight blocks.
 function refill(): void {
   blockGroup(cBlock, cStepLo, cStepHi, cStream, words);
-  cBlock += 4;
+  cBlock += 8;
   cPos = 0;
 }
 
 /** fillWords(stream, step, first, pDst, count): words first .. first + count − 1 of the sequence (seed, stream, step)
- *  into pDst (u32, in order); first and count are multiples of 16. The same words as seek(stream, step, first) and
+ *  into pDst (u32, in order); first and count are multiples of 32. The same words as seek(stream, step, first) and
  *  count next32() calls, for loops that keep their read position in a local. */
 export function fillWords(stream: u32, step: u64, first: u32, pDst: usize, count: u32): void {
   const lo = <u32>step, hi = <u32>(step >> 32);
-  let g: u32 = 0;
-  if (ASC_FEATURE_SIMD) for (; g + 32 <= count; g += 32) philox8((first + g) >> 2, lo, hi, stream, seedLo, seedHi, pDst + (<usize>g << 2));
-  for (; g < count; g += 16) blockGroup((first + g) >> 2, lo, hi, stream, pDst + (<usize>g << 2));
+  for (let g: u32 = 0; g < count; g += 32) blockGroup((first + g) >> 2, lo, hi, stream, pDst + (<usize>g << 2));
 }
 
-// blockGroup(b, c1, c2, c3, pDst): the 16 words of blocks b..b+3 (counter (b + j, c1, c2, c3)) at pDst, in order.
+// blockGroup(b, c1, c2, c3, pDst): the 32 words of blocks b..b+7 (counter (b + j, c1, c2, c3)) at pDst, in order.
 @inline function blockGroup(b: u32, c1: u32, c2: u32, c3: u32, pDst: usize): void {
   if (ASC_FEATURE_SIMD) {
-    philox4(b, c1, c2, c3, seedLo, seedHi, pDst);
+    philox8(b, c1, c2, c3, seedLo, seedHi, pDst);
   } else {
-    for (let j: u32 = 0; j < 4; j++) {
+    for (let j: u32 = 0; j < 8; j++) {
       philox(b + j, c1, c2, c3, seedLo, seedHi);
       const o = pDst + (<usize>j << 4);
       store<u32>(o, out0); store<u32>(o, out1, 4); store<u32>(o, out2, 8); store<u32>(o, out3, 12);
@@ -83,35 +81,8 @@ export function fillWords(stream: u32, step: u64, first: u32, pDst: usize, count
   }
 }
 
-// philox4(b, …, pDst): blocks b..b+3 at once, lane j = block b+j; 32×32→64 products by i64x2.extmul; the 4×4 result
-// (word-major in the lanes) is transposed to sequence order on the way out.
-function philox4(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst: usize): void {
-  let c0 = i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3));
-  let c1 = i32x4.splat(<i32>c1s), c2 = i32x4.splat(<i32>c2s), c3 = i32x4.splat(<i32>c3s);
-  let k0 = k0s, k1 = k1s;
-  const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
-  for (let r = 0; r < 10; r++) {
-    const p0l = i64x2.extmul_low_i32x4_u(c0, m0), p0h = i64x2.extmul_high_i32x4_u(c0, m0);
-    const p1l = i64x2.extmul_low_i32x4_u(c2, m1), p1h = i64x2.extmul_high_i32x4_u(c2, m1);
-    const hi0 = v128.shuffle<i32>(p0l, p0h, 1, 3, 5, 7), lo0 = v128.shuffle<i32>(p0l, p0h, 0, 2, 4, 6);
-    const hi1 = v128.shuffle<i32>(p1l, p1h, 1, 3, 5, 7), lo1 = v128.shuffle<i32>(p1l, p1h, 0, 2, 4, 6);
-    c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(<i32>k0));
-    c1 = lo1;
-    c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(<i32>k1));
-    c3 = lo0;
-    k0 += W0;
-    k1 += W1;
-  }
-  const t0 = v128.shuffle<i32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(c2, c3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<i32>(c0, c1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(c2, c3, 2, 6, 3, 7);
-  v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
-  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 16);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 32);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
-}
-
-// philox8(b, …, pDst): blocks b..b+7 as two interleaved philox4 lane sets (more independent work per round for the
-// out-of-order core); the same 32 words, in order, as philox4 at b and at b + 4.
+// philox8(b, …, pDst): blocks b..b+7, four to a lane set and two sets interleaved (more independent work per round for
+// the out-of-order core); 32×32→64 products by i64x2.extmul.
 function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst: usize): void {
   const c1 = i32x4.splat(<i32>c1s), c2 = i32x4.splat(<i32>c2s), c3 = i32x4.splat(<i32>c3s);
   philox8Lanes(i32x4(<i32>b, <i32>(b + 1), <i32>(b + 2), <i32>(b + 3)), c1, c2, c3,
@@ -215,7 +186,7 @@ function stepBlocks(stream: u32, t0: u64, pDst: usize): void {
 
 /** next32() -> the next 32-bit word of the sequence. */
 @inline export function next32(): u32 {
-  if (cPos == 16) refill();
+  if (cPos == 32) refill();
   const p = cPos++;
   return load<u32>(words + (<usize>p << 2));
 }

@@ -91,8 +91,8 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
   for (let k = 0; k < K; k++) {
     const bound = <u32>(n - K + k + 1);
     if (q == end) {
-      const first = q & ~15;
-      const want = (<u32>(K - k) + (q - first) + 15) & ~15;
+      const first = q & ~31;
+      const want = (<u32>(K - k) + (q - first) + 31) & ~31;
       const cnt = want < DRAW_CAP ? want : DRAW_CAP;
       fillWords(stream, step, first, drawBuf, cnt);
       buf = drawBuf; start = first; end = first + cnt;
@@ -102,7 +102,7 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
     if (<u32>m < bound) {
       const thr: u32 = (<u32>0 - bound) % bound;
       while (<u32>m < thr) {
-        if (q == end) { const first = q & ~15; fillWords(stream, step, first, drawBuf, 16); buf = drawBuf; start = first; end = first + 16; }
+        if (q == end) { const first = q & ~31; fillWords(stream, step, first, drawBuf, 32); buf = drawBuf; start = first; end = first + 32; }
         m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
         q++;
       }

@@ -2,15 +2,23 @@
 // then the tail in sequence, so the SIMD build (f64x2) and the scalar build give the same bits.
 
 /** dot(px, py, n) = Σ x_i y_i over contiguous f64 arrays. */
-export function dot(px: usize, py: usize, n: i32): f64 {
+export function dot(px: usize, py: usize, n: i32): f64 { return dotOf(px, py, 0, n, false); }
+
+/** dotDiff(pa, px, pv, n) = Σ a_i (x_i − v_i): dot(a, x − v) without forming x − v, in dot's order (same bits). */
+export function dotDiff(pa: usize, px: usize, pv: usize, n: i32): f64 { return dotOf(pa, px, pv, n, true); }
+
+// dotOf(pa, px, pv, n, diff): Σ a_i z_i with z = x − v when diff, else z = x; `diff` is a constant at each call site.
+@inline function dotOf(pa: usize, px: usize, pv: usize, n: i32, diff: bool): f64 {
   let i = 0;
   let s: f64;
   if (ASC_FEATURE_SIMD) {
     let a = f64x2.splat(0), b = f64x2.splat(0);
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      a = f64x2.add(a, f64x2.mul(v128.load(px + o), v128.load(py + o)));
-      b = f64x2.add(b, f64x2.mul(v128.load(px + o, 16), v128.load(py + o, 16)));
+      const z0 = diff ? f64x2.sub(v128.load(px + o), v128.load(pv + o)) : v128.load(px + o);
+      const z1 = diff ? f64x2.sub(v128.load(px + o, 16), v128.load(pv + o, 16)) : v128.load(px + o, 16);
+      a = f64x2.add(a, f64x2.mul(v128.load(pa + o), z0));
+      b = f64x2.add(b, f64x2.mul(v128.load(pa + o, 16), z1));
     }
     const c = f64x2.add(a, b);
     s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
@@ -18,49 +26,23 @@ export function dot(px: usize, py: usize, n: i32): f64 {
     let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 3;
-      s0 += load<f64>(px + o) * load<f64>(py + o);
-      s1 += load<f64>(px + o, 8) * load<f64>(py + o, 8);
-      s2 += load<f64>(px + o, 16) * load<f64>(py + o, 16);
-      s3 += load<f64>(px + o, 24) * load<f64>(py + o, 24);
+      s0 += load<f64>(pa + o) * zAt(px, pv, o, diff);
+      s1 += load<f64>(pa + o, 8) * zAt(px, pv, o + 8, diff);
+      s2 += load<f64>(pa + o, 16) * zAt(px, pv, o + 16, diff);
+      s3 += load<f64>(pa + o, 24) * zAt(px, pv, o + 24, diff);
     }
     s = (s0 + s2) + (s1 + s3);
   }
   for (; i < n; i++) {
     const o = <usize>i << 3;
-    s += load<f64>(px + o) * load<f64>(py + o);
+    s += load<f64>(pa + o) * zAt(px, pv, o, diff);
   }
   return s;
 }
 
-/** dotDiff(pa, px, pv, n) = Σ a_i (x_i − v_i): dot(a, x − v) without forming x − v, in dot's order (same bits). */
-export function dotDiff(pa: usize, px: usize, pv: usize, n: i32): f64 {
-  let i = 0;
-  let s: f64;
-  if (ASC_FEATURE_SIMD) {
-    let a = f64x2.splat(0), b = f64x2.splat(0);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 3;
-      a = f64x2.add(a, f64x2.mul(v128.load(pa + o), f64x2.sub(v128.load(px + o), v128.load(pv + o))));
-      b = f64x2.add(b, f64x2.mul(v128.load(pa + o, 16), f64x2.sub(v128.load(px + o, 16), v128.load(pv + o, 16))));
-    }
-    const c = f64x2.add(a, b);
-    s = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  } else {
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 3;
-      s0 += load<f64>(pa + o) * (load<f64>(px + o) - load<f64>(pv + o));
-      s1 += load<f64>(pa + o, 8) * (load<f64>(px + o, 8) - load<f64>(pv + o, 8));
-      s2 += load<f64>(pa + o, 16) * (load<f64>(px + o, 16) - load<f64>(pv + o, 16));
-      s3 += load<f64>(pa + o, 24) * (load<f64>(px + o, 24) - load<f64>(pv + o, 24));
-    }
-    s = (s0 + s2) + (s1 + s3);
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    s += load<f64>(pa + o) * (load<f64>(px + o) - load<f64>(pv + o));
-  }
-  return s;
+// zAt(px, pv, o, diff): x at byte offset o, minus v there when diff.
+@inline function zAt(px: usize, pv: usize, o: usize, diff: bool): f64 {
+  return diff ? load<f64>(px + o) - load<f64>(pv + o) : load<f64>(px + o);
 }
 
 /** gatherDotScaledDiff(prow, pidx, ps, px, pv, m) = Σ_k row[j_k] s_k (x[j_k] − v[j_k]), j = idx: gatherDot of the
