@@ -4,7 +4,12 @@ import { firstBelow, firstUniform, STREAM_SKETCH } from "./philox";
 import { pSupp, pScale, floyd } from "./sketch";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
-import { problemKind, PROBLEM_MODEL, dim, pW, pG, pStash, pTmp, pAcc } from "./problem";
+import { problemKind, PROBLEM_MODEL, PROBLEM_DATA, dim, pW, pG, pStash, pTmp, pAcc, pV, pAv, l2, lossKind, csrDistinct } from "./problem";
+import { dataKind, DATA_CSR, pValues, pIndices, pIndptr, label } from "./data";
+import { sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
+import { lossDeriv } from "./loss";
+import { allFinite } from "./vector";
+import { coordsTouched, rowsTouched } from "./dsgd";
 import { deltaFrom, gradientFromDelta, stepSize, singleRowSampling, pairedGradients, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
 
 export const STREAM_REFERENCE: u32 = 8;   // the reference minibatch B drawn before step t
@@ -17,6 +22,7 @@ let pIdx: usize = 0;      // set: supports (i32)
 let pSc: usize = 0;       // set: scales (f64)
 export let setSize: i32 = 0;
 let pSetSel: usize = 0;   // reference minibatch (i32, N)
+let pFull: usize = 0;     // 1 for a member that is the identity (support 0..d−1 in order, scales 1), else 0 (i32, N)
 let pSetMark: usize = 0;  // Floyd stamps over the set (i32, N)
 let setStamp: i32 = 0;
 let vrKind: i32 = VR_LSVRG;
@@ -36,6 +42,7 @@ export function sketchSetAlloc(N: i32, total: i32): usize {
   pSc = alloc(<usize>tot << 3);
   pSetSel = alloc(<usize>N << 2);
   pSetMark = alloc(<usize>N << 2);
+  pFull = alloc(<usize>N << 2);
   setSize = N; setStamp = 0;
   return pOff;
 }
@@ -55,6 +62,14 @@ export function loadSetSketch(j: i32): i32 {
 export function vrConfigure(kind: i32, b: i32, p: f64, m: i32): void {
   if (setSize == 0) fail(ERR_STATE);
   vrKind = kind; refB = b; refP = p; period = m;
+  for (let j = 0; j < setSize; j++) {
+    const a = load<i32>(pOff + (<usize>j << 2)), e = load<i32>(pOff + (<usize>(j + 1) << 2));
+    let full = e - a == dim;
+    for (let k = 0; full && k < dim; k++) {
+      full = load<i32>(pIdx + (<usize>(a + k) << 2)) == k && load<f64>(pSc + (<usize>(a + k) << 3)) == 1.0;
+    }
+    store<i32>(pFull + (<usize>j << 2), full ? 1 : 0);
+  }
 }
 
 /** refreshBatch(t) -> b: the reference minibatch of step t (b of N without replacement) into the selection buffer. */
@@ -154,6 +169,52 @@ export function vrUpdate(px: usize, m: i32, g: f64): i32 {
   return 1;
 }
 
+// identityCsrStep(px, t, γ) -> 1 when taken: a VR step whose set member is the identity, on one CSR row (no repeated
+// columns): pairedGradients + vrUpdate fused into one pass over the coordinates. Off the row, g_x − g_w is
+// λ(v + δx) − λ(v + δw) (the accumulators are +0 there); a walk of the row then redoes its columns from the journalled
+// x with a = 0 + c·a_ij. The same operations, in the same order, as the general path, so the same bits.
+function identityCsrStep(px: usize, t: u64, g: f64): i32 {
+  sampleRows(t);
+  const i = load<i32>(pRowSel);
+  const wt = load<f64>(pRowW);
+  const div = rowDivisor;
+  const one = div == 1.0;
+  const d = dim, vv = pV, pw = pW, gg = pG, tmp = pTmp, lam = l2;
+  const vals = pValues, idx = pIndices;
+  const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+  let mx: f64 = 0, mw: f64 = 0;
+  for (let e = a; e < b; e++) {
+    const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3, ae = load<f64>(vals + (<usize>e << 3)), vj = load<f64>(vv + j);
+    mx += ae * (1.0 * (load<f64>(px + j) - vj));
+    mw += ae * (1.0 * (load<f64>(pw + j) - vj));
+  }
+  const base = load<f64>(pAv + (<usize>i << 3));
+  const cx = wt * lossDeriv(lossKind, base + mx, label(i)), cw = wt * lossDeriv(lossKind, base + mw, label(i));
+  coordsTouched += <f64>(2 * d);
+  rowsTouched += 2;
+  const zero: f64 = 0;
+  const q0 = one ? zero : zero / div;
+  for (let k = 0; k < d; k++) {
+    const o = <usize>k << 3;
+    const x = load<f64>(px + o), v = load<f64>(vv + o), w = load<f64>(pw + o);
+    store<f64>(tmp + o, x);
+    const gx = 1.0 * (q0 + lam * (v + 1.0 * (x - v))), gw = 1.0 * (q0 + lam * (v + 1.0 * (w - v)));
+    store<f64>(px + o, x - g * (load<f64>(gg + o) + (gx - gw)));   // final off the row; the row's columns follow
+  }
+  for (let e = a; e < b; e++) {
+    const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3, ae = load<f64>(vals + (<usize>e << 3));
+    const x = load<f64>(tmp + j), v = load<f64>(vv + j), w = load<f64>(pw + j);
+    let ax: f64 = 0, aw: f64 = 0;
+    ax += cx * ae; aw += cw * ae;
+    const gx = 1.0 * ((one ? ax : ax / div) + lam * (v + 1.0 * (x - v)));
+    const gw = 1.0 * ((one ? aw : aw / div) + lam * (v + 1.0 * (w - v)));
+    store<f64>(px + j, x - g * (load<f64>(gg + j) + (gx - gw)));
+  }
+  if (allFinite(px, d) == 0) { memory.copy(px, tmp, <usize>d << 3); return 0; }
+  vrCoords += <f64>d;
+  return 1;
+}
+
 /** setDraw(t) -> j: the set member used by step t, uniform over N. */
 export function setDraw(t: f64): i32 { return <i32>firstBelow(STREAM_SKETCH, <u64>t, <u32>setSize); }
 
@@ -164,10 +225,16 @@ export function vrRun(px: usize, t0: f64, steps: i32): i32 {
   const start = <u64>t0;
   vrFailStep = -1;
   const fused = singleRowSampling();
+  const csrFull = fused && problemKind == PROBLEM_DATA && dataKind == DATA_CSR && csrDistinct;
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     if (refreshDue(<f64>t)) refresh(px, t);
-    const m = loadSetSketch(setDraw(<f64>t));
+    const member = setDraw(<f64>t);
+    if (csrFull && load<i32>(pFull + (<usize>member << 2)) != 0) {
+      if (identityCsrStep(px, t, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+      continue;
+    }
+    const m = loadSetSketch(member);
     if (fused) {
       pairedGradients(t, px, pW, m);
       if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }

@@ -81,7 +81,7 @@ writeResults(NAME, {
   notes: [
     "An epoch is n data-gradient evaluations as the kernels count them: 2 rows a step, and b·n rows a refresh (b sketched full-data gradients), so with a sketch set the refreshes dominate the count.",
     "ours = L-SVRG on the double-sketched finite sum (method \"lsvrg\"); dsgd = DSGD with the same sketch; plain JS = loopless SVRG with the identity sketch in plain JS (xorshift, Math.exp).",
-    "A VR step updates all d coordinates (x ← x − γ(G + S_j(g_x − g_w))); there is no lazy (just-in-time) update yet, which is where the plain-JS peer's simpler loop wins.",
+    "A VR step updates all d coordinates (x ← x − γ(G + S_j(g_x − g_w))). With an identity set member on CSR rows (the identity case here) the two sketched gradients and the update are one pass over d plus two walks of the row (identityCsrStep, the same bits as the general path); other members take the general path (two sketched gradients on the support, then the update). There is no lazy (just-in-time) update: with ℓ2 > 0 and the identity, g_x − g_w = λ(x − w) off the row, so every coordinate moves every step anyway.",
   ],
 });
 finish(NAME);
