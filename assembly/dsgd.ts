@@ -98,12 +98,16 @@ function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64,
   }
 }
 
-// accumulateGatherPair(i1, i2, w1, w2, m): accumulateRow for dense rows i1 then i2 on the support T (gathers): both
-// margins in one pass (gatherDot's lanes for each), then acc_k + c1 a1_{T_k} + c2 a2_{T_k} in another: the same
-// operations on each accumulator, in the same order.
-function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32): void {
-  const r1 = denseRow(i1), r2 = denseRow(i2), z = pDelta, idx = pSupp, acc = pAcc;
+// accumulateGatherPair(i1, i2, w1, w2, m, i3 = −1, i4, w3, w4): accumulateRow for dense rows i1, i2 (then i3, i4 when
+// i3 ≥ 0) in turn on the support T (gathers): all margins in one pass (gatherDot's lanes for each), then
+// acc_k + c1 a1_{T_k} + c2 a2_{T_k} (+ c3 a3 + c4 a4) in another: the same operations on each accumulator, in the
+// same order. `quad` is a constant at each call site.
+@inline function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32, i3: i32 = -1, i4: i32 = -1, w3: f64 = 0, w4: f64 = 0): void {
+  const quad = i3 >= 0;
+  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = quad ? denseRow(i3) : 0, r4 = quad ? denseRow(i4) : 0;
+  const z = pDelta, idx = pSupp, acc = pAcc;
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0;
+  let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0, y0: f64 = 0, y1: f64 = 0, y2: f64 = 0, y3: f64 = 0;
   let k = 0;
   for (; k + 4 <= m; k += 4) {
     const oi = <usize>k << 2, oz = <usize>k << 3;
@@ -112,18 +116,27 @@ function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32): void 
     const z0 = load<f64>(z + oz), z1 = load<f64>(z + oz, 8), z2 = load<f64>(z + oz, 16), z3 = load<f64>(z + oz, 24);
     s0 += load<f64>(r1 + j0) * z0; s1 += load<f64>(r1 + j1) * z1; s2 += load<f64>(r1 + j2) * z2; s3 += load<f64>(r1 + j3) * z3;
     t0 += load<f64>(r2 + j0) * z0; t1 += load<f64>(r2 + j1) * z1; t2 += load<f64>(r2 + j2) * z2; t3 += load<f64>(r2 + j3) * z3;
+    if (quad) {
+      u0 += load<f64>(r3 + j0) * z0; u1 += load<f64>(r3 + j1) * z1; u2 += load<f64>(r3 + j2) * z2; u3 += load<f64>(r3 + j3) * z3;
+      y0 += load<f64>(r4 + j0) * z0; y1 += load<f64>(r4 + j1) * z1; y2 += load<f64>(r4 + j2) * z2; y3 += load<f64>(r4 + j3) * z3;
+    }
   }
-  let m1 = (s0 + s2) + (s1 + s3), m2 = (t0 + t2) + (t1 + t3);
+  let m1 = (s0 + s2) + (s1 + s3), m2 = (t0 + t2) + (t1 + t3), m3 = (u0 + u2) + (u1 + u3), m4 = (y0 + y2) + (y1 + y3);
   for (; k < m; k++) {
     const j = <usize>load<i32>(idx + (<usize>k << 2)) << 3, zk = load<f64>(z + (<usize>k << 3));
     m1 += load<f64>(r1 + j) * zk;
     m2 += load<f64>(r2 + j) * zk;
+    if (quad) { m3 += load<f64>(r3 + j) * zk; m4 += load<f64>(r4 + j) * zk; }
   }
   const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
   const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
+  const c3 = quad ? w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + m3, label(i3)) : 0;
+  const c4 = quad ? w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + m4, label(i4)) : 0;
   for (k = 0; k < m; k++) {
     const o = <usize>k << 3, j = <usize>load<i32>(idx + (<usize>k << 2)) << 3;
-    store<f64>(acc + o, (load<f64>(acc + o) + c1 * load<f64>(r1 + j)) + c2 * load<f64>(r2 + j));
+    let a = (load<f64>(acc + o) + c1 * load<f64>(r1 + j)) + c2 * load<f64>(r2 + j);
+    if (quad) a = (a + c3 * load<f64>(r3 + j)) + c4 * load<f64>(r4 + j);
+    store<f64>(acc + o, a);
   }
 }
 
@@ -169,7 +182,12 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
       }
     }
     if (!full && dataKind != DATA_CSR) {
-      // dense rows, a sparse support: two rows a pass of gathers
+      // dense rows, a sparse support: four (then two) rows a pass of gathers
+      for (; r + 4 <= c; r += 4) {
+        const o = <usize>r << 2, ow = <usize>r << 3;
+        accumulateGatherPair(load<i32>(sel + o), load<i32>(sel + o, 4), load<f64>(rw + ow), load<f64>(rw + ow, 8), m,
+          load<i32>(sel + o, 8), load<i32>(sel + o, 12), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24));
+      }
       for (; r + 2 <= c; r += 2) {
         const o = <usize>r << 2, ow = <usize>r << 3;
         accumulateGatherPair(load<i32>(sel + o), load<i32>(sel + o, 4), load<f64>(rw + ow), load<f64>(rw + ow, 8), m);
