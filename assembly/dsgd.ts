@@ -1,7 +1,7 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
 import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
-import { dot, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
+import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
 import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
@@ -56,47 +56,15 @@ export function deltaFrom(px: usize, m: i32): void {
 // sketch (T = 0..d−1): the four margins in one pass and the four axpys in another (four memory streams), with the same
 // operations on each accumulator in the same order (dot's lanes for each margin; acc_j + c1 a1_j + … + c4 a4_j).
 function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, d: i32): void {
-  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = denseRow(i3), r4 = denseRow(i4), z = pDelta, acc = pAcc;
-  let a1 = f64x2.splat(0), b1 = f64x2.splat(0), a2 = f64x2.splat(0), b2 = f64x2.splat(0);
-  let a3 = f64x2.splat(0), b3 = f64x2.splat(0), a4 = f64x2.splat(0), b4 = f64x2.splat(0);
-  let k = 0;
-  for (; k + 4 <= d; k += 4) {
-    const o = <usize>k << 3;
-    const z0 = v128.load(z + o), z1 = v128.load(z + o, 16);
-    a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), z0)); b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), z1));
-    a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), z0)); b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), z1));
-    a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + o), z0)); b3 = f64x2.add(b3, f64x2.mul(v128.load(r3 + o, 16), z1));
-    a4 = f64x2.add(a4, f64x2.mul(v128.load(r4 + o), z0)); b4 = f64x2.add(b4, f64x2.mul(v128.load(r4 + o, 16), z1));
-  }
-  let c = f64x2.add(a1, b1);
-  let m1 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  c = f64x2.add(a2, b2);
-  let m2 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  c = f64x2.add(a3, b3);
-  let m3 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  c = f64x2.add(a4, b4);
-  let m4 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  for (let j = k; j < d; j++) {
-    const o = <usize>j << 3;
-    const zj = load<f64>(z + o);
-    m1 += load<f64>(r1 + o) * zj; m2 += load<f64>(r2 + o) * zj; m3 += load<f64>(r3 + o) * zj; m4 += load<f64>(r4 + o) * zj;
-  }
-  const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
-  const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
-  const c3 = w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + m3, label(i3));
-  const c4 = w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + m4, label(i4));
-  const v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3), v4 = f64x2.splat(c4);
-  k = 0;
-  for (; k + 2 <= d; k += 2) {
-    const o = <usize>k << 3;
-    v128.store(acc + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(acc + o), f64x2.mul(v1, v128.load(r1 + o))),
-      f64x2.mul(v2, v128.load(r2 + o))), f64x2.mul(v3, v128.load(r3 + o))), f64x2.mul(v4, v128.load(r4 + o))));
-  }
-  for (; k < d; k++) {
-    const o = <usize>k << 3;
-    store<f64>(acc + o, (((load<f64>(acc + o) + c1 * load<f64>(r1 + o)) + c2 * load<f64>(r2 + o)) + c3 * load<f64>(r3 + o)) + c4 * load<f64>(r4 + o));
-  }
+  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = denseRow(i3), r4 = denseRow(i4), q = quadBuf;
+  dot4(r1, r2, r3, r4, pDelta, d, q);
+  store<f64>(q, w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + load<f64>(q), label(i1)));
+  store<f64>(q, w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + load<f64>(q, 8), label(i2)), 8);
+  store<f64>(q, w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + load<f64>(q, 16), label(i3)), 16);
+  store<f64>(q, w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + load<f64>(q, 24), label(i4)), 24);
+  axpy4(q, r1, r2, r3, r4, pAcc, d);
 }
+const quadBuf: usize = memory.data(32, 16);
 
 // accumulateGatherPair(i1, i2, w1, w2, m, i3 = −1, i4, w3, w4): accumulateRow for dense rows i1, i2 (then i3, i4 when
 // i3 ≥ 0) in turn on the support T (gathers): all margins in one pass (gatherDot's lanes for each), then
@@ -163,9 +131,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   let div: f64;
   if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
     const n = nRows;
-    let i = 0;
-    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) for (; i + 4 <= n; i += 4) accumulateRowQuad(i, i + 1, i + 2, i + 3, 1.0, 1.0, 1.0, 1.0, m);
-    for (; i < n; i++) accumulateRow(i, 1.0, m, full);
+    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, m, full);   // consecutive rows: one stream (quads were slower)
     rowsTouched += <f64>n;
     div = <f64>n;
   } else {
@@ -173,7 +139,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     const c = lastRows;
     const sel = pRowSel, rw = pRowW;
     let r = 0;
-    if (ASC_FEATURE_SIMD && full && dataKind != DATA_CSR) {
+    if (full && dataKind != DATA_CSR) {
       // dense rows, identity: four rows at a time (four streams from memory), each with the arithmetic of accumulateRow
       for (; r + 4 <= c; r += 4) {
         const o = <usize>r << 2, ow = <usize>r << 3;

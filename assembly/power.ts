@@ -1,8 +1,8 @@
 // Power iteration for λ_max(c I + σ B), B = AᵀA/n (data) or A (quadratic): extreme eigenvalues for L and μ.
 import { seek, nextUniform, STREAM_POWER, setSeed } from "./philox";
 import { dot, sumSquares, scale } from "./vector";
-import { nRows, rowDot, rowAxpy } from "./data";
-import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, pTmp } from "./problem";
+import { nRows } from "./data";
+import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM } from "./problem";
 
 // applyB(pu, pw): w = B u.
 function applyB(pu: usize, pw: usize): void {
@@ -12,8 +12,7 @@ function applyB(pu: usize, pw: usize): void {
     return;
   }
   memory.fill(pw, 0, <usize>d << 3);
-  for (let i = 0; i < nRows; i++) store<f64>(pTmp + (<usize>i << 3), rowDot(i, pu));
-  for (let i = 0; i < nRows; i++) rowAxpy(i, load<f64>(pTmp + (<usize>i << 3)), pw);
+  passRows(pu, pw, PASS_GRAM);   // one pass: each row's t_i = a_iᵀu, then w += t_i a_i (the row still in cache)
   scale(1.0 / <f64>nRows, pw, d);
 }
 

@@ -97,9 +97,7 @@ export function value(px: usize): f64 {
     return 0.5 * dot(px, pTmp, d) - dot(pB, px, d);
   }
   if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
-  let s: f64 = 0;
-  for (let i = 0; i < nRows; i++) s += lossValue(lossKind, rowDot(i, px), label(i));
-  return s / <f64>nRows + 0.5 * l2 * sumSquares(px, dim);
+  return passRows(px, 0, PASS_VALUE) / <f64>nRows + 0.5 * l2 * sumSquares(px, dim);
 }
 
 /** gradient(px, pg): g = ∇f(x) = (1/n) Σ φ'(a_iᵀx) a_i + λx, or Ax − b. */
@@ -113,7 +111,7 @@ export function gradient(px: usize, pg: usize): void {
   }
   if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
   memory.fill(pg, 0, <usize>d << 3);
-  for (let i = 0; i < nRows; i++) rowAxpy(i, lossDeriv(lossKind, rowDot(i, px), label(i)), pg);
+  passRows(px, pg, PASS_GRADIENT);
   const n = <f64>nRows;
   for (let j = 0; j < d; j++) {
     const o = <usize>j << 3;
@@ -124,4 +122,23 @@ export function gradient(px: usize, pg: usize): void {
 /** margins(px, pOut): out_i = a_iᵀx, for accuracy and predictions. */
 export function margins(px: usize, pOut: usize): void {
   for (let i = 0; i < nRows; i++) store<f64>(pOut + (<usize>i << 3), rowDot(i, px));
+}
+
+export const PASS_VALUE: i32 = 0;     // Σ_i φ(t_i, b_i)
+export const PASS_GRADIENT: i32 = 1;  // w += φ'(t_i, b_i) a_i
+export const PASS_GRAM: i32 = 2;      // w += t_i a_i
+
+
+/** passRows(pz, pw, mode) -> s: one pass over the rows in order with t_i = a_iᵀz: PASS_VALUE returns Σ_i φ(t_i, b_i);
+ *  PASS_GRADIENT adds φ'(t_i, b_i) a_i to w; PASS_GRAM adds t_i a_i to w (w += AᵀA z), each row's axpy right after
+ *  its dot (the row still in cache). Consecutive rows stream well one at a time (four interleaved rows were slower). */
+export function passRows(pz: usize, pw: usize, mode: i32): f64 {
+  const n = nRows;
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const t = rowDot(i, pz);
+    if (mode == PASS_VALUE) s += lossValue(lossKind, t, label(i));
+    else rowAxpy(i, mode == PASS_GRADIENT ? lossDeriv(lossKind, t, label(i)) : t, pw);
+  }
+  return s;
 }

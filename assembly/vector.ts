@@ -45,6 +45,63 @@ export function dotDiff(pa: usize, px: usize, pv: usize, n: i32): f64 { return d
   return diff ? load<f64>(px + o) - load<f64>(pv + o) : load<f64>(px + o);
 }
 
+/** dot4(r1, r2, r3, r4, pz, n, pOut): out[k] = dot(r_k, z, n) for four f64 rows of n entries, in one pass (four
+ *  memory streams); each in dot's lane order, so the same bits as four dot calls. */
+export function dot4(r1: usize, r2: usize, r3: usize, r4: usize, pz: usize, n: i32, pOut: usize): void {
+  if (!ASC_FEATURE_SIMD) {
+    store<f64>(pOut, dot(r1, pz, n)); store<f64>(pOut, dot(r2, pz, n), 8);
+    store<f64>(pOut, dot(r3, pz, n), 16); store<f64>(pOut, dot(r4, pz, n), 24);
+    return;
+  }
+  let a1 = f64x2.splat(0), b1 = f64x2.splat(0), a2 = f64x2.splat(0), b2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0), b3 = f64x2.splat(0), a4 = f64x2.splat(0), b4 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const o = <usize>k << 3;
+    const z0 = v128.load(pz + o), z1 = v128.load(pz + o, 16);
+    a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), z0)); b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), z1));
+    a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), z0)); b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), z1));
+    a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + o), z0)); b3 = f64x2.add(b3, f64x2.mul(v128.load(r3 + o, 16), z1));
+    a4 = f64x2.add(a4, f64x2.mul(v128.load(r4 + o), z0)); b4 = f64x2.add(b4, f64x2.mul(v128.load(r4 + o, 16), z1));
+  }
+  let c = f64x2.add(a1, b1);
+  let m1 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a2, b2);
+  let m2 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a3, b3);
+  let m3 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  c = f64x2.add(a4, b4);
+  let m4 = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  for (; k < n; k++) {
+    const o = <usize>k << 3;
+    const zk = load<f64>(pz + o);
+    m1 += load<f64>(r1 + o) * zk; m2 += load<f64>(r2 + o) * zk; m3 += load<f64>(r3 + o) * zk; m4 += load<f64>(r4 + o) * zk;
+  }
+  store<f64>(pOut, m1); store<f64>(pOut, m2, 8); store<f64>(pOut, m3, 16); store<f64>(pOut, m4, 24);
+}
+
+/** axpy4(pc, r1, r2, r3, r4, py, n): y_j ← (((y_j + c1 r1_j) + c2 r2_j) + c3 r3_j) + c4 r4_j with c = pc[0..3]: four
+ *  axpy calls in one pass, elementwise, so the same bits. */
+export function axpy4(pc: usize, r1: usize, r2: usize, r3: usize, r4: usize, py: usize, n: i32): void {
+  if (!ASC_FEATURE_SIMD) {
+    axpy(load<f64>(pc), r1, py, n); axpy(load<f64>(pc, 8), r2, py, n);
+    axpy(load<f64>(pc, 16), r3, py, n); axpy(load<f64>(pc, 24), r4, py, n);
+    return;
+  }
+  const c1 = load<f64>(pc), c2 = load<f64>(pc, 8), c3 = load<f64>(pc, 16), c4 = load<f64>(pc, 24);
+  const v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3), v4 = f64x2.splat(c4);
+  let k = 0;
+  for (; k + 2 <= n; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(py + o, f64x2.add(f64x2.add(f64x2.add(f64x2.add(v128.load(py + o), f64x2.mul(v1, v128.load(r1 + o))),
+      f64x2.mul(v2, v128.load(r2 + o))), f64x2.mul(v3, v128.load(r3 + o))), f64x2.mul(v4, v128.load(r4 + o))));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 3;
+    store<f64>(py + o, (((load<f64>(py + o) + c1 * load<f64>(r1 + o)) + c2 * load<f64>(r2 + o)) + c3 * load<f64>(r3 + o)) + c4 * load<f64>(r4 + o));
+  }
+}
+
 /** gatherDotScaledDiff(prow, pidx, ps, px, pv, m) = Σ_k row[j_k] s_k (x[j_k] − v[j_k]), j = idx: gatherDot of the
  *  row against δ_k = s_k (x − v)_{j_k} without forming δ, in gatherDot's order (same bits). */
 export function gatherDotScaledDiff(prow: usize, pidx: usize, ps: usize, px: usize, pv: usize, m: i32): f64 {
