@@ -4,7 +4,7 @@ export { alloc, mark, release, memoryBytes } from "./memory";
 export { philox, setSeed, seekAt, next32At, nextBelowAt, nextUniformAt, out0, out1, out2, out3 } from "./philox";
 export { dot, axpy, scale, gatherDot, gatherAxpy, allFinite } from "./vector";
 export {
-  sketchWorkspace, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream,
+  sketchWorkspace, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt,
 } from "./sketch";
 export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";

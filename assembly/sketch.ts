@@ -115,6 +115,11 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
   }
 }
 
+/** floydAt(n, K, stream, step, pOut, pMarks, st): floyd() with an f64 step, exported for the differential tests. */
+export function floydAt(n: i32, K: i32, stream: u32, step: f64, pOut: usize, pMarks: usize, st: i32): void {
+  floyd(n, K, stream, <u64>step, pOut, pMarks, st);
+}
+
 // randK(step): K of d coordinates by Floyd's algorithm (support in Floyd's order); for K > d/2 Floyd picks the d−K
 // dropped ones and a sweep lists the rest in ascending order. (Listing every support in ascending order was measured
 // slower: the sweep over d marks costs more than ordered gathers save.)

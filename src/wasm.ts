@@ -22,6 +22,7 @@ export interface Exports {
   sketchWorkspace(d: number): void;
   sketchConfigure(kind: number, k: number, p: number, probs: number): void;
   sketchSample(step: number): number;
+  floydAt(n: number, K: number, stream: number, step: number, pOut: number, pMarks: number, st: number): void;
   sketchBlock(round: number, node: number): number;
   supportPtr(): number; scalePtr(): number; isIdentity(): number; setSketchStream(s: number): void;
   setDense(values: number, labels: number, n: number, d: number): void;

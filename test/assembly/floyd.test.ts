@@ -1,0 +1,46 @@
+import { describe, it, expect } from "vitest";
+import { rawKernels } from "../helpers.ts";
+import { RefRng } from "../reference/philox.ts";
+import { floyd } from "../reference/kernels.ts";
+
+/** How many of Lemire's draws for Floyd's K-subset of [0, n) reject a word (the reference cursor, counted). */
+function rejections(rng: RefRng, n: number, K: number, stream: number, step: number): number {
+  const cur = rng.cursor(stream, step);
+  let r = 0;
+  for (let j = n - K; j < n; j++) {
+    const b = j + 1, t = (2 ** 32 - b) % b;
+    for (;;) { const l = Number((BigInt(cur.next32()) * BigInt(b)) & 0xffffffffn); if (l >= t) break; r++; }
+  }
+  return r;
+}
+
+// floyd() reads Philox words in bulk (fillWords, chunks of ≤ 256) or, for K ≤ 4, from the eight-step cache; a rejected
+// word shifts every later draw by one word. With n near 2^24 about 0.3% of the draws reject, so both refill paths
+// (a chunk running out inside the rejection loop, and the cache's four words running out) are exercised.
+describe("Floyd's K-subset against the reference cursor, rejections included", () => {
+  for (const build of ["simd", "scalar"] as const) {
+    it(`matches the reference for n ≈ 2^24, K from 1 to 5000, many steps (${build})`, () => {
+      const k = rawKernels(build);
+      const n = 2 ** 24 + 12345;
+      const pMarks = k.alloc(n * 4) >>> 0, pOut = k.alloc(5000 * 4) >>> 0;
+      new Int32Array(k.memory.buffer, pMarks, n).fill(0);
+      const seed = 2 ** 32 + 99, rng = new RefRng(seed);
+      k.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
+      let stamp = 0, rejected = 0, rejectedSmall = 0;
+      // K = 32 and K = 4 use every word they fetch, so a rejection on their last draw refills inside the rejection loop
+      for (const [K, steps] of [[5000, 4], [257, 20], [32, 3000], [4, 3000], [3, 600], [1, 900]] as const) {
+        for (let t = 0; t < steps; t++) {
+          const step = 7 * t + K;
+          k.floydAt(n, K, 3, step, pOut, pMarks, ++stamp);
+          const got = Array.from(new Int32Array(k.memory.buffer, pOut, K));
+          expect(got).toEqual(floyd(rng, n, K, 3, step));
+          const r = rejections(rng, n, K, 3, step);
+          rejected += r;
+          if (K <= 4) rejectedSmall += r;
+        }
+      }
+      expect(rejected).toBeGreaterThan(50);
+      expect(rejectedSmall).toBeGreaterThan(3);
+    });
+  }
+});
