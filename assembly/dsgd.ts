@@ -5,7 +5,7 @@ import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, scale } from
 import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct } from "./problem";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -406,15 +406,18 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
 }
 
 /** lazyIdentityRun(px, t0, steps) -> steps done: DSGD with the identity sketch on CSR rows, one row a step, at O(nnz)
- *  a step. y = x, so x⁺ = (1 − γλ) x − γ (w φ'(a_iᵀx) / D) a_i; x is held as α u (u in px): α ← (1 − γλ) α and
- *  u_j ← u_j − γ w φ' a_ij / (D α⁺) on the row's columns only. x = α u is written back (O(d)) when the call ends and
- *  whenever α < 1e-8; a step with γλ outside [0, 1), a row with more entries than d, or a step that would make some
- *  |u_j| > 1e300 (so that u could overflow before x does) is undone and taken by the eager path, which alone decides
- *  divergence. The same iterates as the eager path up to rounding (the λ term is one product, not per coordinate). */
+ *  a step. y = x, so x⁺ = (1 − γλ) x − γ (w φ'(a_iᵀx) / D) a_i; x is held as α u (u in pLazyU): α ← (1 − γλ) α and
+ *  u_j ← u_j − γ w φ' a_ij / (D α⁺) on the row's columns only. u is renormalised (u ← α u, α = 1) whenever α < 1e-8;
+ *  x = α u is written to the caller's x (O(d)) when the call ends, and (u, α) carry on into the next call, so the
+ *  iterates do not depend on where a run is cut into calls. A step with γλ outside [0, 1), a row with more entries
+ *  than d, or a step that would make some |u_j| > 1e300 (so that u could overflow before x does) is undone and taken
+ *  by the eager path on x = α u, which alone decides divergence. The same iterates as the eager path up to rounding
+ *  (the λ term is one product, not per coordinate). */
 function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
-  const d = dim, vv = pV, lam = l2, stash = pStash, av = pAv;
+  const d = dim, vv = pV, lam = l2, stash = pStash, av = pAv, u = pLazyU;
   const vals = pValues, idx = pIndices, ptr = pIndptr;
-  let alpha: f64 = 1;
+  if (!lazyValid) { memory.copy(u, px, <usize>d << 3); lazyAlpha = 1; lazyValid = true; }
+  let alpha = lazyAlpha;
   const peek = samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM;
   for (let s = 0; s < steps; s++) {
     const t = t0 + <u64>s;
@@ -424,15 +427,15 @@ function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     const i = load<i32>(pRowSel);
     const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
     if (!(shrink > 0 && shrink <= 1) || b - a > d) {
-      if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
-      if (singleRowStep(px, t, d, true, g) == 0) { failStep = <f64>t; return s; }   // samples the same row again
+      if (alpha != 1) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
+      if (singleRowStep(u, t, d, true, g) == 0) return lazyStop(px, t, s);   // samples the same row again
       continue;
     }
     if (peek) touchRow(peekRow(t + 1));
     let margin: f64 = 0;
     for (let e = a; e < b; e++) {
       const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
-      margin += load<f64>(vals + (<usize>e << 3)) * (alpha * load<f64>(px + j) - load<f64>(vv + j));
+      margin += load<f64>(vals + (<usize>e << 3)) * (alpha * load<f64>(u + j) - load<f64>(vv + j));
     }
     const c = load<f64>(pRowW) * lossDeriv(lossKind, load<f64>(av + (<usize>i << 3)) + margin, label(i));
     const na = alpha * shrink;
@@ -440,27 +443,51 @@ function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     let ok = true;
     for (let e = a; e < b; e++) {
       const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
-      const u = load<f64>(px + j);
-      store<f64>(stash + (<usize>(e - a) << 3), u);
-      const nu = u - f * load<f64>(vals + (<usize>e << 3));
+      const uj = load<f64>(u + j);
+      store<f64>(stash + (<usize>(e - a) << 3), uj);
+      const nu = uj - f * load<f64>(vals + (<usize>e << 3));
       if (!(Math.abs(nu) <= 1e300)) ok = false;     // non-finite, or large enough that x/α could overflow first
-      store<f64>(px + j, nu);
+      store<f64>(u + j, nu);
     }
     if (!ok || !isFinite(na)) {
       // undo, write x back and take this step eagerly: it decides whether x really becomes non-finite
-      for (let e = b - 1; e >= a; e--) store<f64>(px + (<usize>load<i32>(idx + (<usize>e << 2)) << 3), load<f64>(stash + (<usize>(e - a) << 3)));
-      if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
-      if (singleRowStep(px, t, d, true, g) == 0) { failStep = <f64>t; return s; }
+      for (let e = b - 1; e >= a; e--) store<f64>(u + (<usize>load<i32>(idx + (<usize>e << 2)) << 3), load<f64>(stash + (<usize>(e - a) << 3)));
+      if (alpha != 1) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
+      if (singleRowStep(u, t, d, true, g) == 0) return lazyStop(px, t, s);
       continue;
     }
     rowsTouched += 1;
     coordsTouched += <f64>(2 * (b - a));
     alpha = na;
-    if (alpha < 1e-8) { scale(alpha, px, d); coordsTouched += <f64>d; alpha = 1; }
+    if (alpha < 1e-8) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
   }
-  if (alpha != 1) { scale(alpha, px, d); coordsTouched += <f64>d; }
+  lazyAlpha = alpha;
+  memory.copy(px, u, <usize>d << 3);          // the caller's x = α u; (u, α) carry on into the next call
+  if (alpha != 1) scale(alpha, px, d);
+  coordsTouched += <f64>d;
   return steps;
 }
+
+// lazyStop(px, t, s) -> s: a diverging lazy run: x (α = 1 by then) back to the caller, the lazy state dropped.
+function lazyStop(px: usize, t: u64, s: i32): i32 {
+  memory.copy(px, pLazyU, <usize>dim << 3);
+  lazyValid = false;
+  failStep = <f64>t;
+  return s;
+}
+
+/** The lazy path's state, kept across dsgdRun calls so that its iterates do not depend on where a run is cut into
+ *  calls (record points, time checks, checkpoints): x = lazyAlpha · u with u at lazyStatePtr(), while lazyValid. */
+export let lazyValid = false;
+export let lazyAlpha: f64 = 1;
+/** lazyReset(): drop the lazy state (the next lazy call starts from x with α = 1). */
+export function lazyReset(): void { lazyValid = false; lazyAlpha = 1; }
+/** lazyStatePtr(): where u lives (d f64). */
+export function lazyStatePtr(): usize { return pLazyU; }
+/** lazyStateAlpha() -> α, or 0 when there is no lazy state. */
+export function lazyStateAlpha(): f64 { return lazyValid ? lazyAlpha : 0; }
+/** setLazyState(α): take u (written at lazyStatePtr()) and α as the lazy state (resuming a checkpoint). */
+export function setLazyState(alpha: f64): void { lazyAlpha = alpha; lazyValid = true; }
 
 /** dsgdRun(px, t0, steps) -> steps done: runs steps t0 .. t0+steps−1 in place on x. Stops before the first step that
  *  would make a coordinate non-finite (x stays at the last finite iterate, failStep = that step). Work per step:

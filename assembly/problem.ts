@@ -30,6 +30,7 @@ export let pG: usize = 0;       // a dense gradient buffer (d): the reference gr
 export let pW: usize = 0;       // the reference point w of the VR methods (d)
 export let pModelGrad: usize = 0; // user models: ∇f(y) written by the host (d)
 export let pStash: usize = 0;   // the sketched gradient at x kept while the one at w is computed (d)
+export let pLazyU: usize = 0;   // u of the lazy ℓ2 path, x = α u (d)
 
 /** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
 export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
@@ -81,6 +82,7 @@ function workspace(d: i32, n: i32): void {
   pW = alloc(<usize>d << 3);
   pModelGrad = alloc(<usize>d << 3);
   pStash = alloc(<usize>d << 3);
+  pLazyU = alloc(<usize>d << 3);
 }
 
 /** setModelProblem(pV, d): a user-supplied model: f and ∇f are computed by the host at y (see model.ts). */

@@ -79,7 +79,7 @@ export const goldenExpected: Readonly<Record<string, GoldenDigests>> = /* @__PUR
   "montecarlo-sketched-value-csr-randk": { digest: "a1b35ca85941513906441d8eca852b53296029e518c7ebc66b489c4203f3e555", traceDigest: "89eccc0812d57a0507585cc86d4fed9115f062182276c6ab189e1b910b4bad00" },
   "montecarlo-sketched-value-dense-bernoulli-quadratic": { digest: "33376778b48ff77ae59d9de50c7e9b17052300422fb500886024c1a403539dc4", traceDigest: "7cdac04ddda4db3cabe440eb538f8c43dd80691ad050152cd4fa8ec16b5cb8fb" },
   "data-synthetic": { digest: "2f8fbe512b7ef4e7bbbb1193d3b4386e5b00f2645e394c84f31b61b481c00d8f", traceDigest: "eef39bffb34105695c58e7c236af7b1844292a0a25de88e9f709ce65280e86d0" },
-  "dsgd-identity-single-row-csr-lazy": { digest: "fc4ff68b5b3326f7b95c2ce7345514cd7c42ca495ba7abefa17cba187f9c0c88", traceDigest: "339ba3950c69d0c49b782cf90d251596a2d19c49abb01a5215c8140f5d734576" },
+  "dsgd-identity-single-row-csr-lazy": { digest: "e6b2f28c5f9b7035f7aa835f760fc3257cbe9ed8c81ea786672d238bc94bb403", traceDigest: "9093baff3a0ba4349dde5a5f0a4d4eedbb598be1ee7e9ed400fb78daf1af1afa" },
 });
 // END GOLDEN DIGESTS
 

@@ -359,6 +359,7 @@ export abstract class BaseProblem {
     const k = this.kernel, d = this.dimension;
     k.f64(this.px, d).set(arrays.x);
     if (arrays.w) { k.f64(k.ex.wPtr(), d).set(arrays.w); k.f64(k.ex.gPtr(), d).set(arrays.G); }
+    if (arrays.lazyU) { k.f64(k.ex.lazyStatePtr(), d).set(arrays.lazyU); k.ex.setLazyState(arrays.lazyAlpha[0]); }
   }
 
   /** The state arrays of a run for its checkpoint. */
@@ -366,6 +367,9 @@ export abstract class BaseProblem {
     const k = this.kernel, d = this.dimension;
     const out: Record<string, Float64Array> = { x: k.f64(this.px, d).slice() };
     if (spec.method !== "dsgd") { out.w = k.f64(k.ex.wPtr(), d).slice(); out.G = k.f64(k.ex.gPtr(), d).slice(); }
+    // the lazy ℓ2 path (identity, one CSR row a step) carries x = α u: keep (u, α) so a resumed run has the same bits
+    const alpha = k.ex.lazyStateAlpha();
+    if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d).slice(); out.lazyAlpha = Float64Array.of(alpha); }
     return out;
   }
 
@@ -439,6 +443,7 @@ export abstract class BaseProblem {
     this.beginRun(spec);
     k.ex.resetCounters();
     k.ex.resetVrCounters();
+    k.ex.lazyReset();
     if (resume) {
       this.restoreState(resume.arrays);
       this.setGradEvals(resume.header.gradEvals as number);

@@ -53,6 +53,7 @@ export interface Exports {
   modelResetPoint(d: number): void; modelGradient(m: number): number;
   sketchedGradientMean(px: number, samples: number, pOut: number): void;
   dsgdRun(px: number, t0: number, steps: number): number;
+  lazyReset(): void; lazyStatePtr(): number; lazyStateAlpha(): number; setLazyState(alpha: number): void;
   resetCounters(): void; getCoordsTouched(): number; getRowsTouched(): number; getFailStep(): number;
   sketchedGradientAt(px: number, t: number, pOut: number): number;
   sketchedValueSamples(px: number, samples: number, pOut: number): void;

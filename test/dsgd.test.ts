@@ -162,6 +162,20 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     }
   });
 
+  it("its bits do not depend on where the run is cut: recordEvery, time checks and checkpoint + resume give the same x", async () => {
+    const m = await mast();
+    const d = 300;
+    const p = m.problem({ data: fixedNnz(m, 150, d, 6, 8), loss: "logistic", l2: 0.2, shift: Array.from({ length: d }, (_, j) => (j % 3) / 10) });
+    const o = { sketch: sketch.identity(), batch: 1, stepSize: 0.9, seed: 12 } as const;   // γλ = 0.18: α renormalises every ~90 steps
+    const whole = await p.minimize({ ...o, iterations: 1000, recordEvery: 1000 });
+    for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
+    expect((await p.minimize({ ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
+    const first = await p.minimize({ ...o, iterations: 457, recordEvery: 100 });
+    const resumed = await p.minimize({ ...o, iterations: 1000, recordEvery: 100, resumeFrom: first.checkpoint });
+    expect(resumed.digest).toBe(whole.digest);
+    expect(sameBits(resumed.x, whole.x)).toBe(true);
+  });
+
   it("a diverging run stops at the first non-finite value with x at the last finite iterate, like the eager path", async () => {
     const m = await mast();
     const d = 50;
