@@ -221,6 +221,10 @@ export const STREAM_MONTE_CARLO: u32 = 2;
 export const STREAM_SYNTHETIC: u32 = 3;
 export const STREAM_POWER: u32 = 4;
 
+/** firstBelowAt(stream, step, n) / firstUniformAt(stream, step): the cached single draws, exported for tests. */
+export function firstBelowAt(stream: u32, step: f64, n: u32): u32 { return firstBelow(stream, <u64>step, n); }
+export function firstUniformAt(stream: u32, step: f64): f64 { return firstUniform(stream, <u64>step); }
+
 /** seekAt(stream, step, word): seek() with f64 step and word for the facade and tests (exact below 2^53). */
 export function seekAt(stream: u32, step: f64, word: f64): void { seek(stream, <u64>step, <u64>word); }
 /** next32At() / nextBelowAt(n) / nextUniformAt(): the cursor reads, exported for tests. */

@@ -24,6 +24,29 @@ describe("Philox4x32-10", () => {
     for (const [c, key, want] of KAT) expect(philox4x32_10(c as any, key as any)).toEqual(want);
   });
 
+  for (const build of ["simd", "scalar"] as const) {
+    it(`the eight-step cache of single draws gives the cursor's first draw, in any step order and across streams (${build})`, () => {
+      const k = rawKernels(build);
+      const seed = 2 ** 40 + 3, ref = new RefRng(seed);
+      k.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
+      let rejecting = 0;
+      // steps in and out of order, several streams sharing the four slots, n = 2^31 + 1 (about half the draws reject)
+      const steps = [0, 1, 2, 9, 8, 7, 2 ** 33 + 5, 2 ** 33 + 6, 3, 40, 41, 42, 43, 44, 45, 46, 47, 48, 5];
+      for (const step of steps) for (const stream of [1, 0, 9, 2, 10]) {
+        for (const n of [1, 32561, 2 ** 31 + 1]) {
+          const c = ref.cursor(stream, step);
+          if (n === 2 ** 31 + 1 && Number((BigInt(ref.cursor(stream, step).next32()) * BigInt(n)) & 0xffffffffn) < 2 ** 31 - 1) rejecting++;
+          expect(k.firstBelowAt(stream, step, n) >>> 0).toBe(c.nextBelow(n));
+        }
+        expect(k.firstUniformAt(stream, step)).toBe(ref.cursor(stream, step).nextUniform());
+      }
+      expect(rejecting).toBeGreaterThan(10);
+      // a new seed empties the cache
+      k.setSeed(5, 0);
+      expect(k.firstBelowAt(1, 0, 1000) >>> 0).toBe(new RefRng(5).cursor(1, 0).nextBelow(1000));
+    });
+  }
+
   it("draws are a pure function of (seed, stream, step, word) and match the reference cursor", () => {
     const k = rawKernels();
     for (const seed of [0, 1, 2 ** 32 + 7, 2 ** 53 - 1]) {
