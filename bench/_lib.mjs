@@ -90,6 +90,40 @@ static int cmpd(const void* a, const void* b) { double x = *(const double*)a, y 
 static double quant(const double* v, int n, double q) { double p = (n - 1) * q; int i = (int)p; double f = p - i; return i + 1 < n ? v[i] + f * (v[i + 1] - v[i]) : v[n - 1]; }
 `;
 
+// ---------- mast-wasm's own draws in C (for peers that should pay what the wasm pays for randomness) ----------
+
+/** C source: Philox4x32-10 words of sequence (stream, step) as the wasm numbers them (word c = out[c mod 4] of block
+ *  c/4 with counter (c/4, step lo, step hi, stream), key = the seed), Lemire's bounded draws with rejection, and
+ *  Floyd's K-subset with stamps: the same supports as the wasm for the same seed. Needs <stdint.h>. */
+export const C_PHILOX = String.raw`
+static uint32_t KEY0 = 1, KEY1 = 0, WORDS[(1 << 16) + 64]; static int MARK[1 << 16]; static int STAMP = 0;
+static inline void philoxBlock(uint32_t b, uint64_t step, uint32_t stream, uint32_t* out) {
+  uint32_t c0 = b, c1 = (uint32_t)step, c2 = (uint32_t)(step >> 32), c3 = stream, k0 = KEY0, k1 = KEY1;
+  for (int r = 0; r < 10; r++) {
+    uint64_t p0 = (uint64_t)0xD2511F53u * c0, p1 = (uint64_t)0xCD9E8D57u * c2;
+    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0, n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
+    c1 = (uint32_t)p1; c3 = (uint32_t)p0; c0 = n0; c2 = n2; k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
+  }
+  out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
+}
+static int fillTo(uint64_t step, uint32_t stream, int count) {   /* words 0..count-1 (rounded up to blocks) */
+  int blocks = (count + 3) >> 2; for (int b = 0; b < blocks; b++) philoxBlock((uint32_t)b, step, stream, WORDS + 4 * b); return 4 * blocks;
+}
+static inline uint32_t lemire(uint32_t bound, int* q, int* have, uint64_t step, uint32_t stream) {
+  if (*q == *have) *have = fillTo(step, stream, *have + 64);
+  uint64_t m = (uint64_t)WORDS[(*q)++] * bound;
+  if ((uint32_t)m < bound) { uint32_t thr = (0u - bound) % bound;
+    while ((uint32_t)m < thr) { if (*q == *have) *have = fillTo(step, stream, *have + 64); m = (uint64_t)WORDS[(*q)++] * bound; } }
+  return (uint32_t)(m >> 32);
+}
+/* out[0..K) = Floyd's K-subset of [0, n) drawn from sequence (stream, step); K <= n/2 and n <= 2^16 here */
+static void floydPhilox(int n, int K, uint64_t step, uint32_t stream, int* out) {
+  int q = 0, have = fillTo(step, stream, K), st = ++STAMP;
+  for (int k = 0; k < K; k++) { int j = n - K + k; int t = (int)lemire((uint32_t)(j + 1), &q, &have, step, stream);
+    int pick = MARK[t] == st ? j : t; MARK[pick] = st; out[k] = pick; }
+}
+`;
+
 // ---------- the C peers ----------
 
 let gccChecked = null;

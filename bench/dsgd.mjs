@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { init, sketch } from "../dist/index.js";
 import {
-  smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, compileC, makeBench, runRounds,
+  smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, C_PHILOX, compileC, makeBench, runRounds,
   statsOf, fromC, ROUNDS, addRatios, writeResults, fmtTime, fmtNum, dataPath, existsSync, relErr,
 } from "./_lib.mjs";
 
@@ -205,35 +205,10 @@ __attribute__((noinline)) static void randKSteps(int K, double gamma, long T) {
   }
 }
 #ifdef PHILOX_DRAWS
-/* The draws of mast-wasm itself: Philox4x32-10 keyed by the seed, word c of sequence (stream, step) = out[c mod 4] of
-   block (c/4, step lo, step hi, stream); Lemire's bounded draws with rejection; Floyd's K-subset with stamps. */
-static uint32_t KEY0 = 1, KEY1 = 0, WORDS[(1 << 16) + 64]; static int MARK[1 << 16]; static int STAMP = 0;
-static inline void philoxBlock(uint32_t b, uint64_t step, uint32_t stream, uint32_t* out) {
-  uint32_t c0 = b, c1 = (uint32_t)step, c2 = (uint32_t)(step >> 32), c3 = stream, k0 = KEY0, k1 = KEY1;
-  for (int r = 0; r < 10; r++) {
-    uint64_t p0 = (uint64_t)0xD2511F53u * c0, p1 = (uint64_t)0xCD9E8D57u * c2;
-    uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0, n2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
-    c1 = (uint32_t)p1; c3 = (uint32_t)p0; c0 = n0; c2 = n2; k0 += 0x9E3779B9u; k1 += 0xBB67AE85u;
-  }
-  out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
-}
-static int fillTo(uint64_t step, uint32_t stream, int count) {   /* words 0..count-1 (rounded up to blocks) */
-  int blocks = (count + 3) >> 2; for (int b = 0; b < blocks; b++) philoxBlock((uint32_t)b, step, stream, WORDS + 4 * b); return 4 * blocks;
-}
-static inline uint32_t lemire(uint32_t bound, int* q, int* have, uint64_t step, uint32_t stream) {
-  if (*q == *have) *have = fillTo(step, stream, *have + 64);
-  uint64_t m = (uint64_t)WORDS[(*q)++] * bound;
-  if ((uint32_t)m < bound) { uint32_t thr = (0u - bound) % bound;
-    while ((uint32_t)m < thr) { if (*q == *have) *have = fillTo(step, stream, *have + 64); m = (uint64_t)WORDS[(*q)++] * bound; } }
-  return (uint32_t)(m >> 32);
-}
+${C_PHILOX}
 static long STEP = 0;
 static inline int rowDraw(void) { int q = 0, have = fillTo((uint64_t)STEP, 1, 4); return (int)lemire((uint32_t)n, &q, &have, (uint64_t)STEP, 1); }
-static void floydK(int K) {   /* PERM[0..K) = Floyd's K-subset of [0, d) (K <= d/2 and K < 2^16 here) */
-  int q = 0, have = fillTo((uint64_t)STEP, 0, K), st = ++STAMP;
-  for (int k = 0; k < K; k++) { int j = d - K + k; int t = (int)lemire((uint32_t)(j + 1), &q, &have, (uint64_t)STEP, 0);
-    int pick = MARK[t] == st ? j : t; MARK[pick] = st; PERM[k] = pick; }
-}
+static void floydK(int K) { floydPhilox(d, K, (uint64_t)STEP, 0, PERM); }   /* PERM[0..K): the sketch of step STEP */
 __attribute__((noinline)) static void philoxSteps(int K, double gamma, long T) {
   double s = K > 0 ? (double)d / K : 1;
   for (long t = 0; t < T; t++, STEP++) {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  root, smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, compileC, makeBench, runRounds, statsOf, fromC,
+  root, smoke, check, checkClose, checkPositive, finish, xorshift128, xorshiftState, C_RNG, C_PHILOX, compileC, makeBench, runRounds, statsOf, fromC,
   calibrate, addRatios, writeResults, fmtTime, fmtNum,
 } from "./_lib.mjs";
 
@@ -113,6 +113,7 @@ const C_SOURCE = String.raw`
 #include <math.h>
 #include <time.h>
 ${C_RNG}
+${C_PHILOX}
 #define BARRIER() __asm__ volatile("" ::: "memory")
 static volatile double sink;
 
@@ -140,6 +141,12 @@ __attribute__((noinline)) static int randk(int* perm, int d, int K, double* scal
   for (int k = 0; k < K; k++) { int r = k + (int)below((uint32_t)(d - k)); int t = perm[k]; perm[k] = perm[r]; perm[r] = t; scale[k] = s; }
   return K;
 }
+static uint64_t PSTEP = 0;
+__attribute__((noinline)) static int randkPhilox(int* out, int d, int K, double* scale, double s) {
+  floydPhilox(d, K, PSTEP++, 0, out);
+  for (int k = 0; k < K; k++) scale[k] = s;
+  return K;
+}
 __attribute__((noinline)) static int bern(int d, double p, int* supp, double* scale) {
   double lq = log1p(-p), s = 1.0 / p, j = -1; int m = 0;
   for (;;) { j += floor(log(unifOpen()) / lq) + 1; if (j >= d) break; supp[m] = (int)j; scale[m] = s; m++; }
@@ -160,6 +167,7 @@ static void ops(long reps) {
       case 3: sink = randk(PERM, SD, SK, SCALE, (double)SD / SK); break;
       case 4: sink = bern(SD, SP, SUPP, SCALE); break;
       case 5: sink = dotv(X, Y, cn); break;
+      case 6: sink = randkPhilox(PERM, SD, SK, SCALE, (double)SD / SK); break;
     }
     BARRIER();
   }
@@ -223,6 +231,9 @@ int main(int argc, char** argv) {
     for (int j = 0; j < SD; j++) PERM[j] = j;
     seedRng(99); randk(PERM, SD, SK, SCALE, (double)SD / SK); double kv = 0; for (int k = 0; k < SK; k++) kv += PERM[k];
     kind = 3; snprintf(name, sizeof name, "randk/%d", SK); timeCase(name, kv);
+    /* the wasm's own draws: the support of step 0 with seed 1 (checked against the wasm), then steps 1, 2, … */
+    PSTEP = 0; randkPhilox(PERM, SD, SK, SCALE, (double)SD / SK); double pv = 0; for (int k = 0; k < SK; k++) pv += PERM[k];
+    kind = 6; snprintf(name, sizeof name, "randk-philox/%d", SK); timeCase(name, pv);
   }
   seedRng(98); double bv = bern(SD, SP, SUPP, SCALE);
   kind = 4; timeCase("bernoulli", bv);
@@ -331,6 +342,14 @@ if (cPeer) {
     randKJs(perm, SAMP_D, K, xorshiftState(99), new Float64Array(SAMP_D), SAMP_D / K);
     check(cOut[`randk/${K}`].check === sumSeq(perm.subarray(0, K)), `C and JS partial Fisher–Yates draw the same K=${K} subset`);
   }
+  for (const K of Ks) {
+    // the C peer with Philox draws makes the wasm's own support (seed 1, stream 0, step 0)
+    const ex = Object.values(W)[0].ex;   // both builds draw the same words
+    ex.setSeed(1, 0); ex.sketchConfigure(3, K, 1, 0);
+    const m = ex.sketchSample(0);
+    const wasmSum = sumSeq(Array.from(new Int32Array(ex.memory.buffer, ex.supportPtr() >>> 0, m)));
+    check(cOut[`randk-philox/${K}`].check === wasmSum, `C with Philox draws and the wasm draw the same K=${K} support`);
+  }
   const bj = bernoulliJs(SAMP_D, BERN_P, xorshiftState(98), new Int32Array(SAMP_D), new Float64Array(SAMP_D));
   check(Math.abs(cOut.bernoulli.check - bj) <= 1, `C and JS Bernoulli draw the same support size (${cOut.bernoulli.check} vs ${bj})`);
 }
@@ -421,15 +440,17 @@ for (const c of cases) {
     if (co?.length) { const s = fromC(co); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls.c = s; }
     const cv = c.group === "dot" ? cRuns[cName(c.label, c.group).replace("dot/", "dotv/")] : null;
     if (cv?.length) { const s = fromC(cv); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls["c-vec"] = s; }
+    const cp = c.label.startsWith("Rand-K") ? cRuns[cName(c.label, c.group).replace("randk/", "randk-philox/")] : null;
+    if (cp?.length) { const s = fromC(cp); s.rate = c.workPerOp / (s.medianMs / 1e3); c.impls["c-philox"] = s; }
   }
-  addRatios(c, "wasm", ["wasm-scalar", "js", "c", "c-vec"]);
+  addRatios(c, "wasm", ["wasm-scalar", "js", "c", "c-philox", "c-vec"]);
   for (const [impl, s] of Object.entries(c.impls)) {
     checkPositive(s.rate, `${c.label} [${impl}] throughput`);
     checkPositive(s.medianMs, `${c.label} [${impl}] median time`);
   }
 }
 
-const order = ["wasm", "wasm-scalar", "js", "c", "c-vec"];
+const order = ["wasm", "wasm-scalar", "js", "c", "c-philox", "c-vec"];
 for (const c of cases) {
   const parts = order.filter((k) => c.impls[k]).map((k) => `${k} ${fmtNum(c.impls[k].rate)} (${fmtTime(c.impls[k].medianMs)})`);
   const rs = Object.entries(c.ratios).map(([k, v]) => `${k} ${v.toFixed(2)}×`);
@@ -443,6 +464,7 @@ writeResults(NAME, {
     wasm: "wasm SIMD (dist/mast-simd.wasm, raw exports)",
     "wasm-scalar": "wasm scalar (dist/mast-scalar.wasm)",
     js: "plain JS over Float64Array (same 4-accumulator order; partial Fisher–Yates + xorshift128 for Rand-K)",
+    "c-philox": "C with mast-wasm's own draws for Rand-K (Philox4x32-10 words, Lemire, Floyd with stamps; bench/_lib.mjs C_PHILOX), the same flags, scalar Philox as gcc compiles it (not hand-vectorised): it draws the wasm's supports (checked)",
     c: `C, gcc ${cPeer ? cPeer.flags : "(not run)"}, timed inside C with clock_gettime`,
     "c-vec": "C dot written with GCC vector extensions (one 4-lane accumulator: the same order and bits as the wasm), same flags",
   },
@@ -452,7 +474,7 @@ writeResults(NAME, {
     "Each tinybench sample runs a batch of ops calibrated to ~1 ms; the time per op is the sample time divided by the batch size.",
     "All tasks run in 3 interleaved rounds (the C peer runs once between rounds); samples are pooled over the rounds before the median and p75 are taken.",
     "Rand-K elements/s counts the K coordinates of one sample; Bernoulli counts the expected p·d.",
-    "The wasm samples with Philox4x32-10 (counter-based, reproducible); the JS and C peers use xorshift128.",
+    "The wasm samples with Philox4x32-10 (counter-based, reproducible); the JS and C peers use xorshift128, and the C -O3, Philox draws peer uses the wasm's own generator and algorithm (so wasm/c-philox compares like with like).",
   ],
   cases,
 });
