@@ -130,7 +130,6 @@ export const PASS_VALUE: i32 = 0;     // Σ_i φ(t_i, b_i)
 export const PASS_GRADIENT: i32 = 1;  // w += φ'(t_i, b_i) a_i
 export const PASS_GRAM: i32 = 2;      // w += t_i a_i
 
-
 /** passRows(pz, pw, mode) -> s: one pass over the rows in order with t_i = a_iᵀz: PASS_VALUE returns Σ_i φ(t_i, b_i);
  *  PASS_GRADIENT adds φ'(t_i, b_i) a_i to w; PASS_GRAM adds t_i a_i to w (w += AᵀA z), each row's axpy right after
  *  its dot (the row still in cache). Consecutive rows stream well one at a time (four interleaved rows were slower). */

@@ -280,6 +280,19 @@ int main(int argc, char** argv) {
 }
 `;
 
+/** The plain-JS peer of a dense group: (sketch, γ) → run(T), T steps from x = v with its own xorshift stream. */
+function denseJsPeer(D, seed) {
+  return (sk, gamma) => {
+    const x = new Float64Array(D.d), st = xorshiftState(seed), perm = Int32Array.from({ length: D.d }, (_, j) => j);
+    return (T) => {
+      x.set(D.v);
+      if (sk.identity) denseIdentityJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, gamma, L2, T, st);
+      else denseRandKJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, sk.K, gamma, L2, T, st, perm);
+      return x[0];
+    };
+  };
+}
+
 // ---------- harness ----------
 
 const mast = await init();
@@ -417,15 +430,7 @@ async function benchGroup(group, problem, sks, js, extra = {}, afterRound = null
         `dense ${sk.label}: wasm sketchedGradient = JS on the same support (max abs err ${err.toExponential(2)}, scale ${scale.toExponential(2)})`);
     }
   }
-  const js = (sk, gamma) => {
-    const x = new Float64Array(D.d), st = xorshiftState(77), perm = Int32Array.from({ length: D.d }, (_, j) => j);
-    return (T) => {
-      x.set(D.v);
-      if (sk.identity) denseIdentityJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, gamma, L2, T, st);
-      else denseRandKJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, sk.K, gamma, L2, T, st, perm);
-      return x[0];
-    };
-  };
+  const js = denseJsPeer(D, 77);
   // The C peer: same data (regenerated from the seed), the same steps per call; run once after each round.
   const cPeer = compileC("dsgd", C_SOURCE);
   // The same C with mast-wasm's own draws (Philox4x32-10, Lemire, Floyd): what the generator costs, kernels apart.
@@ -508,15 +513,7 @@ async function benchGroup(group, problem, sks, js, extra = {}, afterRound = null
   const D = denseData(SCALE.n, SCALE.d, 2025);
   const problem = denseProblem(D);
   const sks = [...sketches(D.d, SCALE_FRACS, false), { label: "identity", spec: sketch.identity(), K: D.d, identity: true }];
-  const js = (sk, gamma) => {
-    const x = new Float64Array(D.d), st = xorshiftState(79), perm = Int32Array.from({ length: D.d }, (_, j) => j);
-    return (T) => {
-      x.set(D.v);
-      if (sk.identity) denseIdentityJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, gamma, L2, T, st);
-      else denseRandKJs(D.a, D.b, D.Av, D.v, x, D.n, D.d, sk.K, gamma, L2, T, st, perm);
-      return x[0];
-    };
-  };
+  const js = denseJsPeer(D, 79);
   const group = await benchGroup("scaling", problem, sks, js, { dataset: `dense synthetic ${D.n}×${D.d}` });
   const full = group.find((c) => !c.identity && c.K === D.d), id = group.find((c) => c.identity);
   for (const c of group) {
