@@ -2,10 +2,10 @@
 import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
 import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
-import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
+import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU } from "./problem";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, masked } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -22,6 +22,12 @@ export let failStep: f64 = -1;
 /** Work counters: x coordinates read or written, data rows whose gradient was evaluated. */
 export let coordsTouched: f64 = 0;
 export let rowsTouched: f64 = 0;
+
+/** Whether one-row steps take the fused kernels (singleRowStep, csrRandKStep, the lazy path, pairedGradients and the VR
+ *  identity step). Always on in use; differential tests turn it off to run the general path on the same draws. */
+let fusedPaths = true;
+/** setFusedPaths(on): a test hook: 0 sends every step through the general path (deltaFrom, gradientFromDelta, …). */
+export function setFusedPaths(on: i32): void { fusedPaths = on != 0; }
 
 /** dsgdConfigure(τ, γ, pGammas): τ = 0 full data, else τ-nice; constant γ or a γ_t buffer. Other samplers: samplingConfigure. */
 export function dsgdConfigure(tau: i32, g: f64, gammas: usize): void {
@@ -46,23 +52,25 @@ export function deltaFrom(px: usize, m: i32): void {
   coordsTouched += <f64>m;
 }
 
-// accumulateRow(i, w, m, full): acc += w φ'(a_iᵀy, b_i) a_i on T, with a_iᵀy = a_iᵀv + Σ_k a_{i,T_k} δ_k.
-@inline function accumulateRow(i: i32, w: f64, m: i32, full: bool): void {
-  const mi = load<f64>(pAv + (<usize>i << 3)) + rowDotSupport(i, pSupp, pDelta, m, pSlot, full);
-  rowAxpySupport(i, w * lossDeriv(lossKind, mi, label(i)), pSupp, pAcc, m, pSlot, full);
+// accumulateRow(i, w, m, full, z, acc): acc += w φ'(a_iᵀy, b_i) a_i on T, with a_iᵀy = a_iᵀv + Σ_k a_{i,T_k} z_k
+// (z = δ, acc = pAcc; or z = δ̄, acc = the dense accumulator, m = d and full for the masked path).
+@inline function accumulateRow(i: i32, w: f64, m: i32, full: bool, z: usize, acc: usize): void {
+  const mi = load<f64>(pAv + (<usize>i << 3)) + rowDotSupport(i, pSupp, z, m, pSlot, full);
+  rowAxpySupport(i, w * lossDeriv(lossKind, mi, label(i)), pSupp, acc, m, pSlot, full);
 }
 
-// accumulateRowQuad(i1..i4, w1..w4, d): accumulateRow for rows i1, i2, i3, i4 in turn, dense rows and the identity
-// sketch (T = 0..d−1): the four margins in one pass and the four axpys in another (four memory streams), with the same
-// operations on each accumulator in the same order (dot's lanes for each margin; acc_j + c1 a1_j + … + c4 a4_j).
-function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, d: i32): void {
+// accumulateRowQuad(i1..i4, w1..w4, d, z, acc): accumulateRow for rows i1, i2, i3, i4 in turn, dense rows over all d
+// coordinates (the identity with z = δ, or the masked path with z = δ̄): the four margins in one pass and the four axpys
+// in another (four memory streams), with the same operations on each accumulator in the same order (dot's lanes for
+// each margin; acc_j + c1 a1_j + … + c4 a4_j).
+function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, d: i32, z: usize, acc: usize): void {
   const r1 = denseRow(i1), r2 = denseRow(i2), r3 = denseRow(i3), r4 = denseRow(i4), q = quadBuf;
-  dot4(r1, r2, r3, r4, pDelta, d, q);
+  dot4(r1, r2, r3, r4, z, d, q);
   store<f64>(q, w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + load<f64>(q), label(i1)));
   store<f64>(q, w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + load<f64>(q, 8), label(i2)), 8);
   store<f64>(q, w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + load<f64>(q, 16), label(i3)), 16);
   store<f64>(q, w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + load<f64>(q, 24), label(i4)), 24);
-  axpy4(q, r1, r2, r3, r4, pAcc, d);
+  axpy4(q, r1, r2, r3, r4, acc, d);
 }
 const quadBuf: usize = memory.data(32, 16);
 
@@ -109,7 +117,9 @@ const quadBuf: usize = memory.data(32, 16);
 }
 
 /** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
- *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). */
+ *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). Dense rows with a
+ *  support of at least d/2 (masked(m)) take whole rows: a_iᵀ(y − v) = dot(a_i, δ̄) with δ̄ the d-vector holding δ_k at
+ *  T_k and 0 elsewhere, and the row terms are summed into a dense accumulator read back at T. */
 export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta, lAcc = pAcc, lSlot = pSlot, lAv = pAv;
   const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
@@ -128,10 +138,18 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     rowsTouched += 1;   // one (sketched) gradient of f
     return;
   }
+  // the masked path: rows run as for the identity (all d coordinates) on δ̄ and a dense accumulator
+  const mask = !full && dataKind == DATA_DENSE && masked(m);
+  const z = mask ? pMaskDelta : lDelta, acc = mask ? pMaskAcc : lAcc, mm = mask ? dim : m, whole = full || mask;
+  if (mask) {
+    const zd = pMaskDelta;
+    for (let k = 0; k < m; k++) store<f64>(zd + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 3), load<f64>(lDelta + (<usize>k << 3)));
+    memory.fill(acc, 0, <usize>mm << 3);
+  }
   let div: f64;
   if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
     const n = nRows;
-    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, m, full);   // consecutive rows: one stream (quads were slower)
+    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, mm, whole, z, acc);   // consecutive rows: one stream (quads were slower)
     rowsTouched += <f64>n;
     div = <f64>n;
   } else {
@@ -139,15 +157,16 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     const c = lastRows;
     const sel = pRowSel, rw = pRowW;
     let r = 0;
-    if (full && dataKind != DATA_CSR) {
-      // dense rows, identity: four rows at a time (four streams from memory), each with the arithmetic of accumulateRow
+    if (whole && !csr) {
+      // dense rows over all d coordinates: four rows at a time (four streams from memory), each with the arithmetic of
+      // accumulateRow
       for (; r + 4 <= c; r += 4) {
         const o = <usize>r << 2, ow = <usize>r << 3;
         accumulateRowQuad(load<i32>(sel + o), load<i32>(sel + o, 4), load<i32>(sel + o, 8), load<i32>(sel + o, 12),
-          load<f64>(rw + ow), load<f64>(rw + ow, 8), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24), m);
+          load<f64>(rw + ow), load<f64>(rw + ow, 8), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24), mm, z, acc);
       }
     }
-    if (!full && dataKind != DATA_CSR) {
+    if (!whole && !csr) {
       // dense rows, a sparse support: four (then two) rows a pass of gathers
       for (; r + 4 <= c; r += 4) {
         const o = <usize>r << 2, ow = <usize>r << 3;
@@ -159,9 +178,18 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
         accumulateGatherPair(load<i32>(sel + o), load<i32>(sel + o, 4), load<f64>(rw + ow), load<f64>(rw + ow, 8), m);
       }
     }
-    for (; r < c; r++) accumulateRow(load<i32>(sel + (<usize>r << 2)), load<f64>(rw + (<usize>r << 3)), m, full);
+    for (; r < c; r++) accumulateRow(load<i32>(sel + (<usize>r << 2)), load<f64>(rw + (<usize>r << 3)), mm, whole, z, acc);
     rowsTouched += <f64>c;
     div = lastDivisor;
+  }
+  if (mask) {
+    // read the dense accumulator back at T and restore δ̄ = 0
+    const zd = pMaskDelta, ad = pMaskAcc;
+    for (let k = 0; k < m; k++) {
+      const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
+      store<f64>(lAcc + (<usize>k << 3), load<f64>(ad + j));
+      store<f64>(zd + j, 0);
+    }
   }
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
@@ -308,7 +336,8 @@ function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
 }
 
 /** singleRowStep(px, t, m, full, γ) -> 1 when taken: a DSGD step on one sampled row, fused: pass 1 accumulates the
- *  margin a_iᵀ(y − v) = Σ_k a_{i,T_k} s_k (x_{T_k} − v_{T_k}) straight from x and v; pass 2 keeps x_T in pStash (for a
+ *  margin a_iᵀ(y − v) = Σ_k a_{i,T_k} s_k (x_{T_k} − v_{T_k}) straight from x and v (dense rows with masked(m): scattered
+ *  into δ̄ and summed over the whole row, as gradientFromDelta does); pass 2 keeps x_T in pStash (for a
  *  roll-back) and writes x_T − γ s (w φ' a_T / D + λ (v + δ)), recomputing δ. The same operations, in the same order,
  *  as the general path (deltaFrom, gradientFromDelta, applySupportStep), so the same bits. */
 function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
@@ -321,9 +350,19 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   const supp = pSupp, scale = pScale, vv = pV, stash = pStash, delta = pDelta, acc = pAcc, slot = pSlot, lam = l2;
   let margin: f64;
   let row: usize = 0;
+  const mask = !csr && !full && masked(m);
   if (!csr) {
     row = denseRow(i);
-    margin = full ? dotDiff(row, px, vv, m) : gatherDotScaledDiff(row, supp, scale, px, vv, m);
+    if (full) margin = dotDiff(row, px, vv, m);
+    else if (mask) {
+      // masked: δ̄_{T_k} = s_k (x − v)_{T_k}, a_iᵀ(y − v) = dot(a_i, δ̄) over the whole row (δ̄ restored to 0 below)
+      const zd = pMaskDelta;
+      for (let k = 0; k < m; k++) {
+        const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+        store<f64>(zd + j, load<f64>(scale + (<usize>k << 3)) * (load<f64>(px + j) - load<f64>(vv + j)));
+      }
+      margin = dot(row, zd, dim);
+    } else margin = gatherDotScaledDiff(row, supp, scale, px, vv, m);
   } else if (full) {
     // identity on CSR rows: T_k = k, so the accumulators are indexed by the column itself (no slot map)
     memory.fill(acc, 0, <usize>m << 3);
@@ -350,11 +389,13 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
     }
     ok = identityUpdate(px, row, m, c, g, div, next);
   } else if (!csr) {
+    const zd = pMaskDelta;
     for (let k = 0; k < m; k++) {
       const o = <usize>k << 3;
       const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
       const xj = load<f64>(px + j), vj = load<f64>(vv + j), sk = load<f64>(scale + o);
       store<f64>(stash + o, xj);
+      if (mask) store<f64>(zd + j, 0);
       let a: f64 = 0;
       a += c * load<f64>(row + j);
       const q = one ? a : a / div;
@@ -497,7 +538,7 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const full = isIdentity() == 1;
   const start = <u64>t0;
   failStep = -1;
-  const single = problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
+  const single = singleRowSampling();
   if (single && full && dataKind == DATA_CSR) return lazyIdentityRun(px, start, steps);
   const fusedRandK = single && dataKind == DATA_CSR && csrDistinct && sketchKind == SKETCH_RANDK;
   for (let s = 0; s < steps; s++) {
@@ -540,12 +581,12 @@ export function supportGradient(m: i32, pOut: usize): void {
 
 /** singleRowSampling(): 1 when each step uses one sampled row of a data problem (the fused paths apply). */
 export function singleRowSampling(): bool {
-  return problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
+  return fusedPaths && problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
 }
 
 /** pairedGradients(t, px, pw, m): the two sketched gradients of a variance-reduced step on one sampled row, at x
  *  (into pStash) and at w (into pAcc), fused: the same operations, in the same order, as deltaFrom + gradientFromDelta
- *  twice (rows sampled once), with δ_w kept in pY. */
+ *  twice (rows sampled once, dense rows with masked(m) summed over the whole row), with δ_w kept in pY. */
 export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
   const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta, lAcc = pAcc, lSlot = pSlot, lStash = pStash, lY = pY, lAv = pAv;
   sampleRows(t);
@@ -556,6 +597,33 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
   const base = load<f64>(lAv + (<usize>i << 3));
   coordsTouched += <f64>(2 * m);
   rowsTouched += 2;
+  if (dataKind != DATA_CSR && masked(m)) {
+    // masked (as gradientFromDelta): margins over the whole row against δ̄_x and δ̄_w (the latter in pMaskAcc)
+    const row = denseRow(i), zx = pMaskDelta, zw = pMaskAcc;
+    memory.fill(zw, 0, <usize>dim << 3);
+    for (let k = 0; k < m; k++) {
+      const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
+      const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + j);
+      const dx = sk * (load<f64>(px + j) - vj), dw = sk * (load<f64>(pw + j) - vj);
+      store<f64>(lDelta + (<usize>k << 3), dx);
+      store<f64>(lY + (<usize>k << 3), dw);
+      store<f64>(zx + j, dx);
+      store<f64>(zw + j, dw);
+    }
+    const cx = wt * lossDeriv(lossKind, base + dot(row, zx, dim), label(i));
+    const cw = wt * lossDeriv(lossKind, base + dot(row, zw, dim), label(i));
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
+      const a = load<f64>(row + j), sk = load<f64>(lScale + o), vj = load<f64>(lV + j);
+      let ax: f64 = 0, aw: f64 = 0;
+      ax += cx * a; aw += cw * a;
+      store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));
+      store<f64>(lAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(lY + o))));
+      store<f64>(zx + j, 0);
+    }
+    return;
+  }
   if (dataKind != DATA_CSR) {
     const row = denseRow(i);
     let x0: f64 = 0, x1: f64 = 0, x2: f64 = 0, x3: f64 = 0, w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;

@@ -11,7 +11,7 @@ export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
 export { setDataProblem, setQuadraticProblem, setModelProblem, value, gradient, margins } from "./problem";
 export {
   dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, sketchedGradientAt,
-  deltaPtr, supportGradient, applySupportStep, lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState,
+  deltaPtr, supportGradient, applySupportStep, lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState, setFusedPaths,
 } from "./dsgd";
 export { samplingConfigure } from "./sampling";
 export {

@@ -12,15 +12,17 @@ function denseProblemData(n: number, d: number, seed: number) {
 }
 
 describe("DSGD (Algorithm 1) against the plain TypeScript reference", () => {
-  for (const [loss, batch] of [["squared", "full"], ["squared", 3], ["logistic", "full"], ["logistic", 5]] as const) {
-    it(`${loss} loss, batch ${batch}: same iterates as the reference (bit-exact for squared)`, async () => {
+  // K = 5 of 13 sums margins over the support (gathers); K = 7 ≥ d/2 over whole rows (δ̄, the masked path)
+  for (const [loss, batch, K] of [["squared", "full", 5], ["squared", 3, 5], ["logistic", "full", 5], ["logistic", 5, 5],
+    ["squared", "full", 7], ["squared", 6, 7], ["logistic", 5, 7]] as const) {
+    it(`${loss} loss, batch ${batch}, K = ${K} of 13: same iterates as the reference (bit-exact for squared)`, async () => {
       const m = await mast();
       const ref = denseProblemData(40, 13, 3);
       const v = Array.from({ length: 13 }, (_, j) => 0.05 * j);
       const p = m.problem({ data: m.data.dense(ref.rows.flat(), { rows: 40, cols: 13, labels: ref.labels }), loss, l2: 0.01, shift: v });
       const x0 = Array.from({ length: 13 }, (_, j) => Math.sin(j));
-      const r = await p.minimize({ sketch: sketch.randK(5), batch, stepSize: 0.02, iterations: 60, seed: 17, x0 });
-      const want = refDsgdRandK(ref, loss === "squared" ? squared : logistic, 0.01, v, x0, 5, batch, 0.02, 60, 17);
+      const r = await p.minimize({ sketch: sketch.randK(K), batch, stepSize: 0.02, iterations: 60, seed: 17, x0 });
+      const want = refDsgdRandK(ref, loss === "squared" ? squared : logistic, 0.01, v, x0, K, batch, 0.02, 60, 17);
       if (loss === "squared") expect(sameBits(r.x, want)).toBe(true);
       else expect(maxRelErr(r.x, want)).toBeLessThan(1e-12);
       expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);     // it moved

@@ -73,12 +73,14 @@ export function refDsgdRandK(D: RefData, loss: typeof squared, l2: number, v: nu
     const supp = randKSupport(rng, d, K, t);
     const s = d / K;
     const delta = supp.map((j) => s * (x[j] - v[j]));
+    const dense = new Array(d).fill(0);
+    supp.forEach((j, k) => { dense[j] = delta[k]; });
     const rows = batch === "full" ? [...Array(n).keys()] : floyd(rng, n, batch, 1, t);
     const acc = new Array(supp.length).fill(0);
     for (const i of rows) {
       const a = D.rows[i];
-      const gathered = supp.map((j) => a[j]);
-      const m = Av[i] + dot4(gathered, delta);
+      // a support of at least d/2 is summed over the whole row against δ̄ (δ at T, 0 elsewhere); a smaller one in support order
+      const m = Av[i] + (2 * supp.length >= d ? dot4(a, dense) : dot4(supp.map((j) => a[j]), delta));
       const c = loss.deriv(m, D.labels[i]);
       supp.forEach((j, k) => { acc[k] += c * a[j]; });
     }
