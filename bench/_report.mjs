@@ -66,9 +66,14 @@ function sectionDsgd(R) {
   if (sc.length) {
     out.push(`### Sparsity scaling (question 3): ${sc[0].dataset}, batch 1`, "");
     out.push("t/t(K=d) is the median step time over that of Rand-K with K = d (every coordinate, general path); the identity row is the contiguous fast path for the same distribution.", "");
-    out.push(table(["sketch", "K", "wasm time/step: median (p75)", "wasm t/t(K=d)", "wasm t/t(identity)", "JS time/step: median (p75)", "JS t/t(K=d)", "wasm/JS"],
-      sc.map((c) => [c.label, String(c.K), `${fmtTime(c.impls.wasm.medianMs)} (${fmtTime(c.impls.wasm.p75Ms)})`, c.timeVsKd.wasm.toFixed(3), c.timeVsIdentity.wasm.toFixed(3),
-        `${fmtTime(c.impls.js.medianMs)} (${fmtTime(c.impls.js.p75Ms)})`, c.timeVsKd.js.toFixed(3), fmtRatio(c.ratios["wasm/js"])])), "");
+    out.push("Lines touched is the expected fraction of a row's 64-byte cache lines (8 f64) that the K-subset reads, 1 − C(d−8, K)/C(d, K): rows come from DRAM, so it bounds how far the memory traffic of a step can fall below the K = d step's.", "");
+    const hasC = sc.every((c) => c.impls.c);
+    out.push(table(["sketch", "K", "lines touched", "wasm time/step: median (p75)", "wasm t/t(K=d)", "wasm t/t(identity)", "JS time/step: median (p75)", "JS t/t(K=d)", "wasm/JS",
+      ...(hasC ? ["C time/step: median (p75)", "C t/t(K=d)", "C (Philox) t/t(K=d)", "wasm/C"] : [])],
+      sc.map((c) => [c.label, String(c.K), c.linesTouched === undefined ? "–" : `${(100 * c.linesTouched).toFixed(0)}%`,
+        `${fmtTime(c.impls.wasm.medianMs)} (${fmtTime(c.impls.wasm.p75Ms)})`, c.timeVsKd.wasm.toFixed(3), c.timeVsIdentity.wasm.toFixed(3),
+        `${fmtTime(c.impls.js.medianMs)} (${fmtTime(c.impls.js.p75Ms)})`, c.timeVsKd.js.toFixed(3), fmtRatio(c.ratios["wasm/js"]),
+        ...(hasC ? [`${fmtTime(c.impls.c.medianMs)} (${fmtTime(c.impls.c.p75Ms)})`, c.timeVsKd.c.toFixed(3), c.timeVsKd["c-philox"].toFixed(3), fmtRatio(c.ratios["wasm/c"])] : [])])), "");
   }
   return out.join("\n");
 }
