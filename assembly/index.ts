@@ -1,7 +1,7 @@
 // The only export list of the module. Raw pointer ABI: the host allocates with alloc(), takes views, calls kernels.
 export { errorCode, errorLine, clearError } from "./errors";
 export { alloc, mark, release, memoryBytes } from "./memory";
-export { philox, setSeed, seekAt, next32At, nextBelowAt, nextUniformAt, firstBelowAt, firstUniformAt, out0, out1, out2, out3 } from "./philox";
+export { philox, setSeed, seekAt, next32At, nextBelowAt, nextUniformAt, firstBelowAt, firstUniformAt, firstWord16At, out0, out1, out2, out3 } from "./philox";
 export { dot, axpy, scale, gatherDot, gatherAxpy, allFinite } from "./vector";
 export {
   sketchWorkspace, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt,

@@ -42,7 +42,7 @@ let cPos: i32 = 32;
 const words: usize = memory.data(128, 16);
 
 /** setSeed(lo, hi): the 64-bit key of every later draw. */
-export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 32; stepValid = false; }
+export function setSeed(lo: u32, hi: u32): void { seedLo = lo; seedHi = hi; cPos = 32; stepValid = false; step16Stream = 0xffffffff; }
 
 /** seek(stream, step, word): position the cursor at word `word` of the sequence (seed, stream, step). */
 export function seek(stream: u32, step: u64, word: u64): void {
@@ -89,10 +89,10 @@ function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst:
     i32x4(<i32>(b + 4), <i32>(b + 5), <i32>(b + 6), <i32>(b + 7)), c1, c2, c3, k0s, k1s, pDst);
 }
 
-// philox8Lanes(a0..a3, e0..e3, k0, k1, pDst): eight Philox4x32-10 blocks, lane j of (a0, a1, a2, a3) the counter of
-// block j and lane j of (e0, …, e3) that of block 4 + j; block j's four words go to pDst + 16 j, in order.
+// philox8Lanes(a0..a3, e0..e3, k0, k1, pDst, stride): eight Philox4x32-10 blocks, lane j of (a0, a1, a2, a3) the
+// counter of block j and lane j of (e0, …, e3) that of block 4 + j; block j's four words go to pDst + stride·j, in order.
 @inline function philox8Lanes(a0: v128, a1: v128, a2: v128, a3: v128, e0: v128, e1: v128, e2: v128, e3: v128,
-  k0s: u32, k1s: u32, pDst: usize): void {
+  k0s: u32, k1s: u32, pDst: usize, stride: usize = 16): void {
   let k0 = i32x4.splat(<i32>k0s), k1 = i32x4.splat(<i32>k1s);
   const w0 = i32x4.splat(<i32>W0), w1 = i32x4.splat(<i32>W1);
   const m0 = i32x4.splat(<i32>M0), m1 = i32x4.splat(<i32>M1);
@@ -112,15 +112,15 @@ function philox8(b: u32, c1s: u32, c2s: u32, c3s: u32, k0s: u32, k1s: u32, pDst:
   let t0 = v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a2, a3, 0, 4, 1, 5);
   let t2 = v128.shuffle<i32>(a0, a1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(a2, a3, 2, 6, 3, 7);
   v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
-  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 16);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 32);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 48);
+  v128.store(pDst + stride, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
+  v128.store(pDst + 2 * stride, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5));
+  v128.store(pDst + 3 * stride, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7));
   t0 = v128.shuffle<i32>(e0, e1, 0, 4, 1, 5); t1 = v128.shuffle<i32>(e2, e3, 0, 4, 1, 5);
   t2 = v128.shuffle<i32>(e0, e1, 2, 6, 3, 7); t3 = v128.shuffle<i32>(e2, e3, 2, 6, 3, 7);
-  v128.store(pDst, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5), 64);
-  v128.store(pDst, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7), 80);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5), 96);
-  v128.store(pDst, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7), 112);
+  v128.store(pDst + 4 * stride, v128.shuffle<i32>(t0, t1, 0, 1, 4, 5));
+  v128.store(pDst + 5 * stride, v128.shuffle<i32>(t0, t1, 2, 3, 6, 7));
+  v128.store(pDst + 6 * stride, v128.shuffle<i32>(t2, t3, 0, 1, 4, 5));
+  v128.store(pDst + 7 * stride, v128.shuffle<i32>(t2, t3, 2, 3, 6, 7));
 }
 
 // Per-step first blocks: words 0..3 of the sequences (seed, stream, t) for eight consecutive steps t0..t0+7, computed
@@ -165,23 +165,39 @@ export function firstUniform(stream: u32, t: u64): f64 {
   return (<f64>(load<u32>(p) >> 5) * 67108864.0 + <f64>(load<u32>(p, 4) >> 6)) * 1.1102230246251565e-16;
 }
 
-// stepBlocks(stream, t0, pDst): block 0 of the sequences (stream, t0 + j), j < 8, at pDst + 16 j.
-function stepBlocks(stream: u32, t0: u64, pDst: usize): void {
+// stepBlocks(stream, t0, pDst, b = 0, stride = 16): block b of the sequences (stream, t0 + j), j < 8, at pDst + stride·j.
+function stepBlocks(stream: u32, t0: u64, pDst: usize, b: u32 = 0, stride: usize = 16): void {
   if (ASC_FEATURE_SIMD) {
-    const zero = i32x4.splat(0), c3 = i32x4.splat(<i32>stream);
+    const cb = i32x4.splat(<i32>b), c3 = i32x4.splat(<i32>stream);
     const t1 = t0 + 1, t2 = t0 + 2, t3 = t0 + 3, t4 = t0 + 4, t5 = t0 + 5, t6 = t0 + 6, t7 = t0 + 7;
     philox8Lanes(
-      zero, i32x4(<i32>t0, <i32>t1, <i32>t2, <i32>t3), i32x4(<i32>(t0 >> 32), <i32>(t1 >> 32), <i32>(t2 >> 32), <i32>(t3 >> 32)), c3,
-      zero, i32x4(<i32>t4, <i32>t5, <i32>t6, <i32>t7), i32x4(<i32>(t4 >> 32), <i32>(t5 >> 32), <i32>(t6 >> 32), <i32>(t7 >> 32)), c3,
-      seedLo, seedHi, pDst);
+      cb, i32x4(<i32>t0, <i32>t1, <i32>t2, <i32>t3), i32x4(<i32>(t0 >> 32), <i32>(t1 >> 32), <i32>(t2 >> 32), <i32>(t3 >> 32)), c3,
+      cb, i32x4(<i32>t4, <i32>t5, <i32>t6, <i32>t7), i32x4(<i32>(t4 >> 32), <i32>(t5 >> 32), <i32>(t6 >> 32), <i32>(t7 >> 32)), c3,
+      seedLo, seedHi, pDst, stride);
   } else {
     for (let j: u64 = 0; j < 8; j++) {
       const t = t0 + j;
-      philox(0, <u32>t, <u32>(t >> 32), stream, seedLo, seedHi);
-      const o = pDst + (<usize>j << 4);
+      philox(b, <u32>t, <u32>(t >> 32), stream, seedLo, seedHi);
+      const o = pDst + <usize>j * stride;
       store<u32>(o, out0); store<u32>(o, out1, 4); store<u32>(o, out2, 8); store<u32>(o, out3, 12);
     }
   }
+}
+
+// Words 0..15 of eight consecutive steps of one stream (the sketch samplers with 4 < K ≤ 16 words): step t0 + j at
+// stepWords16 + 64 j. Sixteen words are four blocks, so the eight steps cost four calls of eight blocks each.
+const stepWords16: usize = memory.data(512, 16);
+let step16T0: u64 = 0;
+let step16Stream: u32 = 0xffffffff;
+
+/** firstWords16(stream, t) -> pointer to words 0..15 of the sequence (seed, stream, t), from an eight-step cache. */
+export function firstWords16(stream: u32, t: u64): usize {
+  const d = t - step16T0;
+  if (step16Stream == stream && d < 8) return stepWords16 + (<usize>d << 6);
+  step16T0 = t;
+  step16Stream = stream;
+  for (let b: u32 = 0; b < 4; b++) stepBlocks(stream, t, stepWords16 + (<usize>b << 4), b, 64);
+  return stepWords16;
 }
 
 /** next32() -> the next 32-bit word of the sequence. */
@@ -224,6 +240,9 @@ export const STREAM_POWER: u32 = 4;
 /** firstBelowAt(stream, step, n) / firstUniformAt(stream, step): the cached single draws, exported for tests. */
 export function firstBelowAt(stream: u32, step: f64, n: u32): u32 { return firstBelow(stream, <u64>step, n); }
 export function firstUniformAt(stream: u32, step: f64): f64 { return firstUniform(stream, <u64>step); }
+
+/** firstWord16At(stream, step, w): word w < 16 of (seed, stream, step) read through the sixteen-word cache, for tests. */
+export function firstWord16At(stream: u32, step: f64, w: i32): u32 { return load<u32>(firstWords16(stream, <u64>step) + (<usize>w << 2)); }
 
 /** seekAt(stream, step, word): seek() with f64 step and word for the facade and tests (exact below 2^53). */
 export function seekAt(stream: u32, step: f64, word: f64): void { seek(stream, <u64>step, <u64>word); }

@@ -1,5 +1,5 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, STREAM_SKETCH } from "./philox";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 
@@ -87,7 +87,9 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
   let start: u32 = 0;      // sequence index of buf[0]
   let end: u32 = 0;        // one past the last word in buf
   let buf = drawBuf;
-  if (K <= 4) { buf = firstWords(stream, step); end = 4; }   // small K: words 0..3 from the eight-step cache
+  // small K: words 0..3 (K ≤ 4) or 0..15 (K ≤ 12, room for rejections) from the eight-step caches
+  if (K <= 4) { buf = firstWords(stream, step); end = 4; }
+  else if (K <= 12) { buf = firstWords16(stream, step); end = 16; }
   for (let k = 0; k < K; k++) {
     const bound = <u32>(n - K + k + 1);
     if (q == end) {

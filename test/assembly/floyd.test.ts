@@ -14,7 +14,7 @@ function rejections(rng: RefRng, n: number, K: number, stream: number, step: num
   return r;
 }
 
-// floyd() reads Philox words in bulk (fillWords, chunks of ≤ 256) or, for K ≤ 4, from the eight-step cache; a rejected
+// floyd() reads Philox words in bulk (fillWords, chunks of ≤ 256) or, for K ≤ 12, from an eight-step cache; a rejected
 // word shifts every later draw by one word. With n near 2^24 about 0.3% of the draws reject, so both refill paths
 // (a chunk running out inside the rejection loop, and the cache's four words running out) are exercised.
 describe("Floyd's K-subset against the reference cursor, rejections included", () => {
@@ -28,9 +28,11 @@ describe("Floyd's K-subset against the reference cursor, rejections included", (
       k.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
       let stamp = 0, rejected = 0, rejectedSmall = 0;
       // K = 32 and K = 4 use every word they fetch, so a rejection on their last draw refills inside the rejection loop
-      for (const [K, steps] of [[5000, 4], [257, 20], [32, 3000], [4, 3000], [3, 600], [1, 900]] as const) {
+      // K = 5 … 12 read the sixteen-word cache; consecutive steps there (stride 1) hit it
+      for (const [K, steps, stride] of [[5000, 4, 7], [257, 20, 7], [32, 3000, 7], [12, 1500, 1], [5, 1500, 3], [4, 3000, 7],
+        [3, 600, 7], [1, 900, 7]] as const) {
         for (let t = 0; t < steps; t++) {
-          const step = 7 * t + K;
+          const step = stride * t + K;
           k.floydAt(n, K, 3, step, pOut, pMarks, ++stamp);
           const got = Array.from(new Int32Array(k.memory.buffer, pOut, K));
           expect(got).toEqual(floyd(rng, n, K, 3, step));

@@ -45,6 +45,20 @@ describe("Philox4x32-10", () => {
       k.setSeed(5, 0);
       expect(k.firstBelowAt(1, 0, 1000) >>> 0).toBe(new RefRng(5).cursor(1, 0).nextBelow(1000));
     });
+
+    it(`the eight-step cache of sixteen words gives words 0..15 of each step, in any step order, across streams and seeds (${build})`, () => {
+      const k = rawKernels(build);
+      for (const seed of [2 ** 40 + 3, 77]) {
+        const ref = new RefRng(seed);
+        k.setSeed(seed % 2 ** 32, Math.floor(seed / 2 ** 32));
+        // the list ends at step 0 of stream 0, where the next seed starts: a cache kept across setSeed would be caught
+        for (const step of [0, 1, 7, 8, 3, 2 ** 33 + 5, 2 ** 33 + 12, 2 ** 33 + 6, 15, 16, 9, 0]) for (const stream of [0, 2, 0]) {
+          const c = ref.cursor(stream, step);
+          const want = Array.from({ length: 16 }, () => c.next32());
+          expect(Array.from({ length: 16 }, (_, w) => k.firstWord16At(stream, step, w) >>> 0)).toEqual(want);
+        }
+      }
+    });
   }
 
   it("draws are a pure function of (seed, stream, step, word) and match the reference cursor", () => {
