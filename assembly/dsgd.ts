@@ -118,7 +118,7 @@ const quadBuf: usize = memory.data(32, 16);
 
 /** gradientFromDelta(t, m, full, rows): acc_k ← s_k [∇̂f(y)]_{T_k} with y − v = δ on T (δ in pDelta; T, s in the
  *  sketch buffers). ∇̂f = (1/D) Σ_r w_r ∇f_{i_r} + λ y over the rows chosen by `rows` (ROWS_*). Dense rows with a
- *  support of at least d/2 (masked(m)) take whole rows: a_iᵀ(y − v) = dot(a_i, δ̄) with δ̄ the d-vector holding δ_k at
+ *  support of at least d/6 (masked(m)) take whole rows: a_iᵀ(y − v) = dot(a_i, δ̄) with δ̄ the d-vector holding δ_k at
  *  T_k and 0 elsewhere, and the row terms are summed into a dense accumulator read back at T. */
 export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   const lSupp = pSupp, lScale = pScale, lV = pV, lDelta = pDelta, lAcc = pAcc, lSlot = pSlot, lAv = pAv;

@@ -31,12 +31,13 @@ export let pW: usize = 0;       // the reference point w of the VR methods (d)
 export let pModelGrad: usize = 0; // user models: ∇f(y) written by the host (d)
 export let pStash: usize = 0;   // the sketched gradient at x kept while the one at w is computed (d)
 export let pLazyU: usize = 0;   // u of the lazy ℓ2 path, x = α u (d)
-// Dense rows and a support of at least d/2 (masked(m)): the support's δ scattered into a d-vector δ̄ (0 off T; kept all
+// Dense rows and a support of at least d/6 (masked(m)): the support's δ scattered into a d-vector δ̄ (0 off T; kept all
 // zero between steps) and a dense accumulator, so that margins and axpys stream over whole rows.
 export let pMaskDelta: usize = 0;   // δ̄ (d)
 export let pMaskAcc: usize = 0;     // dense accumulator (d)
-/** masked(m): a support of m coordinates takes the dense-row masked path (2m ≥ d). */
-@inline export function masked(m: i32): bool { return (m << 1) >= dim; }
+/** masked(m): a support of m coordinates takes the dense-row masked path (6m ≥ d). From about d/6 on, streaming whole
+ *  rows beat gathering from them at d = 1,000 and 10,000 (one row a step and minibatches of 256, A/B medians). */
+@inline export function masked(m: i32): bool { return <i64>m * 6 >= <i64>dim; }
 
 /** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
 export function setDataProblem(loss: i32, lambda: f64, v: usize): void {

@@ -79,8 +79,8 @@ export function refDsgdRandK(D: RefData, loss: typeof squared, l2: number, v: nu
     const acc = new Array(supp.length).fill(0);
     for (const i of rows) {
       const a = D.rows[i];
-      // a support of at least d/2 is summed over the whole row against δ̄ (δ at T, 0 elsewhere); a smaller one in support order
-      const m = Av[i] + (2 * supp.length >= d ? dot4(a, dense) : dot4(supp.map((j) => a[j]), delta));
+      // a support of at least d/6 is summed over the whole row against δ̄ (δ at T, 0 elsewhere); a smaller one in support order
+      const m = Av[i] + (6 * supp.length >= d ? dot4(a, dense) : dot4(supp.map((j) => a[j]), delta));
       const c = loss.deriv(m, D.labels[i]);
       supp.forEach((j, k) => { acc[k] += c * a[j]; });
     }
