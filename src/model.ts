@@ -83,6 +83,7 @@ export class ModelProblem extends BaseProblem {
 
   /** value(x) = f(x). */
   value(x: ArrayLike<number>): number {
+    this.idle("value");
     this.putX(x);
     const y = this.kernel.f64(this.px, this.dimension).slice();
     return this.evaluate(y, new Float64Array(this.dimension), "at x");
@@ -90,6 +91,7 @@ export class ModelProblem extends BaseProblem {
 
   /** gradient(x) = ∇f(x). */
   gradient(x: ArrayLike<number>): Float64Array {
+    this.idle("gradient");
     this.putX(x);
     const y = this.kernel.f64(this.px, this.dimension).slice();
     const g = new Float64Array(this.dimension);
@@ -187,6 +189,7 @@ export class ModelProblem extends BaseProblem {
 
   /** sketchedValue(x, sketch, { samples, seed }): Monte Carlo f_D(x) = E f(v + S(x − v)) through the model. */
   sketchedValue(x: ArrayLike<number>, sketch: Sketch, opts: { samples?: number; seed?: number } = {}): SketchedValue {
+    this.idle("sketchedValue");
     const o = options<{ samples: number; seed: number }>("options", opts, ["samples", "seed"]);
     const sk = checkSketch(sketch, this.dimension);
     const samples = integer("samples", o.samples ?? 1000, 1, 1e8);

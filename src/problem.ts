@@ -107,7 +107,8 @@ export interface MinimizeOptions {
   timeLimitMs?: number;
   /** Record a trace row every this many steps (default ⌈T/100⌉). */
   recordEvery?: number;
-  /** Called with each trace row; return `false` to stop the run. */
+  /** Called with each trace row; return `false` to stop the run. It must not call back into the same problem (value,
+   *  gradient, sketchedGradient, minimize, …): those throw while the run is on, as the run's state lives in its kernel. */
   onProgress?: (row: TraceRow) => void | boolean;
   /** Continue a run from a result's `checkpoint` (same problem; run-defining options must match or be omitted). */
   resumeFrom?: Uint8Array;
@@ -167,6 +168,8 @@ export abstract class BaseProblem {
   protected pGammas = 0;
   protected base = 0;
   private cachedL: { L: number; mu: number; Lmax: number; Li: Float64Array } | null = null;
+  /** True while minimize() runs: the run's iterate, sketch and sampler live in this problem's kernel. */
+  private running = false;
   private cachedPrint: string | null = null;
 
   protected constructor(module: WebAssembly.Module, d: number, shift: unknown) {
@@ -195,6 +198,17 @@ export abstract class BaseProblem {
   /** Which build runs this problem's kernels. */
   get build(): "simd" | "scalar" { return this.kernel.ex.hasSimd() ? "simd" : "scalar"; }
 
+  /**
+   * idle(name): throws when minimize() is running on this problem, i.e. when called from its onProgress (or a user
+   * model's function): the call would overwrite the run's iterate or reconfigure its sketch and sampler.
+   */
+  protected idle(name: string): void {
+    if (this.running) {
+      throw new Error(`${name}() cannot be called while minimize() is running on this problem (from onProgress or a model's function): ` +
+        `it would overwrite the run's iterate and settings, which live in the same kernel. Use the trace row (row.f), or call ${name}() after minimize() returns`);
+    }
+  }
+
   protected putX(x: unknown, name = "x"): void {
     const v = vector(name, x, this.dimension);
     this.kernel.f64(this.px, this.dimension).set(v);
@@ -202,12 +216,14 @@ export abstract class BaseProblem {
 
   /** value(x) = f(x). */
   value(x: ArrayLike<number>): number {
+    this.idle("value");
     this.putX(x);
     return this.kernel.call("value", (ex) => ex.value(this.px));
   }
 
   /** gradient(x) = ∇f(x). */
   gradient(x: ArrayLike<number>): Float64Array {
+    this.idle("gradient");
     this.putX(x);
     this.kernel.call("gradient", (ex) => ex.gradient(this.px, this.pg));
     return this.kernel.f64(this.pg, this.dimension).slice();
@@ -236,6 +252,7 @@ export abstract class BaseProblem {
    * "lsvrg"/"svrg": γ = 1/(6 L_exp L_S^max) with the sketch set's own L_S^max, L_D and μ_D).
    */
   constants(sketch?: Sketch, opts: Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & { nodes?: number | DistributedNode[] } = {}): Constants {
+    this.idle("constants");
     if (opts.method === "distributed") {
       if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem)`);
       const { method: _m, nodes, iterations, stepSize, ...rest } = opts;
@@ -382,11 +399,22 @@ export abstract class BaseProblem {
    * on supp S_t only. A step that would make x non-finite is not taken: the run throws a {@link DivergenceError}.
    */
   async minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> {
+    this.idle("minimize");
     const method = oneOf("method", (opts as { method?: unknown } | undefined)?.method ?? "dsgd", METHODS);
     if (method === "distributed") {
       if (!(this instanceof Problem)) throw new RangeError(`method "distributed" needs a data problem (mast.problem), not a ${this instanceof QuadraticProblem ? "quadratic" : "model"}`);
       return minimizeDistributed(this, opts as Record<string, unknown>);
     }
+    this.running = true;
+    try {
+      return this.minimizeHere(opts);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** minimize() on this problem's kernel (DSGD, L-SVRG, SVRG): the whole run, synchronously. */
+  private minimizeHere(opts: MinimizeOptions): MinimizeResult {
     const o = options<MinimizeOptions>("options", opts, MINIMIZE_KEYS) as Record<string, unknown>;
     // resume: the checkpoint's settings, with the caller's run-defining options checked against them
     let resume: CheckpointData | null = null;
@@ -509,6 +537,7 @@ export abstract class BaseProblem {
    * it is also a reference for the fused one-row steps.
    */
   sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): { g: Float64Array; support: Int32Array } {
+    this.idle("sketchedGradient");
     const sk = checkSketch(sketch, this.dimension);
     const [lo, hi] = splitSeed(opts.seed ?? 0);
     const step = integer("step", opts.step ?? 0, 0);
@@ -528,6 +557,7 @@ export abstract class BaseProblem {
 
   /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
   protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
+    this.idle("sketchedValue");
     const sk = checkSketch(sketch, this.dimension);
     const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
     const [lo, hi] = splitSeed(seedArg ?? 0);
@@ -669,6 +699,7 @@ export class Problem extends BaseProblem {
 
   /** margins(x): a_iᵀx for every row. */
   margins(x: ArrayLike<number>): Float64Array {
+    this.idle("margins");
     this.putX(x);
     const k = this.kernel;
     k.ex.release(this.base);
@@ -679,6 +710,7 @@ export class Problem extends BaseProblem {
 
   /** accuracy(x): the fraction of rows with sign(a_iᵀx) = b_i (a zero margin predicts −1). Needs ±1 labels. */
   accuracy(x: ArrayLike<number>): number {
+    this.idle("accuracy");
     if (!this.data.binary) throw new RangeError("accuracy needs labels −1/+1");
     const m = this.margins(x);
     let hit = 0;

@@ -150,4 +150,48 @@ describe("failures are loud and lose nothing", () => {
     const r = await p.minimize({ iterations: 50, batch: 4, sketch: sketch.randK(3), seed: 1 });
     expect(r.x.every(Number.isFinite)).toBe(true);
   });
+
+  it("calls into the same problem from onProgress throw a clear Error and leave the run as it would have been", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 60, cols: 8, seed: 4 }), l2: 0.01, shift: Array.from({ length: 8 }, (_, j) => j / 10) });
+    const y = Array.from({ length: 8 }, (_, j) => Math.sin(j));
+    const opts = { iterations: 300, recordEvery: 50, batch: 1, sketch: sketch.randK(3), seed: 9, stepSize: 0.1 } as const;
+    const fy = p.value(y);
+    const plain = await p.minimize(opts);
+    const calls: [string, () => unknown][] = [
+      ["value", () => p.value(y)], ["gradient", () => p.gradient(y)], ["margins", () => p.margins(y)], ["accuracy", () => p.accuracy(y)],
+      ["sketchedGradient", () => p.sketchedGradient(y, sketch.randK(5), { step: 3 })],
+      ["sketchedValue", () => p.sketchedValue(y, sketch.randK(5), { samples: 10 })],
+      ["constants", () => p.constants(sketch.identity())], ["minimize", () => p.minimize({ iterations: 5 })],
+    ];
+    const seen: string[] = [];
+    const r = await p.minimize({
+      ...opts,
+      onProgress: () => {
+        for (const [name, f] of calls) {
+          let err: unknown = null;
+          try { const v = f(); if (v instanceof Promise) v.catch(() => {}); } catch (e) { err = e; }
+          if (name === "minimize") continue;   // async: its rejection is checked below
+          expect(err).toBeInstanceOf(Error);
+          expect((err as Error).message).toMatch(new RegExp(`^${name}\\(\\) cannot be called while minimize\\(\\) is running on this problem`));
+          seen.push(name);
+        }
+      },
+    });
+    expect(seen.length).toBe(7 * 7);                 // seven record points, seven synchronous calls each
+    expect(r.digest).toBe(plain.digest);             // the run did not see any of them
+    expect(r.trace.map((row) => row.f)).toEqual(plain.trace.map((row) => row.f));
+    let nested: unknown = null;
+    await p.minimize({ ...opts, iterations: 50, onProgress: () => { p.minimize({ iterations: 5 }).catch((e) => { nested = e; }); } });
+    await Promise.resolve();
+    expect((nested as Error)?.message).toMatch(/^minimize\(\) cannot be called while minimize\(\) is running/);
+    expect(p.value(y)).toBe(fy);                     // callable again once the run is over
+
+    // a user model: its value inside onProgress is refused the same way
+    const q = m.model({ dimension: 2, valueAndGradient: (x: Float64Array, g: Float64Array) => { g[0] = x[0]; g[1] = 2 * x[1]; return 0.5 * x[0] * x[0] + x[1] * x[1]; } });
+    let modelErr: unknown = null;
+    await q.minimize({ iterations: 20, stepSize: 0.1, x0: [1, 1], onProgress: () => { try { q.value([0, 0]); } catch (e) { modelErr = e; } } });
+    expect((modelErr as Error)?.message).toMatch(/^value\(\) cannot be called while minimize\(\) is running/);
+    expect(q.value([1, 1])).toBe(1.5);
+  });
 });
