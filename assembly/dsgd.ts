@@ -291,6 +291,11 @@ function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
   const vals = pValues, idx = pIndices;
   const sc = load<f64>(pScale);
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+  if (b > a && <i64>m * <i64>(b - a) >= <i64>dim) {
+    // the row's values are read only at its members, about m·nnz/d of them: when that is at least one, load the first
+    // and last lines of the values now, so that those misses overlap the index walk's instead of following it
+    store<f64>(pTmp, load<f64>(vals + (<usize>a << 3)) + load<f64>(vals + (<usize>(b - 1) << 3)));
+  }
   let margin: f64 = 0;
   for (let e = a; e < b; e++) {
     const col = <usize>load<i32>(idx + (<usize>e << 2));
