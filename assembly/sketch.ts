@@ -90,8 +90,9 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
   // small K: words 0..3 (K ≤ 4) or 0..15 (K ≤ 12, room for rejections) from the eight-step caches
   if (K <= 4) { buf = firstWords(stream, step); end = 4; }
   else if (K <= 12) { buf = firstWords16(stream, step); end = 16; }
-  for (let k = 0; k < K; k++) {
-    const bound = <u32>(n - K + k + 1);
+  const base = n - K;       // draw k is below base + k + 1 and falls back to j = base + k
+  let k = 0;
+  while (k < K) {
     if (q == end) {
       const first = q & ~31;
       const want = (<u32>(K - k) + (q - first) + 31) & ~31;
@@ -99,21 +100,38 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
       fillWords(stream, step, first, drawBuf, cnt);
       buf = drawBuf; start = first; end = first + cnt;
     }
-    let m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
-    q++;
-    if (<u32>m < bound) {
-      const thr: u32 = (<u32>0 - bound) % bound;
-      while (<u32>m < thr) {
-        if (q == end) { const first = q & ~31; fillWords(stream, step, first, drawBuf, 32); buf = drawBuf; start = first; end = first + 32; }
-        m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
-        q++;
-      }
+    // the draws the buffer holds, in a loop without calls (so that its values stay in registers); a draw that
+    // rejects its word leaves the loop with k at that draw and q past the rejected word
+    const avail = <i32>(end - q);
+    const kEnd = K - k < avail ? K : k + avail;
+    let p = buf + (<usize>(q - start) << 2);
+    let rejected = false;
+    for (; k < kEnd; k++) {
+      const bound = <u32>(base + k + 1);
+      const m = <u64>load<u32>(p) * <u64>bound;
+      p += 4;
+      if (<u32>m < bound && <u32>m < (<u32>0 - bound) % bound) { rejected = true; break; }
+      const t = <i32>(m >> 32);
+      const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
+      store<i32>(pMarks + (<usize>pick << 2), st);
+      store<i32>(pOut + (<usize>k << 2), pick);
     }
+    q = start + <u32>((p - buf) >> 2);
+    if (!rejected) continue;
+    // draw k rejected a word: Lemire's loop on the next words, refilling as needed
+    const bound = <u32>(base + k + 1);
+    const thr: u32 = (<u32>0 - bound) % bound;
+    let m: u64 = 0;
+    do {
+      if (q == end) { const first = q & ~31; fillWords(stream, step, first, drawBuf, 32); buf = drawBuf; start = first; end = first + 32; }
+      m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
+      q++;
+    } while (<u32>m < thr);
     const t = <i32>(m >> 32);
-    const j = n - K + k;
-    const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? j : t;
+    const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
     store<i32>(pMarks + (<usize>pick << 2), st);
     store<i32>(pOut + (<usize>k << 2), pick);
+    k++;
   }
 }
 
