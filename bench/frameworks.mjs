@@ -422,8 +422,8 @@ const targets = [];
     const w = worst(b1, "wasm/tfjs-best");
     targets.push({
       id: "vs-tfjs", label: "vs TensorFlow.js best backend, one row a step", target: "≥ 50×",
-      measured: `${w.ratios["wasm/tfjs-best"].toFixed(0)}× (worst: ${name(w)}, best backend ${TFN[w.tfjsBest]})`, met: b1.every((c) => c.ratios["wasm/tfjs-best"] >= 50),
-      detail: b1.map((c) => `${name(c)}: ${c.ratios["wasm/tfjs-best"].toFixed(0)}× (${TFN[c.tfjsBest]} ${fmtNum(c.impls[c.tfjsBest].stepsPerSec)} steps/s)`).join("; "),
+      measured: `${w.ratios["wasm/tfjs-best"].toFixed(1)}× (worst: ${name(w)}, best backend ${TFN[w.tfjsBest]})`, met: b1.every((c) => c.ratios["wasm/tfjs-best"] >= 50),
+      detail: b1.map((c) => `${name(c)}: ${c.ratios["wasm/tfjs-best"].toFixed(1)}× (${TFN[c.tfjsBest]} ${fmtNum(c.impls[c.tfjsBest].stepsPerSec)} steps/s)`).join("; "),
     });
   } else targets.push({ id: "vs-tfjs", label: "vs TensorFlow.js best backend, one row a step", target: "≥ 50×", measured: "not run (TF.js not installed)", met: null });
   const skc = cases.filter((c) => c.ratios["wasm/sklearn"] !== undefined);
