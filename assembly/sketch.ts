@@ -22,6 +22,11 @@ let scaleConst: f64 = 1;
 export let pSupp: usize = 0;
 export let pScale: usize = 0;
 export let suppLen: i32 = 0;
+// pScale[0 .. scaleFill) already hold Rand-K's d/K (every Rand-K sample has the same scales); any other writer of
+// pScale sets it to 0 (scalesChanged()).
+let scaleFill: i32 = 0;
+/** scalesChanged(): pScale was written by something other than randK (a set member, another family). */
+export function scalesChanged(): void { scaleFill = 0; }
 
 // Floyd membership stamps (mark[j] == stamp means j chosen in this sample).
 export let pMark: usize = 0;
@@ -48,6 +53,7 @@ export function sketchWorkspace(d: i32): void {
   pMark = alloc(<usize>d << 2);
   pPerm = alloc(<usize>d << 3);   // M⌈d/M⌉ < 2d slots for any M ≤ d
   stamp = 0;
+  scaleFill = 0;
 }
 
 /** supportPtr()/scalePtr(): where sample() writes T and s. */
@@ -58,6 +64,7 @@ export function scalePtr(): usize { return pScale; }
 export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
   if (pSupp == 0) fail(ERR_STATE);
   kind = k; paramK = K; paramP = p; pProbs = probs;
+  scaleFill = 0;
   invP = 1.0 / p;
   logOneMinusP = Math.log1p(-p);
   if (k == SKETCH_RANDK) scaleConst = <f64>dim / <f64>K;
@@ -152,6 +159,7 @@ function randK(step: u64): i32 {
     floyd(d, K, stream, step, pSupp, pMark, st);
   } else {
     floyd(d, d - K, stream, step, pScale, pMark, st);   // pScale as scratch for the dropped list
+    scaleFill = 0;
     let m = 0;
     for (let j = 0; j < d; j++) {
       // branchless: write j at the end of the list and keep it only when j was not dropped
@@ -160,13 +168,15 @@ function randK(step: u64): i32 {
     }
   }
   const s = scaleConst;
-  for (let k = 0; k < K; k++) store<f64>(pScale + (<usize>k << 3), s);
+  for (let k = scaleFill; k < K; k++) store<f64>(pScale + (<usize>k << 3), s);
+  scaleFill = K;
   return K;
 }
 
 // bernoulli(step): each j kept with probability p, found by geometric skips: O(p d) expected work.
 function bernoulli(step: u64): i32 {
   const d = dim;
+  scaleFill = 0;
   let m = 0;
   if (paramP >= 1) {
     for (let j = 0; j < d; j++) { store<i32>(pSupp + (<usize>j << 2), j); store<f64>(pScale + (<usize>j << 3), 1.0); }
@@ -190,6 +200,7 @@ function bernoulli(step: u64): i32 {
 // bernoulliVector(step): j kept when u_j < p_j, one draw per coordinate.
 function bernoulliVector(step: u64): i32 {
   let m = 0;
+  scaleFill = 0;
   seek(stream, step, 0);
   for (let j = 0; j < dim; j++) {
     const p = load<f64>(pProbs + (<usize>j << 3));
@@ -222,6 +233,7 @@ export function permutationBlock(round: u64, node: i32): i32 {
   permutationRound(round);
   const q = permSlots / paramK;
   let m = 0;
+  scaleFill = 0;
   const s = scaleConst;
   for (let i = node * q; i < (node + 1) * q; i++) {
     const j = load<i32>(pPerm + (<usize>i << 2));
@@ -238,6 +250,7 @@ export function permutationBlock(round: u64, node: i32): i32 {
 export function sample(step: u64): i32 {
   let m: i32;
   if (kind == SKETCH_IDENTITY) {
+    scaleFill = 0;
     for (let j = 0; j < dim; j++) { store<i32>(pSupp + (<usize>j << 2), j); store<f64>(pScale + (<usize>j << 3), 1.0); }
     m = dim;
   } else if (kind == SKETCH_BERNOULLI) m = bernoulli(step);

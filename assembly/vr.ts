@@ -1,7 +1,7 @@
 // Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
 // finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
 import { firstBelow, firstUniform, STREAM_SKETCH } from "./philox";
-import { pSupp, pScale, floyd } from "./sketch";
+import { pSupp, pScale, floyd, scalesChanged } from "./sketch";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 import { problemKind, PROBLEM_MODEL, PROBLEM_DATA, dim, pW, pG, pStash, pTmp, pAcc, pV, pAv, l2, lossKind, csrDistinct } from "./problem";
@@ -55,6 +55,7 @@ export function loadSetSketch(j: i32): i32 {
   const m = b - a;
   memory.copy(pSupp, pIdx + (<usize>a << 2), <usize>m << 2);
   memory.copy(pScale, pSc + (<usize>a << 3), <usize>m << 3);
+  scalesChanged();
   return m;
 }
 

@@ -136,6 +136,32 @@ describe("the wasm sampler", () => {
     }
   });
 
+  it("Rand-K's scales are written once per configuration and rewritten after anything else wrote the scale buffer", () => {
+    // randK keeps d/K in the scale buffer between samples; a set member (loadSetSketch) or the complement sweep (which
+    // uses the buffer as scratch) must make the next sample write them again
+    const k = rawKernels();
+    const d = 12, K = 4;
+    const put = (arr: number[], f64: boolean): number => {
+      const p = k.alloc(arr.length * (f64 ? 8 : 4) || 8) >>> 0;
+      (f64 ? new Float64Array(k.memory.buffer, p, arr.length) : new Int32Array(k.memory.buffer, p, arr.length)).set(arr);
+      return p;
+    };
+    k.setDense(put(Array.from({ length: 3 * d }, (_, i) => Math.sin(i)), true), put([1, -1, 1], true), 3, d);
+    k.setDataProblem(0, 0.1, put(new Array(d).fill(0), true));
+    k.setSeed(3, 0);
+    const pOff = k.sketchSetAlloc(1, d) >>> 0;
+    new Int32Array(k.memory.buffer, pOff, 2).set([0, d]);
+    new Int32Array(k.memory.buffer, k.sketchSetIndices() >>> 0, d).set(Array.from({ length: d }, (_, j) => j));
+    new Float64Array(k.memory.buffer, k.sketchSetScales() >>> 0, d).fill(7.5);
+    const scales = (m: number) => Array.from(new Float64Array(k.memory.buffer, k.scalePtr() >>> 0, m));
+    for (const [KK, between] of [[K, "member"], [K, "none"], [9, "member"], [9, "none"]] as const) {
+      k.sketchConfigure(3, KK, 1, 0);
+      expect(scales(k.sketchSample(0))).toEqual(new Array(KK).fill(d / KK));
+      if (between === "member") { expect(k.loadSetSketch(0)).toBe(d); expect(scales(d)).toEqual(new Array(d).fill(7.5)); }
+      expect(scales(k.sketchSample(1))).toEqual(new Array(KK).fill(d / KK));
+    }
+  });
+
   it("permutation blocks are disjoint and cover every coordinate each round, with sizes ⌈d/M⌉ or less", () => {
     for (const [d, M] of [[12, 3], [10, 3], [7, 7], [100, 6], [5, 1]]) {
       const all = draws(sketch.permutation(M), d, 30 * M, 4);
