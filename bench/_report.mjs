@@ -78,6 +78,26 @@ function sectionDsgd(R) {
   return out.join("\n");
 }
 
+/**
+ * nativeScale(byName): the C peer's own standing against the bars the targets set for ours (C over the plain-JS peer
+ * per dense case, C over sklearn at K = d), so that a reader can tell a missed target from an unreachable one.
+ */
+function nativeScale(byName) {
+  const out = [];
+  const dense = (byName.dsgd?.cases ?? []).filter((c) => c.group === "dense" && c.impls.c && c.impls.js);
+  if (dense.length) {
+    const r = dense.map((c) => [c.label, c.impls.c.rate / c.impls.js.rate]);
+    const worst = r.reduce((w, x) => (x[1] < w[1] ? x : w));
+    out.push(`C -O3 over the plain-JS peer (the vs-JS target asks 3× of ours): ${r.map(([l, v]) => `${l} ${v.toFixed(2)}×`).join("; ")} — worst ${worst[1].toFixed(2)}× (${worst[0]}).`);
+  }
+  const cId = dense.find((c) => c.identity);
+  const skId = (byName.frameworks?.cases ?? []).find((c) => c.group === "dense" && c.batch === 1 && c.sketch === "identity" && c.impls.sklearn);
+  if (cId && skId) {
+    out.push(`C -O3 over sklearn at K = d, dense (the sklearn target asks 2× of ours): ${(cId.impls.c.rate / skId.impls.sklearn.samplesPerSec).toFixed(2)}× (C from the dsgd bench, sklearn from the frameworks bench).`);
+  }
+  return out;
+}
+
 function sectionStartup(R) {
   const out = [`## ${R.title}`, "", `Source: \`bench/startup.mjs\`, results \`bench/results/startup.json\` (${R.generated}).`, ""];
   out.push(table(["build", "raw", "gzip -9"], Object.entries(R.sizes).map(([b, s]) => [`mast-${b}.wasm`, `${s.rawBytes} B (${(s.rawBytes / 1024).toFixed(1)} KB)`, `${s.gzipBytes} B (${(s.gzipBytes / 1024).toFixed(1)} KB)`])), "");
@@ -180,6 +200,8 @@ export function render(results, { totalMs, finished } = {}) {
     out.push("## Targets", "", table(["target", "goal", "measured (median)", "status"], targets.map((t) => [t.label, t.target, t.measured, t.met === null ? "not measured" : t.met ? "**met**" : "**missed**"])), "");
     for (const t of targets.filter((t) => t.detail)) out.push(`- ${t.label}: ${t.detail}`);
     out.push("");
+    const scale = nativeScale(byName);
+    if (scale.length) out.push("What the native C peer itself reaches against the same bars (same full run):", "", ...scale.map((x) => `- ${x}`), "");
   }
   for (const n of names) {
     const R = byName[n];
