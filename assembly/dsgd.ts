@@ -142,8 +142,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   const mask = !full && dataKind == DATA_DENSE && masked(m);
   const z = mask ? pMaskDelta : lDelta, acc = mask ? pMaskAcc : lAcc, mm = mask ? dim : m, whole = full || mask;
   if (mask) {
-    const zd = pMaskDelta;
-    for (let k = 0; k < m; k++) store<f64>(zd + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 3), load<f64>(lDelta + (<usize>k << 3)));
+    for (let k = 0; k < m; k++) store<f64>(z + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 3), load<f64>(lDelta + (<usize>k << 3)));
     memory.fill(acc, 0, <usize>mm << 3);
   }
   let div: f64;
@@ -184,11 +183,10 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   }
   if (mask) {
     // read the dense accumulator back at T and restore δ̄ = 0
-    const zd = pMaskDelta, ad = pMaskAcc;
     for (let k = 0; k < m; k++) {
       const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
-      store<f64>(lAcc + (<usize>k << 3), load<f64>(ad + j));
-      store<f64>(zd + j, 0);
+      store<f64>(lAcc + (<usize>k << 3), load<f64>(acc + j));
+      store<f64>(z + j, 0);
     }
   }
   for (let k = 0; k < m; k++) {
@@ -603,57 +601,46 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
   const base = load<f64>(lAv + (<usize>i << 3));
   coordsTouched += <f64>(2 * m);
   rowsTouched += 2;
-  if (dataKind != DATA_CSR && masked(m)) {
-    // masked (as gradientFromDelta): margins over the whole row against δ̄_x and δ̄_w (the latter in pMaskAcc)
-    const row = denseRow(i), zx = pMaskDelta, zw = pMaskAcc;
-    memory.fill(zw, 0, <usize>dim << 3);
-    for (let k = 0; k < m; k++) {
-      const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
-      const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + j);
-      const dx = sk * (load<f64>(px + j) - vj), dw = sk * (load<f64>(pw + j) - vj);
-      store<f64>(lDelta + (<usize>k << 3), dx);
-      store<f64>(lY + (<usize>k << 3), dw);
-      store<f64>(zx + j, dx);
-      store<f64>(zw + j, dw);
-    }
-    const cx = wt * lossDeriv(lossKind, base + dot(row, zx, dim), label(i));
-    const cw = wt * lossDeriv(lossKind, base + dot(row, zw, dim), label(i));
-    for (let k = 0; k < m; k++) {
-      const o = <usize>k << 3;
-      const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
-      const a = load<f64>(row + j), sk = load<f64>(lScale + o), vj = load<f64>(lV + j);
-      let ax: f64 = 0, aw: f64 = 0;
-      ax += cx * a; aw += cw * a;
-      store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));
-      store<f64>(lAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(lY + o))));
-      store<f64>(zx + j, 0);
-    }
-    return;
-  }
   if (dataKind != DATA_CSR) {
-    const row = denseRow(i);
-    let x0: f64 = 0, x1: f64 = 0, x2: f64 = 0, x3: f64 = 0, w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;
-    let k = 0;
-    for (; k + 4 <= m; k += 4) {
-      for (let l = 0; l < 4; l++) {
-        const kk = k + l;
-        const j = <usize>load<i32>(lSupp + (<usize>kk << 2));
-        const sk = load<f64>(lScale + (<usize>kk << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
-        const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
-        store<f64>(lDelta + (<usize>kk << 3), dx);
-        store<f64>(lY + (<usize>kk << 3), dw);
-        if (l == 0) { x0 += a * dx; w0 += a * dw; } else if (l == 1) { x1 += a * dx; w1 += a * dw; }
-        else if (l == 2) { x2 += a * dx; w2 += a * dw; } else { x3 += a * dx; w3 += a * dw; }
+    const row = denseRow(i), mask = masked(m), zx = pMaskDelta, zw = pMaskAcc;
+    let mx: f64, mw: f64;
+    if (mask) {
+      // masked (as gradientFromDelta): margins over the whole row against δ̄_x and δ̄_w (the latter in pMaskAcc)
+      memory.fill(zw, 0, <usize>dim << 3);
+      for (let k = 0; k < m; k++) {
+        const j = <usize>load<i32>(lSupp + (<usize>k << 2)) << 3;
+        const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + j);
+        const dx = sk * (load<f64>(px + j) - vj), dw = sk * (load<f64>(pw + j) - vj);
+        store<f64>(lDelta + (<usize>k << 3), dx);
+        store<f64>(lY + (<usize>k << 3), dw);
+        store<f64>(zx + j, dx);
+        store<f64>(zw + j, dw);
       }
-    }
-    let mx = (x0 + x2) + (x1 + x3), mw = (w0 + w2) + (w1 + w3);
-    for (; k < m; k++) {
-      const j = <usize>load<i32>(lSupp + (<usize>k << 2));
-      const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
-      const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
-      store<f64>(lDelta + (<usize>k << 3), dx);
-      store<f64>(lY + (<usize>k << 3), dw);
-      mx += a * dx; mw += a * dw;
+      mx = dot(row, zx, dim); mw = dot(row, zw, dim);
+    } else {
+      let x0: f64 = 0, x1: f64 = 0, x2: f64 = 0, x3: f64 = 0, w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;
+      let k = 0;
+      for (; k + 4 <= m; k += 4) {
+        for (let l = 0; l < 4; l++) {
+          const kk = k + l;
+          const j = <usize>load<i32>(lSupp + (<usize>kk << 2));
+          const sk = load<f64>(lScale + (<usize>kk << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
+          const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
+          store<f64>(lDelta + (<usize>kk << 3), dx);
+          store<f64>(lY + (<usize>kk << 3), dw);
+          if (l == 0) { x0 += a * dx; w0 += a * dw; } else if (l == 1) { x1 += a * dx; w1 += a * dw; }
+          else if (l == 2) { x2 += a * dx; w2 += a * dw; } else { x3 += a * dx; w3 += a * dw; }
+        }
+      }
+      mx = (x0 + x2) + (x1 + x3); mw = (w0 + w2) + (w1 + w3);
+      for (; k < m; k++) {
+        const j = <usize>load<i32>(lSupp + (<usize>k << 2));
+        const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
+        const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
+        store<f64>(lDelta + (<usize>k << 3), dx);
+        store<f64>(lY + (<usize>k << 3), dw);
+        mx += a * dx; mw += a * dw;
+      }
     }
     const cx = wt * lossDeriv(lossKind, base + mx, label(i)), cw = wt * lossDeriv(lossKind, base + mw, label(i));
     for (let k2 = 0; k2 < m; k2++) {
@@ -664,6 +651,7 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
       ax += cx * a; aw += cw * a;
       store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));
       store<f64>(lAcc + o, sk * ((one ? aw : aw / div) + l2 * (vj + load<f64>(lY + o))));
+      if (mask) store<f64>(zx + (j << 3), 0);   // δ̄ back to 0
     }
     return;
   }
