@@ -1,11 +1,11 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
 import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
-import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, scale } from "./vector";
+import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, gatherInto, dotScaledDiffAt, scale } from "./vector";
 import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, masked } from "./problem";
+import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { denseRow } from "./data";
 
 let gamma: f64 = 0;
@@ -74,16 +74,28 @@ function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64,
 }
 const quadBuf: usize = memory.data(32, 16);
 
-// accumulateGatherPair(i1, i2, w1, w2, m, i3 = −1, i4, w3, w4): accumulateRow for dense rows i1, i2 (then i3, i4 when
-// i3 ≥ 0) in turn on the support T (gathers): all margins in one pass (gatherDot's lanes for each), then
-// acc_k + c1 a1_{T_k} + c2 a2_{T_k} (+ c3 a3 + c4 a4) in another: the same operations on each accumulator, in the
-// same order. `quad` is a constant at each call site.
-@inline function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32, i3: i32 = -1, i4: i32 = -1, w3: f64 = 0, w4: f64 = 0): void {
-  const quad = i3 >= 0;
-  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = quad ? denseRow(i3) : 0, r4 = quad ? denseRow(i4) : 0;
+// accumulateGatheredQuad(i1..i4, w1..w4, m): accumulateRow for dense rows i1..i4 in turn on the support T: their
+// entries at T gathered into pGather in one pass, then dot4 and axpy4 on the contiguous copies (dot's lane order is
+// gatherDot's, and axpy4 adds c1 a1, …, c4 a4 to each accumulator in turn: the same bits).
+function accumulateGatheredQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, m: i32): void {
+  const g1 = pGather, g2 = g1 + (<usize>m << 3), g3 = g2 + (<usize>m << 3), g4 = g3 + (<usize>m << 3), q = quadBuf;
+  gatherInto(denseRow(i1), pSupp, g1, m); gatherInto(denseRow(i2), pSupp, g2, m);
+  gatherInto(denseRow(i3), pSupp, g3, m); gatherInto(denseRow(i4), pSupp, g4, m);
+  dot4(g1, g2, g3, g4, pDelta, m, q);
+  store<f64>(q, w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + load<f64>(q), label(i1)));
+  store<f64>(q, w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + load<f64>(q, 8), label(i2)), 8);
+  store<f64>(q, w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + load<f64>(q, 16), label(i3)), 16);
+  store<f64>(q, w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + load<f64>(q, 24), label(i4)), 24);
+  axpy4(q, g1, g2, g3, g4, pAcc, m);
+}
+
+// accumulateGatherPair(i1, i2, w1, w2, m): accumulateRow for dense rows i1, i2 in turn on the support T (gathers): both
+// margins in one pass (gatherDot's lanes for each), then acc_k + c1 a1_{T_k} + c2 a2_{T_k} in another: the same
+// operations on each accumulator, in the same order.
+function accumulateGatherPair(i1: i32, i2: i32, w1: f64, w2: f64, m: i32): void {
+  const r1 = denseRow(i1), r2 = denseRow(i2);
   const z = pDelta, idx = pSupp, acc = pAcc;
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, t0: f64 = 0, t1: f64 = 0, t2: f64 = 0, t3: f64 = 0;
-  let u0: f64 = 0, u1: f64 = 0, u2: f64 = 0, u3: f64 = 0, y0: f64 = 0, y1: f64 = 0, y2: f64 = 0, y3: f64 = 0;
   let k = 0;
   for (; k + 4 <= m; k += 4) {
     const oi = <usize>k << 2, oz = <usize>k << 3;
@@ -92,27 +104,18 @@ const quadBuf: usize = memory.data(32, 16);
     const z0 = load<f64>(z + oz), z1 = load<f64>(z + oz, 8), z2 = load<f64>(z + oz, 16), z3 = load<f64>(z + oz, 24);
     s0 += load<f64>(r1 + j0) * z0; s1 += load<f64>(r1 + j1) * z1; s2 += load<f64>(r1 + j2) * z2; s3 += load<f64>(r1 + j3) * z3;
     t0 += load<f64>(r2 + j0) * z0; t1 += load<f64>(r2 + j1) * z1; t2 += load<f64>(r2 + j2) * z2; t3 += load<f64>(r2 + j3) * z3;
-    if (quad) {
-      u0 += load<f64>(r3 + j0) * z0; u1 += load<f64>(r3 + j1) * z1; u2 += load<f64>(r3 + j2) * z2; u3 += load<f64>(r3 + j3) * z3;
-      y0 += load<f64>(r4 + j0) * z0; y1 += load<f64>(r4 + j1) * z1; y2 += load<f64>(r4 + j2) * z2; y3 += load<f64>(r4 + j3) * z3;
-    }
   }
-  let m1 = (s0 + s2) + (s1 + s3), m2 = (t0 + t2) + (t1 + t3), m3 = (u0 + u2) + (u1 + u3), m4 = (y0 + y2) + (y1 + y3);
+  let m1 = (s0 + s2) + (s1 + s3), m2 = (t0 + t2) + (t1 + t3);
   for (; k < m; k++) {
     const j = <usize>load<i32>(idx + (<usize>k << 2)) << 3, zk = load<f64>(z + (<usize>k << 3));
     m1 += load<f64>(r1 + j) * zk;
     m2 += load<f64>(r2 + j) * zk;
-    if (quad) { m3 += load<f64>(r3 + j) * zk; m4 += load<f64>(r4 + j) * zk; }
   }
   const c1 = w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + m1, label(i1));
   const c2 = w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + m2, label(i2));
-  const c3 = quad ? w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + m3, label(i3)) : 0;
-  const c4 = quad ? w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + m4, label(i4)) : 0;
   for (k = 0; k < m; k++) {
     const o = <usize>k << 3, j = <usize>load<i32>(idx + (<usize>k << 2)) << 3;
-    let a = (load<f64>(acc + o) + c1 * load<f64>(r1 + j)) + c2 * load<f64>(r2 + j);
-    if (quad) a = (a + c3 * load<f64>(r3 + j)) + c4 * load<f64>(r4 + j);
-    store<f64>(acc + o, a);
+    store<f64>(acc + o, (load<f64>(acc + o) + c1 * load<f64>(r1 + j)) + c2 * load<f64>(r2 + j));
   }
 }
 
@@ -166,11 +169,11 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
       }
     }
     if (!whole && !csr) {
-      // dense rows, a sparse support: four (then two) rows a pass of gathers
+      // dense rows, a sparse support (|T| < d/6, so four rows fit in pGather): four rows gathered, then two a pass
       for (; r + 4 <= c; r += 4) {
         const o = <usize>r << 2, ow = <usize>r << 3;
-        accumulateGatherPair(load<i32>(sel + o), load<i32>(sel + o, 4), load<f64>(rw + ow), load<f64>(rw + ow, 8), m,
-          load<i32>(sel + o, 8), load<i32>(sel + o, 12), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24));
+        accumulateGatheredQuad(load<i32>(sel + o), load<i32>(sel + o, 4), load<i32>(sel + o, 8), load<i32>(sel + o, 12),
+          load<f64>(rw + ow), load<f64>(rw + ow, 8), load<f64>(rw + ow, 16), load<f64>(rw + ow, 24), m);
       }
       for (; r + 2 <= c; r += 2) {
         const o = <usize>r << 2, ow = <usize>r << 3;
@@ -365,7 +368,11 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
         store<f64>(zd + j, load<f64>(scale + (<usize>k << 3)) * (load<f64>(px + j) - load<f64>(vv + j)));
       }
       margin = dot(row, zd, dim);
-    } else margin = gatherDotScaledDiff(row, supp, scale, px, vv, m);
+    } else {
+      // a_{i,T} copied first in one tight pass (its DRAM misses overlap), then the margin on the copy
+      gatherInto(row, supp, pGather, m);
+      margin = dotScaledDiffAt(pGather, supp, scale, px, vv, m);
+    }
   } else if (full) {
     // identity on CSR rows: T_k = k, so the accumulators are indexed by the column itself (no slot map)
     memory.fill(acc, 0, <usize>m << 3);
@@ -391,6 +398,8 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
       if (ni >= 0) next = denseRow(ni);
     }
     ok = identityUpdate(px, row, m, c, g, div, next);
+  } else if (!csr && !mask) {
+    ok = gatheredUpdate(px, pGather, supp, scale, vv, stash, m, c, g, lam, div);
   } else if (!csr) {
     const zd = pMaskDelta;
     for (let k = 0; k < m; k++) {
@@ -398,7 +407,7 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
       const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
       const xj = load<f64>(px + j), vj = load<f64>(vv + j), sk = load<f64>(scale + o);
       store<f64>(stash + o, xj);
-      if (mask) store<f64>(zd + j, 0);
+      store<f64>(zd + j, 0);
       let a: f64 = 0;
       a += c * load<f64>(row + j);
       const q = one ? a : a / div;
@@ -430,6 +439,40 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
   }
   coordsTouched += <f64>m;
   return 1;
+}
+
+// gatheredUpdate(px, pa, supp, ps, pv, stash, m, c, γ, λ, D) -> every new x_{T_k} finite: singleRowStep's update on a
+// gathered dense row (a_{i,T_k} at pa): stash_k = x_{T_k}, x_{T_k} ← x − γ s_k ((0 + c a_k) / D + λ (v + s_k (x − v)))
+// (the division skipped when D = 1), one loop per case so that the loop carries no test of D.
+function gatheredUpdate(px: usize, pa: usize, supp: usize, ps: usize, pv: usize, stash: usize, m: i32, c: f64, g: f64,
+                        lam: f64, div: f64): bool {
+  let bad = 0;
+  if (div == 1.0) {
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+      const xj = load<f64>(px + j), vj = load<f64>(pv + j), sk = load<f64>(ps + o);
+      store<f64>(stash + o, xj);
+      let a: f64 = 0;
+      a += c * load<f64>(pa + o);
+      const nx = xj - g * (sk * (a + lam * (vj + sk * (xj - vj))));
+      bad |= <i32>!isFinite(nx);
+      store<f64>(px + j, nx);
+    }
+  } else {
+    for (let k = 0; k < m; k++) {
+      const o = <usize>k << 3;
+      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+      const xj = load<f64>(px + j), vj = load<f64>(pv + j), sk = load<f64>(ps + o);
+      store<f64>(stash + o, xj);
+      let a: f64 = 0;
+      a += c * load<f64>(pa + o);
+      const nx = xj - g * (sk * (a / div + lam * (vj + sk * (xj - vj))));
+      bad |= <i32>!isFinite(nx);
+      store<f64>(px + j, nx);
+    }
+  }
+  return bad == 0;
 }
 
 // peekRow(t) -> the row that one-row nice or uniform sampling draws at step t (word 0 of its sequence, Lemire), or −1
@@ -602,7 +645,7 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
   coordsTouched += <f64>(2 * m);
   rowsTouched += 2;
   if (dataKind != DATA_CSR) {
-    const row = denseRow(i), mask = masked(m), zx = pMaskDelta, zw = pMaskAcc;
+    const row = denseRow(i), mask = masked(m), zx = pMaskDelta, zw = pMaskAcc, ga = pGather;
     let mx: f64, mw: f64;
     if (mask) {
       // masked (as gradientFromDelta): margins over the whole row against δ̄_x and δ̄_w (the latter in pMaskAcc)
@@ -618,13 +661,14 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
       }
       mx = dot(row, zx, dim); mw = dot(row, zw, dim);
     } else {
+      gatherInto(row, lSupp, ga, m);   // a_{i,T} in one tight pass: its misses overlap
       let x0: f64 = 0, x1: f64 = 0, x2: f64 = 0, x3: f64 = 0, w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;
       let k = 0;
       for (; k + 4 <= m; k += 4) {
         for (let l = 0; l < 4; l++) {
           const kk = k + l;
           const j = <usize>load<i32>(lSupp + (<usize>kk << 2));
-          const sk = load<f64>(lScale + (<usize>kk << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
+          const sk = load<f64>(lScale + (<usize>kk << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(ga + (<usize>kk << 3));
           const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
           store<f64>(lDelta + (<usize>kk << 3), dx);
           store<f64>(lY + (<usize>kk << 3), dw);
@@ -635,7 +679,7 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
       mx = (x0 + x2) + (x1 + x3); mw = (w0 + w2) + (w1 + w3);
       for (; k < m; k++) {
         const j = <usize>load<i32>(lSupp + (<usize>k << 2));
-        const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(row + (j << 3));
+        const sk = load<f64>(lScale + (<usize>k << 3)), vj = load<f64>(lV + (j << 3)), a = load<f64>(ga + (<usize>k << 3));
         const dx = sk * (load<f64>(px + (j << 3)) - vj), dw = sk * (load<f64>(pw + (j << 3)) - vj);
         store<f64>(lDelta + (<usize>k << 3), dx);
         store<f64>(lY + (<usize>k << 3), dw);
@@ -646,7 +690,7 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
     for (let k2 = 0; k2 < m; k2++) {
       const o = <usize>k2 << 3;
       const j = <usize>load<i32>(lSupp + (<usize>k2 << 2));
-      const a = load<f64>(row + (j << 3)), sk = load<f64>(lScale + o), vj = load<f64>(lV + (j << 3));
+      const a = mask ? load<f64>(row + (j << 3)) : load<f64>(ga + o), sk = load<f64>(lScale + o), vj = load<f64>(lV + (j << 3));
       let ax: f64 = 0, aw: f64 = 0;
       ax += cx * a; aw += cw * a;
       store<f64>(lStash + o, sk * ((one ? ax : ax / div) + l2 * (vj + load<f64>(lDelta + o))));

@@ -35,6 +35,7 @@ export let pLazyU: usize = 0;   // u of the lazy ℓ2 path, x = α u (d)
 // zero between steps) and a dense accumulator, so that margins and axpys stream over whole rows.
 export let pMaskDelta: usize = 0;   // δ̄ (d)
 export let pMaskAcc: usize = 0;     // dense accumulator (d)
+export let pGather: usize = 0;      // rows' entries at the support, gathered (≤ d: up to four rows of |T| < d/6)
 /** masked(m): a support of m coordinates takes the dense-row masked path (6m ≥ d). From about d/6 on, streaming whole
  *  rows beat gathering from them at d = 1,000 and 10,000 (one row a step and minibatches of 256, A/B medians). */
 @inline export function masked(m: i32): bool { return <i64>m * 6 >= <i64>dim; }
@@ -92,6 +93,7 @@ function workspace(d: i32, n: i32): void {
   pLazyU = alloc(<usize>d << 3);
   pMaskDelta = alloc(<usize>d << 3);   // alloc zeroes
   pMaskAcc = alloc(<usize>d << 3);
+  pGather = alloc(<usize>d << 3);
 }
 
 /** setModelProblem(pV, d): a user-supplied model: f and ∇f are computed by the host at y (see model.ts). */

@@ -124,6 +124,45 @@ export function gatherDotScaledDiff(prow: usize, pidx: usize, ps: usize, px: usi
   return s;
 }
 
+/** gatherInto(prow, pidx, pout, m): out_k = row[idx_k], k < m: the row's entries at the support, one tight pass (its
+ *  loads are independent, so many of a DRAM row's misses are in flight at once). */
+export function gatherInto(prow: usize, pidx: usize, pout: usize, m: i32): void {
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    const oi = <usize>k << 2, oo = <usize>k << 3;
+    const j0 = <usize>load<i32>(pidx + oi) << 3, j1 = <usize>load<i32>(pidx + oi, 4) << 3;
+    const j2 = <usize>load<i32>(pidx + oi, 8) << 3, j3 = <usize>load<i32>(pidx + oi, 12) << 3;
+    store<f64>(pout + oo, load<f64>(prow + j0));
+    store<f64>(pout + oo, load<f64>(prow + j1), 8);
+    store<f64>(pout + oo, load<f64>(prow + j2), 16);
+    store<f64>(pout + oo, load<f64>(prow + j3), 24);
+  }
+  for (; k < m; k++) store<f64>(pout + (<usize>k << 3), load<f64>(prow + (<usize>load<i32>(pidx + (<usize>k << 2)) << 3)));
+}
+
+
+/** dotScaledDiffAt(pa, pidx, ps, px, pv, m) = Σ_k a_k s_k (x[j_k] − v[j_k]), j = idx, a already gathered: the same
+ *  operations and order as gatherDotScaledDiff (same bits). */
+export function dotScaledDiffAt(pa: usize, pidx: usize, ps: usize, px: usize, pv: usize, m: i32): f64 {
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  let k = 0;
+  for (; k + 4 <= m; k += 4) {
+    const oi = <usize>k << 2, os = <usize>k << 3;
+    const j0 = <usize>load<i32>(pidx + oi) << 3, j1 = <usize>load<i32>(pidx + oi, 4) << 3;
+    const j2 = <usize>load<i32>(pidx + oi, 8) << 3, j3 = <usize>load<i32>(pidx + oi, 12) << 3;
+    s0 += load<f64>(pa + os) * (load<f64>(ps + os) * (load<f64>(px + j0) - load<f64>(pv + j0)));
+    s1 += load<f64>(pa + os, 8) * (load<f64>(ps + os, 8) * (load<f64>(px + j1) - load<f64>(pv + j1)));
+    s2 += load<f64>(pa + os, 16) * (load<f64>(ps + os, 16) * (load<f64>(px + j2) - load<f64>(pv + j2)));
+    s3 += load<f64>(pa + os, 24) * (load<f64>(ps + os, 24) * (load<f64>(px + j3) - load<f64>(pv + j3)));
+  }
+  let s = (s0 + s2) + (s1 + s3);
+  for (; k < m; k++) {
+    const j = <usize>load<i32>(pidx + (<usize>k << 2)) << 3, os = <usize>k << 3;
+    s += load<f64>(pa + os) * (load<f64>(ps + os) * (load<f64>(px + j) - load<f64>(pv + j)));
+  }
+  return s;
+}
+
 /** axpy(a, px, py, n): y_i += a x_i. */
 export function axpy(a: f64, px: usize, py: usize, n: i32): void {
   let i = 0;
