@@ -28,6 +28,20 @@ describe("DSGD (Algorithm 1) against the plain TypeScript reference", () => {
       expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);     // it moved
     });
   }
+  // gathered supports just below d/6 (K = 10 of 61), one row, four rows a pass plus a pair and a single row (batch 7),
+  // and two passes of four (batch 8): each row's entries are copied into a buffer of d entries before use
+  for (const [batch, K, d] of [[1, 10, 61], [7, 10, 61], [8, 10, 61], [8, 2, 13]] as const) {
+    it(`squared loss, batch ${batch}, K = ${K} of ${d} (gathered, copied first): bit-exact against the reference`, async () => {
+      const m = await mast();
+      const ref = denseProblemData(50, d, 5);
+      const v = Array.from({ length: d }, (_, j) => 0.03 * (j % 7));
+      const p = m.problem({ data: m.data.dense(ref.rows.flat(), { rows: 50, cols: d, labels: ref.labels }), loss: "squared", l2: 0.01, shift: v });
+      const x0 = Array.from({ length: d }, (_, j) => Math.cos(j));
+      const r = await p.minimize({ sketch: sketch.randK(K), batch, stepSize: 0.01, iterations: 80, seed: 23, x0 });
+      expect(sameBits(r.x, refDsgdRandK(ref, squared, 0.01, v, x0, K, batch, 0.01, 80, 23))).toBe(true);
+      expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);
+    });
+  }
 });
 
 describe("the fused single-row step (batch 1) against the reference", () => {
