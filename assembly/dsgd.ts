@@ -1,7 +1,7 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
 import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
-import { dot, dot4, axpy4, gatherDot, dotDiff, gatherDotScaledDiff, gatherInto, dotScaledDiffAt, scale } from "./vector";
+import { dot, dot4, axpy4, gatherDot, dotDiff, gatherInto, dotScaledDiffAt, scale } from "./vector";
 import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
@@ -443,34 +443,21 @@ function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i32 {
 
 // gatheredUpdate(px, pa, supp, ps, pv, stash, m, c, γ, λ, D) -> every new x_{T_k} finite: singleRowStep's update on a
 // gathered dense row (a_{i,T_k} at pa): stash_k = x_{T_k}, x_{T_k} ← x − γ s_k ((0 + c a_k) / D + λ (v + s_k (x − v)))
-// (the division skipped when D = 1), one loop per case so that the loop carries no test of D.
+// (the division skipped when D = 1).
 function gatheredUpdate(px: usize, pa: usize, supp: usize, ps: usize, pv: usize, stash: usize, m: i32, c: f64, g: f64,
                         lam: f64, div: f64): bool {
+  const one = div == 1.0;
   let bad = 0;
-  if (div == 1.0) {
-    for (let k = 0; k < m; k++) {
-      const o = <usize>k << 3;
-      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
-      const xj = load<f64>(px + j), vj = load<f64>(pv + j), sk = load<f64>(ps + o);
-      store<f64>(stash + o, xj);
-      let a: f64 = 0;
-      a += c * load<f64>(pa + o);
-      const nx = xj - g * (sk * (a + lam * (vj + sk * (xj - vj))));
-      bad |= <i32>!isFinite(nx);
-      store<f64>(px + j, nx);
-    }
-  } else {
-    for (let k = 0; k < m; k++) {
-      const o = <usize>k << 3;
-      const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
-      const xj = load<f64>(px + j), vj = load<f64>(pv + j), sk = load<f64>(ps + o);
-      store<f64>(stash + o, xj);
-      let a: f64 = 0;
-      a += c * load<f64>(pa + o);
-      const nx = xj - g * (sk * (a / div + lam * (vj + sk * (xj - vj))));
-      bad |= <i32>!isFinite(nx);
-      store<f64>(px + j, nx);
-    }
+  for (let k = 0; k < m; k++) {
+    const o = <usize>k << 3;
+    const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
+    const xj = load<f64>(px + j), vj = load<f64>(pv + j), sk = load<f64>(ps + o);
+    store<f64>(stash + o, xj);
+    let a: f64 = 0;
+    a += c * load<f64>(pa + o);
+    const nx = xj - g * (sk * ((one ? a : a / div) + lam * (vj + sk * (xj - vj))));
+    bad |= <i32>!isFinite(nx);
+    store<f64>(px + j, nx);
   }
   return bad == 0;
 }

@@ -102,28 +102,6 @@ export function axpy4(pc: usize, r1: usize, r2: usize, r3: usize, r4: usize, py:
   }
 }
 
-/** gatherDotScaledDiff(prow, pidx, ps, px, pv, m) = Σ_k row[j_k] s_k (x[j_k] − v[j_k]), j = idx: gatherDot of the
- *  row against δ_k = s_k (x − v)_{j_k} without forming δ, in gatherDot's order (same bits). */
-export function gatherDotScaledDiff(prow: usize, pidx: usize, ps: usize, px: usize, pv: usize, m: i32): f64 {
-  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-  let k = 0;
-  for (; k + 4 <= m; k += 4) {
-    const oi = <usize>k << 2, os = <usize>k << 3;
-    const j0 = <usize>load<i32>(pidx + oi) << 3, j1 = <usize>load<i32>(pidx + oi, 4) << 3;
-    const j2 = <usize>load<i32>(pidx + oi, 8) << 3, j3 = <usize>load<i32>(pidx + oi, 12) << 3;
-    s0 += load<f64>(prow + j0) * (load<f64>(ps + os) * (load<f64>(px + j0) - load<f64>(pv + j0)));
-    s1 += load<f64>(prow + j1) * (load<f64>(ps + os, 8) * (load<f64>(px + j1) - load<f64>(pv + j1)));
-    s2 += load<f64>(prow + j2) * (load<f64>(ps + os, 16) * (load<f64>(px + j2) - load<f64>(pv + j2)));
-    s3 += load<f64>(prow + j3) * (load<f64>(ps + os, 24) * (load<f64>(px + j3) - load<f64>(pv + j3)));
-  }
-  let s = (s0 + s2) + (s1 + s3);
-  for (; k < m; k++) {
-    const j = <usize>load<i32>(pidx + (<usize>k << 2)) << 3;
-    s += load<f64>(prow + j) * (load<f64>(ps + (<usize>k << 3)) * (load<f64>(px + j) - load<f64>(pv + j)));
-  }
-  return s;
-}
-
 /** gatherInto(prow, pidx, pout, m): out_k = row[idx_k], k < m: the row's entries at the support, one tight pass (its
  *  loads are independent, so many of a DRAM row's misses are in flight at once). */
 export function gatherInto(prow: usize, pidx: usize, pout: usize, m: i32): void {
@@ -140,9 +118,9 @@ export function gatherInto(prow: usize, pidx: usize, pout: usize, m: i32): void 
   for (; k < m; k++) store<f64>(pout + (<usize>k << 3), load<f64>(prow + (<usize>load<i32>(pidx + (<usize>k << 2)) << 3)));
 }
 
-
-/** dotScaledDiffAt(pa, pidx, ps, px, pv, m) = Σ_k a_k s_k (x[j_k] − v[j_k]), j = idx, a already gathered: the same
- *  operations and order as gatherDotScaledDiff (same bits). */
+/** dotScaledDiffAt(pa, pidx, ps, px, pv, m) = Σ_k a_k s_k (x[j_k] − v[j_k]), j = idx, a = the row's entries at idx
+ *  (gathered by gatherInto): gatherDot of the row against δ_k = s_k (x − v)_{j_k} without forming δ, in gatherDot's
+ *  lane order (same bits). */
 export function dotScaledDiffAt(pa: usize, pidx: usize, ps: usize, px: usize, pv: usize, m: i32): f64 {
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   let k = 0;
