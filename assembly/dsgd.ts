@@ -60,34 +60,35 @@ export function deltaFrom(px: usize, m: i32): void {
 }
 
 // accumulateRowQuad(i1..i4, w1..w4, d, z, acc): accumulateRow for rows i1, i2, i3, i4 in turn, dense rows over all d
-// coordinates (the identity with z = δ, or the masked path with z = δ̄): the four margins in one pass and the four axpys
-// in another (four memory streams), with the same operations on each accumulator in the same order (dot's lanes for
-// each margin; acc_j + c1 a1_j + … + c4 a4_j).
+// coordinates (the identity with z = δ, or the masked path with z = δ̄): quadTerms on the rows themselves.
 function accumulateRowQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, d: i32, z: usize, acc: usize): void {
-  const r1 = denseRow(i1), r2 = denseRow(i2), r3 = denseRow(i3), r4 = denseRow(i4), q = quadBuf;
-  dot4(r1, r2, r3, r4, z, d, q);
-  store<f64>(q, w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + load<f64>(q), label(i1)));
-  store<f64>(q, w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + load<f64>(q, 8), label(i2)), 8);
-  store<f64>(q, w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + load<f64>(q, 16), label(i3)), 16);
-  store<f64>(q, w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + load<f64>(q, 24), label(i4)), 24);
-  axpy4(q, r1, r2, r3, r4, acc, d);
+  quadTerms(i1, i2, i3, i4, w1, w2, w3, w4, denseRow(i1), denseRow(i2), denseRow(i3), denseRow(i4), d, z, acc);
 }
-const quadBuf: usize = memory.data(32, 16);
 
 // accumulateGatheredQuad(i1..i4, w1..w4, m): accumulateRow for dense rows i1..i4 in turn on the support T: their
-// entries at T gathered into pGather in one pass, then dot4 and axpy4 on the contiguous copies (dot's lane order is
-// gatherDot's, and axpy4 adds c1 a1, …, c4 a4 to each accumulator in turn: the same bits).
+// entries at T copied into pGather (four blocks of m; m < d/6), then quadTerms on the copies (dot's lane order is
+// gatherDot's: the same bits).
 function accumulateGatheredQuad(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64, m: i32): void {
-  const g1 = pGather, g2 = g1 + (<usize>m << 3), g3 = g2 + (<usize>m << 3), g4 = g3 + (<usize>m << 3), q = quadBuf;
+  const g1 = pGather, g2 = g1 + (<usize>m << 3), g3 = g2 + (<usize>m << 3), g4 = g3 + (<usize>m << 3);
   gatherInto(denseRow(i1), pSupp, g1, m); gatherInto(denseRow(i2), pSupp, g2, m);
   gatherInto(denseRow(i3), pSupp, g3, m); gatherInto(denseRow(i4), pSupp, g4, m);
-  dot4(g1, g2, g3, g4, pDelta, m, q);
+  quadTerms(i1, i2, i3, i4, w1, w2, w3, w4, g1, g2, g3, g4, m, pDelta, pAcc);
+}
+
+// quadTerms(i1..i4, w1..w4, r1..r4, n, z, acc): the four rows' terms, rows i_k read from r_k (n entries each, the
+// rows or their copies at T): the four margins in one pass (dot4: dot's lanes for each) and
+// acc_j + c1 r1_j + … + c4 r4_j in another (axpy4), c_k = w_k φ'(a_{i_k}ᵀv + margin_k): four memory streams at once.
+@inline function quadTerms(i1: i32, i2: i32, i3: i32, i4: i32, w1: f64, w2: f64, w3: f64, w4: f64,
+                           r1: usize, r2: usize, r3: usize, r4: usize, n: i32, z: usize, acc: usize): void {
+  const q = quadBuf;
+  dot4(r1, r2, r3, r4, z, n, q);
   store<f64>(q, w1 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i1 << 3)) + load<f64>(q), label(i1)));
   store<f64>(q, w2 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i2 << 3)) + load<f64>(q, 8), label(i2)), 8);
   store<f64>(q, w3 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i3 << 3)) + load<f64>(q, 16), label(i3)), 16);
   store<f64>(q, w4 * lossDeriv(lossKind, load<f64>(pAv + (<usize>i4 << 3)) + load<f64>(q, 24), label(i4)), 24);
-  axpy4(q, g1, g2, g3, g4, pAcc, m);
+  axpy4(q, r1, r2, r3, r4, acc, n);
 }
+const quadBuf: usize = memory.data(32, 16);
 
 // accumulateGatherPair(i1, i2, w1, w2, m): accumulateRow for dense rows i1, i2 in turn on the support T (gathers): both
 // margins in one pass (gatherDot's lanes for each), then acc_k + c1 a1_{T_k} + c2 a2_{T_k} in another: the same
