@@ -63,6 +63,26 @@ export function rowAxpy(i: i32, c: f64, pg: usize): void {
   }
 }
 
+/** rowDotPair(i, px, pOut): out[0] = a_iᵀx, out[1] = a_{i+1}ᵀx for CSR rows i and i + 1, each summed in rowDot's
+ *  order (serially along the row: the same bits) but the two walks interleaved, so that two independent chains of
+ *  additions are in flight instead of one. */
+@inline export function rowDotPair(i: i32, px: usize, pOut: usize): void {
+  const vals = pValues, idx = pIndices;
+  const a0 = load<i32>(pIndptr + (<usize>i << 2)), b0 = load<i32>(pIndptr + (<usize>(i + 1) << 2));
+  const b1 = load<i32>(pIndptr + (<usize>(i + 2) << 2));
+  const n0 = b0 - a0, n1 = b1 - b0, both = n0 < n1 ? n0 : n1;
+  let s0: f64 = 0, s1: f64 = 0;
+  let e0 = a0, e1 = b0;
+  for (let q = 0; q < both; q++, e0++, e1++) {
+    s0 += load<f64>(vals + (<usize>e0 << 3)) * load<f64>(px + (<usize>load<i32>(idx + (<usize>e0 << 2)) << 3));
+    s1 += load<f64>(vals + (<usize>e1 << 3)) * load<f64>(px + (<usize>load<i32>(idx + (<usize>e1 << 2)) << 3));
+  }
+  for (; e0 < b0; e0++) s0 += load<f64>(vals + (<usize>e0 << 3)) * load<f64>(px + (<usize>load<i32>(idx + (<usize>e0 << 2)) << 3));
+  for (; e1 < b1; e1++) s1 += load<f64>(vals + (<usize>e1 << 3)) * load<f64>(px + (<usize>load<i32>(idx + (<usize>e1 << 2)) << 3));
+  store<f64>(pOut, s0);
+  store<f64>(pOut, s1, 8);
+}
+
 /** rowDotSupport(i, pT, pz, m, pSlot, full) = Σ_k a_{i,T_k} z_k. Dense: gather (or contiguous dot when full);
  *  CSR: walk the row, slot[j] = k for j ∈ T else −1. Work: O(m) dense, O(nnz_i) CSR. */
 export function rowDotSupport(i: i32, pT: usize, pz: usize, m: i32, pSlot: usize, full: bool): f64 {

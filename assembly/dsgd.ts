@@ -2,7 +2,7 @@
 import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
 import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
 import { dot, dot4, axpy4, gatherDot, dotDiff, gatherInto, dotScaledDiffAt, scale } from "./vector";
-import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
+import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowDotPair, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
@@ -152,7 +152,19 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   let div: f64;
   if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
     const n = nRows;
-    for (let i = 0; i < n; i++) accumulateRow(i, 1.0, mm, whole, z, acc);   // consecutive rows: one stream (quads were slower)
+    let i = 0;
+    if (csr && whole) {
+      // the identity on CSR rows (T_k = k, so z and acc are indexed by the column): two rows at a time, both margins
+      // (two chains of additions in flight), then the two axpys in order. (With a sparse support the slot tests
+      // dominate, and pairs measured slower.)
+      const t2 = quadBuf;
+      for (; i + 2 <= n; i += 2) {
+        rowDotPair(i, z, t2);
+        rowAxpy(i, lossDeriv(lossKind, load<f64>(lAv + (<usize>i << 3)) + load<f64>(t2), label(i)), acc);
+        rowAxpy(i + 1, lossDeriv(lossKind, load<f64>(lAv + (<usize>(i + 1) << 3)) + load<f64>(t2, 8), label(i + 1)), acc);
+      }
+    }
+    for (; i < n; i++) accumulateRow(i, 1.0, mm, whole, z, acc);   // consecutive rows: one stream (quads were slower)
     rowsTouched += <f64>n;
     div = <f64>n;
   } else {

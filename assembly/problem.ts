@@ -2,7 +2,7 @@
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 import { dot, sumSquares } from "./vector";
-import { dataKind, nRows, nCols, rowDot, rowAxpy, label, DATA_NONE, DATA_CSR, pIndptr, pIndices } from "./data";
+import { dataKind, nRows, nCols, rowDot, rowDotPair, rowAxpy, label, DATA_NONE, DATA_CSR, pIndptr, pIndices } from "./data";
 import { lossValue, lossDeriv } from "./loss";
 import { sketchWorkspace } from "./sketch";
 import { samplingBuffers } from "./sampling";
@@ -134,7 +134,9 @@ export function gradient(px: usize, pg: usize): void {
 
 /** margins(px, pOut): out_i = a_iᵀx, for accuracy and predictions. */
 export function margins(px: usize, pOut: usize): void {
-  for (let i = 0; i < nRows; i++) store<f64>(pOut + (<usize>i << 3), rowDot(i, px));
+  let i = 0;
+  if (dataKind == DATA_CSR) for (; i + 2 <= nRows; i += 2) rowDotPair(i, px, pOut + (<usize>i << 3));   // two chains
+  for (; i < nRows; i++) store<f64>(pOut + (<usize>i << 3), rowDot(i, px));
 }
 
 export const PASS_VALUE: i32 = 0;     // Σ_i φ(t_i, b_i)
@@ -143,14 +145,29 @@ export const PASS_GRAM: i32 = 2;      // w += t_i a_i
 
 /** passRows(pz, pw, mode) -> s: one pass over the rows in order with t_i = a_iᵀz: PASS_VALUE returns Σ_i φ(t_i, b_i);
  *  PASS_GRADIENT adds φ'(t_i, b_i) a_i to w; PASS_GRAM adds t_i a_i to w (w += AᵀA z), each row's axpy right after
- *  its dot (the row still in cache). Consecutive rows stream well one at a time (four interleaved rows were slower). */
+ *  its dot (the row still in cache). Consecutive rows stream well one at a time (four interleaved rows were slower).
+ *  CSR rows go two at a time: both dots (rowDotPair), then the two rows' terms in order (z and w are distinct, so the
+ *  bits are those of one row at a time). */
 export function passRows(pz: usize, pw: usize, mode: i32): f64 {
-  const n = nRows;
+  const n = nRows, t2 = pairBuf;
   let s: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const t = rowDot(i, pz);
-    if (mode == PASS_VALUE) s += lossValue(lossKind, t, label(i));
-    else rowAxpy(i, mode == PASS_GRADIENT ? lossDeriv(lossKind, t, label(i)) : t, pw);
+  let i = 0;
+  if (dataKind == DATA_CSR) {
+    for (; i + 2 <= n; i += 2) {
+      rowDotPair(i, pz, t2);
+      s = rowTerm(i, load<f64>(t2), pw, mode, s);
+      s = rowTerm(i + 1, load<f64>(t2, 8), pw, mode, s);
+    }
   }
+  for (; i < n; i++) s = rowTerm(i, rowDot(i, pz), pw, mode, s);
+  return s;
+}
+const pairBuf: usize = memory.data(16, 16);
+
+// rowTerm(i, t, pw, mode, s) -> s: passRows' work for row i with t = a_iᵀz (s + φ(t, b_i) for PASS_VALUE, else the
+// axpy into w and s unchanged).
+@inline function rowTerm(i: i32, t: f64, pw: usize, mode: i32, s: f64): f64 {
+  if (mode == PASS_VALUE) return s + lossValue(lossKind, t, label(i));
+  rowAxpy(i, mode == PASS_GRADIENT ? lossDeriv(lossKind, t, label(i)) : t, pw);
   return s;
 }
