@@ -196,7 +196,8 @@ export async function runRounds(bench, { afterRound } = {}) {
       const res = t.result;
       if (!res || res.state !== "completed") throw new Error(`task ${t.name} did not complete: ${res?.state} ${res?.error ?? ""}`);
       if (!pooled.has(t.name)) pooled.set(t.name, []);
-      pooled.get(t.name).push(...res.latency.samples);
+      const pool = pooled.get(t.name);
+      for (const x of res.latency.samples) pool.push(x);   // not push(...): a long sample list overflows the stack
     }
     await afterRound?.(r);
   }
