@@ -7,10 +7,11 @@ import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { denseRow } from "./data";
+import { fail, ERR_STATE } from "./errors";
 
 let gamma: f64 = 0;
 let pGammas: usize = 0;    // per-step γ_t for t0 ≤ t < t0 + steps, or 0 for a constant γ
-let lastRows: i32 = 0;     // rows of the last sampled batch (for ROWS_REUSE)
+let lastRows: i32 = -1;    // rows of the last sampled batch (for ROWS_REUSE); −1: none sampled in this run
 let lastDivisor: f64 = 1;
 
 export const ROWS_STEP: i32 = 0;   // the step's rows: all rows (option I) or a fresh sample (option II)
@@ -32,6 +33,7 @@ export function setFusedPaths(on: i32): void { fusedPaths = on != 0; }
 /** dsgdConfigure(τ, γ, pGammas): τ = 0 full data, else τ-nice; constant γ or a γ_t buffer. Other samplers: samplingConfigure. */
 export function dsgdConfigure(tau: i32, g: f64, gammas: usize): void {
   gamma = g; pGammas = gammas;
+  lastRows = -1; lastDivisor = 1;   // a run never reuses the rows of an earlier one
   samplingConfigure(tau == 0 ? SAMPLE_FULL : SAMPLE_NICE, tau, 0, 0, 0);
 }
 /** resetCounters(): zero the work counters. */
@@ -150,7 +152,9 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     memory.fill(acc, 0, <usize>mm << 3);
   }
   let div: f64;
-  if (rows == ROWS_ALL || (rows == ROWS_STEP && samplingKind == SAMPLE_FULL)) {
+  // full-batch sampling uses every row for every gradient of a step, ROWS_REUSE included (its control variate must be
+  // taken on the same rows as the gradient at x)
+  if (rows == ROWS_ALL || samplingKind == SAMPLE_FULL) {
     const n = nRows;
     let i = 0;
     if (csr && whole) {
@@ -169,6 +173,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     div = <f64>n;
   } else {
     if (rows == ROWS_STEP) { lastRows = sampleRows(t); lastDivisor = rowDivisor; }
+    else if (lastRows < 0) fail(ERR_STATE);   // ROWS_REUSE with no ROWS_STEP before it in this run
     const c = lastRows;
     const sel = pRowSel, rw = pRowW;
     let r = 0;

@@ -32,6 +32,8 @@ export function philox(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): vo
 
 let seedLo: u32 = 0;
 let seedHi: u32 = 0;
+/** seedKey(): the current 64-bit key, for caches of draws that must be dropped when the seed changes. */
+@inline export function seedKey(): u64 { return (<u64>seedHi << 32) | <u64>seedLo; }
 // The cursor: the sequence (stream, step), the next block to compute and the unread words of the current group.
 let cStream: u32 = 0;
 let cStepLo: u32 = 0;

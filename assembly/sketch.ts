@@ -1,5 +1,5 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, STREAM_SKETCH } from "./philox";
+import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, seedKey, STREAM_SKETCH } from "./philox";
 import { alloc } from "./memory";
 import { fail, ERR_STATE } from "./errors";
 
@@ -39,6 +39,7 @@ let pPerm: usize = 0;
 let permSlots: i32 = 0;
 let permRound: u64 = 0xffffffffffffffff;
 let permStream: u32 = 0xffffffff;
+let permSeed: u64 = 0;
 // Stream of every sketch draw: STREAM_SKETCH for training, STREAM_MONTE_CARLO for f_D estimates.
 let stream: u32 = STREAM_SKETCH;
 
@@ -215,7 +216,7 @@ function bernoulliVector(step: u64): i32 {
 
 /** permutationRound(round): Fisher–Yates over M⌈d/M⌉ slots (slot ≥ d is a phantom), cached per round. */
 export function permutationRound(round: u64): void {
-  if (round == permRound && stream == permStream) return;
+  if (round == permRound && stream == permStream && seedKey() == permSeed) return;
   const n = permSlots;
   for (let i = 0; i < n; i++) store<i32>(pPerm + (<usize>i << 2), i);
   seek(stream, round, 0);
@@ -226,6 +227,7 @@ export function permutationRound(round: u64): void {
   }
   permRound = round;
   permStream = stream;
+  permSeed = seedKey();
 }
 
 /** permutationBlock(round, node): node's block of the round's permutation, phantoms dropped; returns |T|. */

@@ -75,6 +75,8 @@ export const goldenExpected: Readonly<Record<string, GoldenDigests>> = /* @__PUR
   "distributed-ist-permutation": { digest: "2e2954fcd721bf0eb0abaad0180e2d1c9ec66ad927ce344f892b4335b62fcd48", traceDigest: "180b33fae7ba6e1b8163b4edf9a4d744fe1f23c7860eb49a42946b0367ad8d27" },
   "distributed-heterogeneous-randk": { digest: "8483f8b5366b086927d5920bf3f2039503235bc4bb33999d6fd3c62acc2d6cb4", traceDigest: "481a9b0c1644e9b14c9fcd9124bcd1714a01e9827753c703d9b208303033384f" },
   "lsvrg-single-row-csr-importance": { digest: "4d77d6cac6900f452e8b0833e786691371817e48885eaee6b9837f5acd6cc134", traceDigest: "4eb81c1e8d8a539e0383086dc1d05dd722145ef98f06270ab38f234ba2a851f4" },
+  "lsvrg-full-dense-logistic-randk": { digest: "a41ccab9da95b5db232775488bebbe093f8ff41025768eab370d6921c94dc44a", traceDigest: "27bb6764881a421758d4ec43264532260e3a599174f6e3058a9b5e6a11193130" },
+  "svrg-full-csr-squared-identity": { digest: "e2929b798c868daadae76c66a66ceaa9502b9e2787f6747cc0f3958f87b9a8db", traceDigest: "84168b0116cdeb0ee6bd52e3b75e9e7633d014f9486b71bac082d7dc5c3df106" },
   "quadratic-closed-forms": { digest: "81cbe38b9933142783510f432ada85e9e447bbedd0196d0c20f34e0c006d8dd5", traceDigest: "f11d497160cb1c55fa3e8850a311b251a979a45d269d6e0e43929a99e72c13ad" },
   "montecarlo-sketched-value-csr-randk": { digest: "a1b35ca85941513906441d8eca852b53296029e518c7ebc66b489c4203f3e555", traceDigest: "89eccc0812d57a0507585cc86d4fed9115f062182276c6ab189e1b910b4bad00" },
   "montecarlo-sketched-value-dense-bernoulli-quadratic": { digest: "33376778b48ff77ae59d9de50c7e9b17052300422fb500886024c1a403539dc4", traceDigest: "7cdac04ddda4db3cabe440eb538f8c43dd80691ad050152cd4fa8ec16b5cb8fb" },
@@ -357,6 +359,28 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 31), loss: "logistic", l2: 0.01, shift: point(16, 31) });
       const r = await p.minimize({ method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3 }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "lsvrg-full-dense-logistic-randk",
+    method: "lsvrg", sketch: "randK",
+    description: "L-SVRG with the default full batch (every row at x and at w) on dense logistic data with a shift, Rand-K(3) set of 8 drawn from a spec, b = N, theory step",
+    async run(mast) {
+      const p = mast.problem({ data: denseData(mast, 48, 10, 33, "sign"), loss: "logistic", l2: 1e-2, shift: point(10, 33) });
+      const r = await p.minimize({ method: "lsvrg", sketch: sketch.randK(3), sketchSet: { size: 8, seed: 2 }, iterations: 200, seed: 33, recordEvery: 20 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "svrg-full-csr-squared-identity",
+    method: "svrg", sketch: "identity",
+    description: "SVRG with the default full batch on CSR squared-loss data, identity set, snapshot every 15 steps, fixed step",
+    async run(mast) {
+      const D = csrData(mast, 34);
+      const labels = Float64Array.from(D.labels, (b, i) => b * (1 + (i % 3)) / 2);
+      const p = mast.problem({ data: mast.data.csr({ indptr: D.indptr!, indices: D.indices!, values: D.values, labels, cols: D.cols }), loss: "squared", l2: 1e-2 });
+      const r = await p.minimize({ method: "svrg", sketchSet: { size: 2, seed: 0 }, snapshotEvery: 15, stepSize: 0.05, iterations: 150, seed: 34, recordEvery: 15 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
