@@ -1,13 +1,14 @@
 // Double Sketched (S)GD, Algorithm 1: y = v + S(x − v), g = S ∇̂f(y), x ← x − γ g, on supp S only.
-import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind, SKETCH_RANDK } from "./sketch";
-import { STREAM_SKETCH, STREAM_ROWS, firstWords } from "./philox";
+import { SKETCH_RANDK, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, ERR_STATE, STREAM_SKETCH, STREAM_ROWS } from "./codes";
+import { sample, isIdentity, pSupp, pScale, setSketchStream, pMark, memberStamp, memberInverted, kind as sketchKind } from "./sketch";
+import { firstWords } from "./philox";
 import { dot, dot4, axpy4, gatherDot, dotDiff, gatherInto, dotScaledDiffAt, scale } from "./vector";
 import { nRows, dataKind, DATA_CSR, DATA_DENSE, pValues, pIndices, pIndptr, rowDot, rowDotDiff, rowDotPair, rowAxpy, rowDotSupport, rowAxpySupport, label } from "./data";
 import { lossDeriv } from "./loss";
-import { samplingKind, samplingConfigure, sampleRows, SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
+import { samplingKind, samplingConfigure, sampleRows, tau, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_DATA, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, pStash, pY, pTmp, csrDistinct, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { denseRow } from "./data";
-import { fail, ERR_STATE } from "./errors";
+import { fail } from "./errors";
 
 let gamma: f64 = 0;
 let pGammas: usize = 0;    // per-step γ_t for t0 ≤ t < t0 + steps, or 0 for a constant γ

@@ -1,13 +1,10 @@
 // Error reporting without imports: `throw`/`assert` land here (asc --use abort=assembly/errors/onAbort).
+import { ERR_ABORT } from "./codes";
 
 /** Code of the last failure: 0 none, else one of the ERR_* values below. */
 export let errCode: i32 = 0;
 /** Source line of the last abort, for the facade's message. */
 export let errLine: u32 = 0;
-
-export const ERR_ABORT: i32 = 1;   // an assert or throw inside a kernel
-export const ERR_MEMORY: i32 = 2;  // memory.grow failed
-export const ERR_STATE: i32 = 3;   // a kernel was called before its set-up call
 
 /** abort(msg, file, line, col): record line and code, then trap. Never returns. */
 export function onAbort(message: string | null, fileName: string | null, lineNumber: u32, columnNumber: u32): void {

@@ -8,10 +8,10 @@
 // touches the nnz_i(nnz_i + 1)/2 entries of the upper triangle (H_jk += w (a_ij a_ik), k ≥ j, on the listed columns),
 // pY is zeroed again on those columns, and the upper triangle is mirrored at the end (H is exactly symmetric).
 // Work: O(n d + Σ_i nnz_i²); memory: H only (the scratch is the problem's workspace).
-import { fail, ERR_STATE } from "./errors";
+import { LOSS_SQUARED, ERR_STATE } from "./codes";
+import { fail } from "./errors";
 import { nRows, nCols, rowDot, rowAxpy, label } from "./data";
 import { problemKind, PROBLEM_DATA, lossKind, l2, pY, pAcc } from "./problem";
-import { LOSS_SQUARED } from "./loss";
 
 /** lossCurvature(kind, m, b) = ∂²φ/∂m²: 1 (squared) or σ(z)(1 − σ(z)) = e^{−|z|}/(1 + e^{−|z|})², z = b m (logistic). */
 @inline function lossCurvature(kind: i32, m: f64, b: f64): f64 {

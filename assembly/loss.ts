@@ -1,6 +1,5 @@
 // Losses on the margin m = a_iᵀy with label b: value φ(m, b) and derivative φ'(m, b).
-export const LOSS_LOGISTIC: i32 = 0;   // φ = log(1 + exp(−b m))
-export const LOSS_SQUARED: i32 = 1;    // φ = ½ (m − b)²
+import { LOSS_SQUARED } from "./codes";
 
 /** lossValue(kind, m, b) = φ(m, b); logistic computed as max(−z, 0) + log1p(exp(−|z|)), z = b m. */
 @inline export function lossValue(kind: i32, m: f64, b: f64): f64 {

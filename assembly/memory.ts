@@ -1,5 +1,6 @@
 // A bump allocator over the module's own linear memory: alloc once, take views, release to a mark.
-import { fail, ERR_MEMORY } from "./errors";
+import { ERR_MEMORY } from "./codes";
+import { fail } from "./errors";
 
 let top: usize = 0;
 

@@ -1,6 +1,7 @@
 // Monte Carlo estimate of f_D(x) = E_S f(v + S(x − v)) with sketches from the Monte Carlo stream.
+import { STREAM_SKETCH, STREAM_MONTE_CARLO } from "./codes";
 import { sample, pSupp, pScale, setSketchStream } from "./sketch";
-import { STREAM_MONTE_CARLO, STREAM_SKETCH } from "./philox";
+
 import { pV, pY, dim, value, pAcc } from "./problem";
 import { deltaFrom, gradientFromDelta, ROWS_ALL } from "./dsgd";
 

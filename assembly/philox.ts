@@ -1,6 +1,7 @@
 // Philox4x32-10 (Salmon et al., SC'11), counter-based: the 32-bit words of the draw sequence (seed, stream, step) are
 // word c = out[c mod 4] of philox(counter = (⌊c/4⌋, step lo, step hi, stream), key = seed), a pure function of
 // (seed, stream, step, c). Callers seek() to a sequence and read it with next32()/nextBelow()/nextUniform().
+import { STREAM_SKETCH, STREAM_ROWS } from "./codes";
 
 const M0: u64 = 0xD2511F53;
 const M1: u64 = 0xCD9E8D57;
@@ -233,11 +234,6 @@ export function firstWords16(stream: u32, t: u64): usize {
 }
 
 /** Named streams, so that no two uses of the generator share draws. */
-export const STREAM_SKETCH: u32 = 0;
-export const STREAM_ROWS: u32 = 1;
-export const STREAM_MONTE_CARLO: u32 = 2;
-export const STREAM_SYNTHETIC: u32 = 3;
-export const STREAM_POWER: u32 = 4;
 
 /** firstBelowAt(stream, step, n) / firstUniformAt(stream, step): the cached single draws, exported for tests. */
 export function firstBelowAt(stream: u32, step: f64, n: u32): u32 { return firstBelow(stream, <u64>step, n); }

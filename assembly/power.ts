@@ -1,5 +1,6 @@
 // Power iteration for λ_max(c I + σ B), B = AᵀA/n (data) or A (quadratic): extreme eigenvalues for L and μ.
-import { seek, nextUniform, STREAM_POWER, setSeed } from "./philox";
+import { STREAM_POWER } from "./codes";
+import { seek, nextUniform, setSeed } from "./philox";
 import { dot, sumSquares, scale } from "./vector";
 import { nRows } from "./data";
 import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM } from "./problem";

@@ -1,6 +1,7 @@
 // The problem held by this instance: data + loss + ℓ2, or a quadratic ½xᵀAx − bᵀx; the shift v and Av.
+import { ERR_STATE } from "./codes";
 import { alloc } from "./memory";
-import { fail, ERR_STATE } from "./errors";
+import { fail } from "./errors";
 import { dot, sumSquares } from "./vector";
 import { dataKind, nRows, nCols, rowDot, rowDotPair, rowAxpy, label, DATA_NONE, DATA_CSR, pIndptr, pIndices } from "./data";
 import { lossValue, lossDeriv } from "./loss";

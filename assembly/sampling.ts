@@ -1,13 +1,8 @@
 // Data sampling for option II: which rows a step uses, with the unbiased weights ĝ = (1/D) Σ_r w_r ∇f_{i_r}.
-import { seek, nextBelow, nextUniform, firstBelow, STREAM_ROWS } from "./philox";
+import { SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, STREAM_ROWS } from "./codes";
+import { seek, nextBelow, nextUniform, firstBelow } from "./philox";
 import { floyd } from "./sketch";
 import { nRows } from "./data";
-
-export const SAMPLE_FULL: i32 = 0;         // all rows, w = 1, D = n (option I)
-export const SAMPLE_NICE: i32 = 1;         // τ rows without replacement (Floyd), w = 1, D = τ
-export const SAMPLE_UNIFORM: i32 = 2;      // τ rows i.i.d. uniform, w = 1, D = τ
-export const SAMPLE_INDEPENDENT: i32 = 3;  // row i with probability p_i independently, w = 1/p_i, D = n
-export const SAMPLE_IMPORTANCE: i32 = 4;   // τ rows i.i.d. with p_i (alias table), w = 1/(n p_i), D = τ
 
 export let samplingKind: i32 = SAMPLE_FULL;
 export let tau: i32 = 0;

@@ -1,13 +1,8 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, seedKey, STREAM_SKETCH } from "./philox";
+import { SKETCH_IDENTITY, SKETCH_BERNOULLI, SKETCH_BERNOULLI_VECTOR, SKETCH_RANDK, SKETCH_PERMUTATION, ERR_STATE, STREAM_SKETCH } from "./codes";
+import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, seedKey } from "./philox";
 import { alloc } from "./memory";
-import { fail, ERR_STATE } from "./errors";
-
-export const SKETCH_IDENTITY: i32 = 0;
-export const SKETCH_BERNOULLI: i32 = 1;        // one p for every coordinate, scale 1/p, by geometric skips
-export const SKETCH_BERNOULLI_VECTOR: i32 = 2;  // p_j per coordinate, scale 1/p_j, one draw per coordinate
-export const SKETCH_RANDK: i32 = 3;             // uniform K-subset, scale d/K
-export const SKETCH_PERMUTATION: i32 = 4;       // block of a random permutation of M⌈d/M⌉ slots, scale M
+import { fail } from "./errors";
 
 export let kind: i32 = -1;
 let dim: i32 = 0;

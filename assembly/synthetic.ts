@@ -1,9 +1,6 @@
 // A planted sparse logistic problem with binary features: a_ij ~ Bern(ρ), w*_j ~ U(−c, c), b_i = ±1 with P(+1) = σ(a_iᵀw*).
+import { STREAM_SYN_FEATURES, STREAM_SYN_WEIGHTS, STREAM_SYN_LABELS } from "./codes";
 import { seek, nextUniform, nextUniformOpen, setSeed } from "./philox";
-
-const STREAM_SYN_FEATURES: u32 = 5;
-const STREAM_SYN_WEIGHTS: u32 = 6;
-const STREAM_SYN_LABELS: u32 = 7;
 
 // rowFeatures(i, d, density, pOut) -> count: the columns of row i by geometric skips; writes them when pOut ≠ 0.
 function rowFeatures(i: i32, d: i32, density: f64, pOut: usize): i32 {

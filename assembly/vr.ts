@@ -1,9 +1,10 @@
 // Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
 // finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
-import { firstBelow, firstUniform, STREAM_SKETCH } from "./philox";
+import { VR_LSVRG, VR_SVRG, ERR_STATE, STREAM_SKETCH, STREAM_REFERENCE, STREAM_REFRESH } from "./codes";
+import { firstBelow, firstUniform } from "./philox";
 import { pSupp, pScale, floyd, scalesChanged } from "./sketch";
 import { alloc } from "./memory";
-import { fail, ERR_STATE } from "./errors";
+import { fail } from "./errors";
 import { problemKind, PROBLEM_MODEL, PROBLEM_DATA, dim, pW, pG, pStash, pTmp, pAcc, pV, pAv, l2, lossKind, csrDistinct } from "./problem";
 import { dataKind, DATA_CSR, pValues, pIndices, pIndptr, label } from "./data";
 import { sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
@@ -11,11 +12,6 @@ import { lossDeriv } from "./loss";
 import { allFinite } from "./vector";
 import { coordsTouched, rowsTouched } from "./dsgd";
 import { deltaFrom, gradientFromDelta, stepSize, singleRowSampling, pairedGradients, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
-
-export const STREAM_REFERENCE: u32 = 8;   // the reference minibatch B drawn before step t
-export const STREAM_REFRESH: u32 = 9;     // L-SVRG's coin after step t
-export const VR_LSVRG: i32 = 0;
-export const VR_SVRG: i32 = 1;
 
 let pOff: usize = 0;      // set: offsets (i32, N+1)
 let pIdx: usize = 0;      // set: supports (i32)

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const inputs = ["assembly", "src", "asconfig.json", "tsconfig.json", "package.json", "scripts/build.mjs"];
-const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/cli.js", "dist/distributed-worker.js"];
+const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/plot.js", "dist/repro.js", "dist/cli.js", "dist/distributed-worker.js"];
 
 function newest(p) {
   const s = statSync(p);
@@ -41,7 +41,9 @@ run(bin("asc"), ["--config", "asconfig.json", "--target", "scalar"]);
 run(bin("tsc"), ["-p", "tsconfig.json"]);
 const common = ["--bundle", "--format=esm", "--target=es2022", "--external:node:*", "--log-level=warning"];
 run(bin("esbuild"), ["src/index.ts", "--outfile=dist/index.js", "--platform=neutral", ...common]);
+run(bin("esbuild"), ["src/plot.ts", "--outfile=dist/plot.js", "--platform=neutral", ...common]);
+run(bin("esbuild"), ["src/repro.ts", "--outfile=dist/repro.js", "--platform=neutral", ...common]);
 run(bin("esbuild"), ["src/distributed-worker.ts", "--outfile=dist/distributed-worker.js", "--platform=neutral", ...common]);
-run(bin("esbuild"), ["src/cli.ts", "--outfile=dist/cli.js", "--platform=node", "--banner:js=#!/usr/bin/env node", ...common]);
+run(bin("esbuild"), ["src/tools/cli/main.ts", "--outfile=dist/cli.js", "--platform=node", "--banner:js=#!/usr/bin/env node", ...common]);
 chmodSync(join(root, "dist/cli.js"), 0o755);
 console.log("build: dist/ is up to date");

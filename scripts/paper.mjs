@@ -13,9 +13,9 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import os from "node:os";
 import { join, dirname, resolve, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  init, sketch, newton, randomMasks, pruneAccuracies, boxplotStats, boxplotSvg, lineSvg, philox4x32, PALETTE,
-} from "../dist/index.js";
+import { init, sketch, newton, randomMasks, pruneAccuracies, boxplotStats } from "../dist/index.js";
+import { boxplotSvg, lineSvg, PALETTE } from "../dist/plot.js";
+import { philox4x32 } from "../dist/repro.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");

@@ -8,7 +8,11 @@
  * { constants: [[node, { rows, L, LD, LSmax }]] }. Any failure → error { node, round, message }.
  * @module
  */
-import { NodeState, shippedModule, type InitMessage, type SharedSpec } from "./distributed.js";
+import { shippedModule } from "./runtime/wasm.js";
+import { NodeState, datasetOf, type SharedSpec } from "./methods/distributed/node.js";
+import type { InitMessage } from "./methods/distributed/threads.js";
+import { describe } from "./methods/distributed/errors.js";
+import { Problem } from "./models/linear.js";
 
 interface Port {
   post(msg: unknown, transfer?: Transferable[]): void;
@@ -43,10 +47,6 @@ async function port(): Promise<Port> {
 const nodes = new Map<number, NodeState>();
 let shared: SharedSpec | null = null;
 
-function describe(e: unknown): string {
-  if (e instanceof Error) return `${e.name === "Error" ? "" : `${e.name}: `}${e.message}`;
-  return String(e);
-}
 
 async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Promise<void> {
   switch (msg.type) {
@@ -56,7 +56,8 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
       shared = m.shared;
       for (const spec of m.nodes) {
         try {
-          nodes.set(spec.node, new NodeState(module, spec, m.shared));
+          const objective = new Problem(module, { data: datasetOf(spec.data), loss: m.shared.loss, l2: m.shared.l2, shift: m.shared.shift });
+          nodes.set(spec.node, new NodeState(objective, spec, m.shared));
         } catch (e) {
           io.post({ type: "error", node: spec.node, round: null, message: describe(e) });
           return;

@@ -107,7 +107,11 @@ describe("one table of methods × sketches, one optimality test", () => {
 function drawSet(q: any, opts: MinimizeOptions): Float64Array[] {
   const k = q.kernel, d = q.dimension;
   const { size, seed } = opts.sketchSet as { size: number; seed: number };
-  q.configureSketch(opts.sketch);
+  const s = opts.sketch!;
+  k.ex.release(q.buffers.base);
+  if (s.kind === "bernoulli") k.ex.sketchConfigure(1, 0, s.p as number, 0);
+  else if (s.kind === "permutation") k.ex.sketchConfigure(4, s.nodes, 1, 0);
+  else throw new Error(`drawSet: add ${s.kind}`);
   k.ex.setSeed(seed, 0);
   k.ex.setSketchStream(10);
   const out: Float64Array[] = [];

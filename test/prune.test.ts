@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { randomMasks, randomPrune, pruneAccuracies, boxplotStats, quantile, philox4x32, PRUNE_STREAM } from "../dist/index.js";
+import { randomMasks, randomPrune, pruneAccuracies, boxplotStats, quantile } from "../dist/index.js";
+import { philox4x32, PRUNE_STREAM } from "../dist/repro.js";
 import { mast, rawKernels } from "./helpers.ts";
 
 describe("philox4x32 (TypeScript, integer ops only)", () => {

@@ -1,7 +1,8 @@
 // The golden check as a user runs it in Node, Deno (--allow-read) or Bun: import dist/index.js, init() with no source
 // (the .wasm next to the bundle), run every golden scenario. Argument: auto (default) | simd | scalar.
 // Prints one line: GOLDEN_JSON <report>. Exit code 0 when every digest matches, 1 otherwise.
-import { init, goldenReport } from "../../dist/index.js";
+import { init } from "../../dist/index.js";
+import { goldenReport } from "../../dist/repro.js";
 
 const args = globalThis.Deno?.args ?? globalThis.process?.argv?.slice(2) ?? [];
 const build = args[0] ?? "auto";

@@ -21,7 +21,7 @@ function build(force) {
 }
 
 build(false);
-const lib = await import(pathToFileURL(join(root, "dist/index.js")).href);
+const lib = { ...(await import(pathToFileURL(join(root, "dist/index.js")).href)), ...(await import(pathToFileURL(join(root, "dist/repro.js")).href)) };
 const computed = {};
 for (const b of ["simd", "scalar"]) {
   const mast = await lib.init(undefined, { build: b });

@@ -1,6 +1,7 @@
 // The golden check as a Cloudflare Worker (workerd): the .wasm is a module binding (a WebAssembly.Module, since
 // workers may not compile bytes) passed to init(). GET /?build=simd|scalar answers with the JSON report.
-import { init, goldenReport } from "mast-wasm";
+import { init } from "mast-wasm";
+import { goldenReport } from "mast-wasm/repro";
 import simd from "mast-wasm/mast-simd.wasm";
 import scalar from "mast-wasm/mast-scalar.wasm";
 

@@ -12,6 +12,7 @@ const goldenWorker :Workerd.Worker = (
   modules = [
     (name = "worker.mjs", esModule = embed "worker.mjs"),
     (name = "mast-wasm", esModule = embed "../../dist/index.js"),
+    (name = "mast-wasm/repro", esModule = embed "../../dist/repro.js"),
     (name = "mast-wasm/mast-simd.wasm", wasm = embed "../../dist/mast-simd.wasm"),
     (name = "mast-wasm/mast-scalar.wasm", wasm = embed "../../dist/mast-scalar.wasm"),
   ],

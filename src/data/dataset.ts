@@ -3,7 +3,7 @@
  * i32 column indices); labels are ±1 for classification or any finite value for least squares.
  * @module
  */
-import { integer, show, vector } from "../validate.js";
+import { integer, show, vector } from "../runtime/validate.js";
 
 /** A data set, immutable once made. Build one with `mast.data.dense`, `mast.data.libsvm` or `mast.data.synthetic`. */
 export class Dataset {

@@ -1,9 +1,9 @@
 /**
- * Sketches: random diagonal matrices S with E[S] = I (paper, section 2). A sketch is a plain, JSON-serialisable spec;
- * sampling happens in wasm from the counter-based generator, so a spec plus a seed fixes every draw.
+ * Sketch specs: random diagonal matrices S with E[S] = I (paper, section 2). A sketch is a plain, JSON-serialisable
+ * spec; sampling happens in wasm from the counter-based generator, so a spec plus a seed fixes every draw.
  * @module
  */
-import { integer, oneOf, probability, show, vector } from "./validate.js";
+import { integer, oneOf, probability, show, vector } from "../runtime/validate.js";
 
 /** S = I. */
 export interface IdentitySketch { readonly kind: "identity" }
@@ -68,22 +68,6 @@ export const sketch = {
   },
 };
 
-/** Constants of a sketch distribution D in dimension d (paper, section 2; forms marked [D] were derived for this project). */
-export interface SketchConstants {
-  /** L_D = λ_max(E[SᵀS]). */
-  LD: number;
-  /** μ_D = λ_min(E[SᵀS]) (≥ 1 since E[S] = I). */
-  muD: number;
-  /** L_S^max = sup over the support of λ_max(SᵀS). */
-  LSmax: number;
-  /** κ_D = L_D / μ_D. */
-  kappaD: number;
-  /** E[s_j²] for each coordinate j (the diagonal of E[S²]). */
-  second: Float64Array;
-  /** E[s_i s_j] for i ≠ j (the same for every pair for these families). */
-  cross: number;
-}
-
 /** checkSketch(s, d): validate a spec against dimension d (K ≤ d, M ≤ d, one p per coordinate). */
 export function checkSketch(s: unknown, d: number, name = "sketch"): Sketch {
   const sk = sketch.parse(s);
@@ -95,48 +79,3 @@ export function checkSketch(s: unknown, d: number, name = "sketch"): Sketch {
   return sk;
 }
 
-/**
- * sketchConstants(s, d): L_D, μ_D, L_S^max and the second moments of the table in section 2.
- * Rand-K: E[s_j²] = d/K, E[s_i s_j] = d(K−1)/(K(d−1)). Permutation with q = ⌈d/M⌉ slots per block:
- * E[s_j²] = M, E[s_i s_j] = M(q−1)/(Mq−1) (equal to Rand-K with K = d/M when M divides d).
- */
-export function sketchConstants(s: Sketch, d: number): SketchConstants {
-  const sk = checkSketch(s, d);
-  const second = new Float64Array(d);
-  let cross = 1;
-  let LD: number, muD: number, LSmax: number;
-  switch (sk.kind) {
-    case "identity":
-      second.fill(1); LD = muD = LSmax = 1; break;
-    case "bernoulli": {
-      const ps = typeof sk.p === "number" ? new Array<number>(d).fill(sk.p) : sk.p;
-      let pmin = 1, pmax = 0;
-      for (let j = 0; j < d; j++) { second[j] = 1 / ps[j]; pmin = Math.min(pmin, ps[j]); pmax = Math.max(pmax, ps[j]); }
-      LD = 1 / pmin; muD = 1 / pmax; LSmax = 1 / (pmin * pmin); break;
-    }
-    case "randK": {
-      const c2 = d / sk.k;
-      second.fill(c2); LD = muD = c2; LSmax = c2 * c2;
-      cross = d === 1 ? 1 : (d * (sk.k - 1)) / (sk.k * (d - 1)); break;
-    }
-    case "permutation": {
-      const M = sk.nodes, q = Math.ceil(d / M);
-      second.fill(M); LD = muD = M; LSmax = M * M;
-      cross = M * q === 1 ? 1 : (M * (q - 1)) / (M * q - 1); break;
-    }
-  }
-  return { LD, muD, LSmax, kappaD: LD / muD, second, cross };
-}
-
-/** Wire form for the kernel: family code, K or M, p, and the p_j vector when there is one. */
-export function sketchWire(s: Sketch): { code: number; k: number; p: number; probs: Float64Array | null } {
-  switch (s.kind) {
-    case "identity": return { code: 0, k: 0, p: 1, probs: null };
-    case "bernoulli":
-      return typeof s.p === "number"
-        ? (s.p === 1 ? { code: 0, k: 0, p: 1, probs: null } : { code: 1, k: 0, p: s.p, probs: null })
-        : { code: 2, k: 0, p: 1, probs: Float64Array.from(s.p) };
-    case "randK": return { code: 3, k: s.k, p: 1, probs: null };
-    case "permutation": return { code: 4, k: s.nodes, p: 1, probs: null };
-  }
-}

@@ -2,7 +2,7 @@
  * Step-size schedules t ↦ γ_t for `minimize({ stepSize })`. They use only + − × ÷, so every runtime computes the same bits.
  * @module
  */
-import { positive } from "./validate.js";
+import { positive } from "../runtime/validate.js";
 
 export const schedules = {
   /** constant(γ): γ_t = γ. */

@@ -5,10 +5,10 @@
  * iterates are the same bits in every runtime.
  * @module
  */
-import { Problem } from "./problem.js";
-import { solve } from "./linalg.js";
-import { digestF64 } from "./digest.js";
-import { integer, nonNegative, options, show, vector } from "./validate.js";
+import { Problem } from "../models/linear.js";
+import { solve } from "../runtime/linalg.js";
+import { digestF64 } from "../runtime/digest.js";
+import { integer, nonNegative, options, show, vector } from "../runtime/validate.js";
 
 /** Options of {@link newton}. */
 export interface NewtonOptions {

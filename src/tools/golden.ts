@@ -12,12 +12,12 @@
  * `node scripts/runtimes/update-golden.mjs --write` only in a commit that says so.
  * @module
  */
-import type { Mast } from "./index.js";
-import type { Sketch } from "./sketch.js";
-import type { Dataset } from "./data/dataset.js";
-import { sketch } from "./sketch.js";
-import { schedules } from "./schedules.js";
-import { digestF64 } from "./digest.js";
+import type { Mast } from "../mast.js";
+import type { Sketch } from "../sketch/spec.js";
+import type { Dataset } from "../data/dataset.js";
+import { sketch } from "../sketch/spec.js";
+import { schedules } from "../methods/schedules.js";
+import { digestF64 } from "../runtime/digest.js";
 
 /** What a scenario computes: a final vector x and the trace values (f per trace row, or the estimate's numbers). */
 export interface GoldenOutput { x: Float64Array; trace: number[] }

@@ -10,7 +10,7 @@
  * kernels' `sketchSample(r)` with `setSketchStream(16)`.
  * @module
  */
-import { integer, options, show, vector } from "./validate.js";
+import { integer, options, show, vector } from "../runtime/validate.js";
 
 /** The generator stream of pruning masks (streams 0–7 are the kernels'). */
 export const PRUNE_STREAM = 16;

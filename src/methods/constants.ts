@@ -1,0 +1,87 @@
+/**
+ * Theory constants of a problem, a sketch, a sampling and a method (paper, sections 2–4.4), and the theory step size
+ * γ = 1/(L_exp · L_S^max) (DSGD) or 1/(6 L_exp L_S^max) (L-SVRG, SVRG) that `stepSize: "theory"` uses.
+ * @module
+ */
+import type { Sketch } from "../sketch/spec.js";
+import { sketchConstants } from "../sketch/constants.js";
+import { type SketchSetWire, sketchSetWire } from "../sketch/set.js";
+import { expectedSmoothness } from "./sampling.js";
+import { type Settings, normaliseSettings } from "./options.js";
+import type { Objective } from "./objective.js";
+import type { MinimizeOptions } from "./types.js";
+import type { DistributedConstants, DistributedNode } from "./distributed/types.js";
+import { distributedConstants } from "./distributed/constants.js";
+
+/** Theory constants of a problem, a sketch and a sampling (paper, sections 2–4.1). */
+export interface Constants {
+  /** L_f, the smoothness constant of f (power iteration on AᵀA/n, or λ_max(A) for a quadratic). */
+  L: number;
+  /** μ_f, the strong-convexity constant of f (λ for the logistic loss; λ_min(AᵀA/n) + λ or λ_min(A) otherwise). */
+  mu: number;
+  /** L_D = λ_max(E[SᵀS]); f_D is L_f·L_D-smooth. */
+  LD: number;
+  /** μ_D = λ_min(E[SᵀS]); f_D is μ_f·μ_D-strongly convex. */
+  muD: number;
+  /** L_S^max = sup λ_max(SᵀS). */
+  LSmax: number;
+  /** κ_D = L_D/μ_D. */
+  kappaD: number;
+  /** max_i L_i, the largest per-row smoothness constant (data problems; L for a quadratic). */
+  Lmax: number;
+  /** The expected-smoothness constant of the data sampling: L for the full data, (n−τ)/(τ(n−1))·L_max + n(τ−1)/(τ(n−1))·L for τ rows. */
+  Lexp: number;
+  /** The theory step size γ = 1/(L_exp · L_S^max) (strongly convex DSGD, section 4.1; option II through the ABC constant). */
+  stepSize: number;
+  /** The sampling these constants are for: "full" or τ. */
+  batch: "full" | number;
+  /**
+   * With `method: "distributed"`: the section 4.3 constants (per node L_{f_i}, L_{D_i}, L_{S_i}^max, D_max, the theory
+   * step 1/√(D_max·T), the convex-case step and the bound's coefficients). `stepSize` is then 1/√(D_max·T), L_D and
+   * L_S^max are the largest over the nodes, μ_D the smallest, and L, μ, L_max are those of the whole problem.
+   */
+  distributed?: DistributedConstants;
+}
+
+/** Options of `problem.constants(sketch, options)`: the run options that the constants depend on. */
+export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & { nodes?: number | DistributedNode[] };
+
+/**
+ * theoryConstants(objective, settings, set): the constants of a normalised run. A variance-reduced run takes L_D, μ_D
+ * and L_S^max over its finite set; the data sampling enters through the expected-smoothness constant L_exp.
+ */
+export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWire | null): Constants {
+  const { L, mu, Lmax, Li } = obj.smooth();
+  const c = sketchConstants(spec.sketch, obj.dimension);
+  let { LD, muD, LSmax } = c;
+  if (set) ({ LD, muD, LSmax } = set);
+  const Lexp = obj.rows === 0 ? L : expectedSmoothness(spec.sampling, typeof spec.batch === "number" ? spec.batch : 1, L, Li, spec.probabilities ?? undefined);
+  const factor = spec.method === "dsgd" ? 1 : 6;
+  return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp, stepSize: 1 / (factor * Lexp * LSmax), batch: spec.batch };
+}
+
+/** runSketchSet(objective, settings): the finite set of a VR run in wire form, or null for DSGD. */
+export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | null {
+  if (spec.method === "dsgd") return null;
+  return sketchSetWire(obj.kernel, obj.dimension, spec.sketch, spec.sketchSet!, obj.buffers.base);
+}
+
+/**
+ * constantsOf(objective, sketch, options): `problem.constants` — L, μ, L_D, μ_D, L_S^max and the theory step size for
+ * the method and sampling; with `method: "distributed"`, the section 4.3 constants as well.
+ */
+export function constantsOf(obj: Objective, sketch: Sketch | undefined, opts: ConstantsOptions = {}): Constants {
+  const o = (opts ?? {}) as ConstantsOptions;
+  if (o.method === "distributed") {
+    if (!obj.linear) throw new RangeError(`method "distributed" needs a data problem (mast.problem)`);
+    const { method: _m, nodes, iterations, stepSize, ...rest } = o;
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) throw new RangeError(`options.${extra} is not a known option of constants() for method "distributed" (known: method, nodes, iterations, stepSize)`);
+    const dc = distributedConstants(obj, { nodes, sketch, iterations, stepSize: typeof stepSize === "number" ? stepSize : undefined });
+    const { L, mu, Lmax } = obj.smooth();
+    const LD = Math.max(...dc.LD), muD = Math.min(...dc.muD), LSmax = Math.max(...dc.LSmax);
+    return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", distributed: dc };
+  }
+  const spec = normaliseSettings({ ...o, sketch: sketch ?? { kind: "identity" } }, obj.rows, obj.dimension);
+  return theoryConstants(obj, spec, runSketchSet(obj, spec));
+}

@@ -1,0 +1,224 @@
+/**
+ * Distributed Double Sketched GD and independent subnetwork training (IST), paper section 4.3: the coordinator.
+ *
+ * M nodes each hold the shift v, a data shard with loss f_i (+ λ/2‖x‖²) and a sketch distribution D_i; the objective is
+ * f(x) = (1/M) Σ_i f_i(x) and the MAST objective f_D(x) = (1/M) Σ_i E f_i(v + S_i(x − v)). A round t:
+ *
+ *   1. the coordinator draws S_i^t for every node (node i at round t uses draw t·M + i of the sketch stream; for
+ *      `sketch.permutation(M)` that is block i of the one permutation drawn for round t, so the blocks partition the
+ *      coordinates: IST);
+ *   2. it sends node i only the entries (j, y_j) of its sub-model y_i = v + S_i(x − v) with y_j ≠ v_j (4-byte index +
+ *      8-byte value each). The sketch itself is never sent: node i redraws S_i^t from the shared seed, which gives the
+ *      same support and scales (the generator is counter-based);
+ *   3. node i forms δ = y_i − v on supp S_i^t, computes g_i = S_i ∇f_i(y_i) on that support over its whole shard
+ *      (option I, the `supportGradient` kernel) and returns the non-zero entries (j, g_ij);
+ *   4. the coordinator sums in node order and steps: acc_j = (…((g_{i1,j} + g_{i2,j}) + g_{i3,j}) …) over the nodes
+ *      i1 < i2 < … that returned j, then x_j ← x_j − γ_t · (acc_j / M) for every returned j.
+ *
+ * Every number a node computes depends only on (module, shard, v, seed, t, i, the entries it receives), and step 4 fixes
+ * the order of every floating-point operation on the coordinator, so `workers: 0` (every node its own wasm instance in
+ * the calling thread) and `workers: k` (nodes round-robin on k threads) give bit-identical iterates.
+ * @module
+ */
+import { DivergenceError } from "../../runtime/errors.js";
+import { Kernel } from "../../runtime/kernel.js";
+import { digestF64 } from "../../runtime/digest.js";
+import { positive } from "../../runtime/validate.js";
+import { STREAM } from "../../runtime/codes.js";
+import type { Sketch } from "../../sketch/spec.js";
+import { sketchWire } from "../../sketch/wire.js";
+import type { Objective } from "../objective.js";
+import { runLoop, type Runner } from "../loop.js";
+import type { Communication, DistributedConstants, DistributedResult, DistributedTraceRow } from "./types.js";
+import type { SharedSpec } from "./node.js";
+import { type DistributedSpec, distributedSpec, linearOf } from "./options.js";
+import { combine } from "./constants.js";
+import { type Backend, localBackend } from "./backend.js";
+import { workerBackend } from "./threads.js";
+
+/** Coordinator-side sampler of one sketch distribution: its own small wasm instance. */
+class Sampler {
+  private readonly k: Kernel;
+  constructor(module: WebAssembly.Module, d: number, sk: Sketch, seed: [number, number]) {
+    const k = (this.k = new Kernel(module));
+    const w = sketchWire(sk);
+    k.call("sketchWorkspace", (ex) => ex.sketchWorkspace(d));
+    const probs = w.probs ? k.putF64(w.probs) : 0;
+    k.call("sketchConfigure", (ex) => { ex.sketchConfigure(w.code, w.k, w.p, probs); ex.setSeed(seed[0], seed[1]); ex.setSketchStream(STREAM.sketch); });
+  }
+  /** sample(step): the support T and scales s of draw `step` (views, valid until the next call). */
+  sample(step: number): { T: Int32Array; s: Float64Array } {
+    const k = this.k;
+    const m = k.call("sketchSample", (ex) => ex.sketchSample(step));
+    return { T: k.i32(k.ex.supportPtr(), m), s: k.f64(k.ex.scalePtr(), m) };
+  }
+}
+
+/** The coordinator's state across rounds: x, the sums of a round, and the communication counts. */
+class Coordinator {
+  readonly x: Float64Array;
+  private readonly acc: Float64Array;
+  private readonly next: Float64Array;
+  private readonly seen: Uint8Array;
+  private readonly touched: Int32Array;
+  readonly down: Float64Array;
+  readonly up: Float64Array;
+  readonly nodeDown: Float64Array;
+  readonly nodeUp: Float64Array;
+  sentDown = 0;
+  sentUp = 0;
+  coords = 0;
+  private readonly samplerOf: Sampler[];
+  private readonly subIdx: Int32Array[];
+  private readonly subVal: Float64Array[];
+  private readonly scratchIdx: Int32Array[];
+  private readonly scratchVal: Float64Array[];
+
+  constructor(private readonly problem: Objective, private readonly c: DistributedSpec, private readonly backend: Backend) {
+    const d = problem.dimension, M = c.plan.M;
+    this.x = Float64Array.from(c.x0);
+    this.acc = new Float64Array(d); this.next = new Float64Array(d);
+    this.seen = new Uint8Array(d); this.touched = new Int32Array(d);
+    this.down = new Float64Array(c.T); this.up = new Float64Array(c.T);
+    this.nodeDown = new Float64Array(M); this.nodeUp = new Float64Array(M);
+    // one sampler per distinct distribution (a permutation is drawn once per round for all its nodes)
+    const samplers = new Map<string, Sampler>();
+    this.samplerOf = c.plan.specs.map((s) => {
+      const key = JSON.stringify(s.sketch);
+      if (!samplers.has(key)) samplers.set(key, new Sampler(problem.module, d, s.sketch, c.seed));
+      return samplers.get(key)!;
+    });
+    this.subIdx = new Array(M); this.subVal = new Array(M);
+    // scratch for the sub-models when the nodes run here (workers get fresh arrays they take ownership of)
+    const local = backend.threads === "none";
+    this.scratchIdx = local ? c.plan.specs.map(() => new Int32Array(d)) : [];
+    this.scratchVal = local ? c.plan.specs.map(() => new Float64Array(d)) : [];
+  }
+
+  /** Steps 1–2 of round t: draw S_i^t and cut out the sub-model entries y_j ≠ v_j, in support order. */
+  private subModels(t: number): number {
+    const v = this.problem.shift, x = this.x, M = this.c.plan.M;
+    const local = this.scratchIdx.length > 0;
+    let roundDown = 0;
+    for (let i = 0; i < M; i++) {
+      const { T: supp, s } = this.samplerOf[i].sample(t * M + i);
+      const m = supp.length;
+      this.coords += m;
+      const bi = local ? this.scratchIdx[i] : new Int32Array(m), bv = local ? this.scratchVal[i] : new Float64Array(m);
+      let e = 0;
+      for (let q = 0; q < m; q++) {
+        const j = supp[q];
+        const y = v[j] + s[q] * (x[j] - v[j]);
+        if (y !== v[j]) { bi[e] = j; bv[e] = y; e++; }
+      }
+      this.subIdx[i] = local ? bi.subarray(0, e) : e === m ? bi : bi.slice(0, e);
+      this.subVal[i] = local ? bv.subarray(0, e) : e === m ? bv : bv.slice(0, e);
+      this.nodeDown[i] += 12 * e;
+      roundDown += 12 * e;
+    }
+    return roundDown;
+  }
+
+  /** Round t with step γ: returns false (x unchanged) when a coordinate would become non-finite. */
+  async round(t: number, g: number): Promise<boolean> {
+    const M = this.c.plan.M, x = this.x, acc = this.acc, next = this.next, seen = this.seen, touched = this.touched;
+    const roundDown = this.subModels(t);
+    // 3. the nodes' sketched gradients
+    const replies = await this.backend.round(t, this.subIdx, this.subVal);
+    // 4. sum in node order, then step
+    let nt = 0, roundUp = 0;
+    for (let i = 0; i < M; i++) {
+      const { idx, val } = replies[i];
+      const n = idx.length;
+      this.nodeUp[i] += 12 * n;
+      roundUp += 12 * n;
+      for (let r = 0; r < n; r++) {
+        const j = idx[r];
+        if (seen[j] === 0) { seen[j] = 1; touched[nt++] = j; acc[j] = val[r]; } else acc[j] += val[r];
+      }
+    }
+    let ok = true;
+    for (let q = 0; q < nt; q++) {
+      const j = touched[q];
+      const nx = x[j] - g * (acc[j] / M);
+      if (!Number.isFinite(nx)) ok = false;
+      next[j] = nx;
+    }
+    if (!ok) return false;
+    for (let q = 0; q < nt; q++) { const j = touched[q]; x[j] = next[j]; seen[j] = 0; }
+    this.coords += nt;
+    this.down[t] = roundDown;
+    this.up[t] = roundUp;
+    this.sentDown += roundDown;
+    this.sentUp += roundUp;
+    return true;
+  }
+
+  /** The communication of rounds 0 … t−1. */
+  communication(t: number): Communication {
+    const densePerRound = this.c.plan.M * this.problem.dimension * 8;
+    const dense = t * densePerRound;
+    return {
+      entryBytes: 12,
+      down: this.down.slice(0, t), up: this.up.slice(0, t), densePerRound,
+      perNode: { down: this.nodeDown, up: this.nodeUp },
+      totals: { down: this.sentDown, up: this.sentUp, dense, downRatio: dense > 0 ? this.sentDown / dense : 0, upRatio: dense > 0 ? this.sentUp / dense : 0 },
+    };
+  }
+}
+
+/** @internal `problem.minimize({ method: "distributed", … })`. */
+export async function minimizeDistributed(problem: Objective & { build: "simd" | "scalar" }, opts: Record<string, unknown>): Promise<DistributedResult> {
+  const lin = linearOf(problem);
+  const c = distributedSpec(problem, opts);
+  const { M, specs } = c.plan;
+  const T = c.T;
+  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: Float64Array.from(problem.shift), seed: c.seed, M, failAt: c.failAt };
+  let totalRows = 0;
+  for (const s of specs) totalRows += s.data.rows;
+
+  const backend = c.workers === 0 ? localBackend(problem, specs, shared) : await workerBackend(problem, specs, shared, c.workers, c.plan.ownShards);
+  try {
+    let constants: DistributedConstants | undefined;
+    const theory = async (): Promise<DistributedConstants> => (constants ??= combine(await backend.constants(), T));
+    const schedule = typeof c.step === "function" ? c.step : null;
+    const gamma = c.step === "theory" ? (await theory()).stepSize : typeof c.step === "number" ? c.step : NaN;
+    const coord = new Coordinator(problem, c, backend);
+    let failed = { gamma: NaN, suggested: NaN };
+    const runner: Runner<DistributedTraceRow> = {
+      maxChunk: Infinity,
+      async advance(t0, steps) {
+        for (let s = 0; s < steps; s++) {
+          const t = t0 + s;
+          const g = schedule ? positive(`stepSize(${t})`, schedule(t)) : gamma;
+          if (!(await coord.round(t, g))) { failed = { gamma: g, suggested: (await theory()).stepSize }; return s; }
+        }
+        return steps;
+      },
+      async row(t, ms) {
+        const fs = await backend.values(coord.x, t);
+        let f = 0;
+        for (let i = 0; i < M; i++) f += fs[i];
+        return {
+          iteration: t, f: f / M, gradEvals: t * totalRows, ms,
+          bytesDown: coord.sentDown, bytesUp: coord.sentUp, denseBytes: t * M * problem.dimension * 8,
+        };
+      },
+      gradientNorm: () => NaN,
+      diverged: (t) => new DivergenceError("distributed", t, failed.gamma, failed.suggested, Float64Array.from(coord.x)),
+    };
+    const { t, trace, stoppedBy } = await runLoop(runner, {
+      t0: 0, iterations: T, recordEvery: c.recordEvery, tolerance: null, timeLimitMs: null, onProgress: c.onProgress ?? null,
+    });
+    const x = coord.x;
+    const result: DistributedResult = {
+      x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint: new Uint8Array(0),
+      work: { coordsTouched: coord.coords, rowsTouched: t * totalRows },
+      communication: coord.communication(t), nodes: M, workers: backend.workers, threads: backend.threads,
+    };
+    if (c.step === "theory") result.constants = constants;
+    return result;
+  } finally {
+    await backend.close();
+  }
+}

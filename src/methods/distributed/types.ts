@@ -1,0 +1,124 @@
+/**
+ * The public types of distributed runs (paper, section 4.3): options, nodes, trace rows, communication, the result
+ * and the theory constants.
+ * @module
+ */
+import type { Dataset } from "../../data/dataset.js";
+import type { Sketch } from "../../sketch/spec.js";
+import type { MinimizeResult, TraceRow } from "../types.js";
+
+/** One node of a heterogeneous run: its own shard and (optionally) its own sketch distribution D_i. */
+export interface DistributedNode {
+  /** The node's data shard (same number of columns as the problem). */
+  data: Dataset;
+  /** The node's sketch distribution D_i (default: the run's `sketch`, else `sketch.permutation(M)`). */
+  sketch?: Sketch;
+}
+
+/** Options of `problem.minimize({ method: "distributed", … })`. */
+export interface DistributedOptions {
+  method: "distributed";
+  /**
+   * M, the number of nodes: the problem's n rows are cut into M contiguous shards, node i holding rows
+   * ⌊i·n/M⌋ … ⌊(i+1)·n/M⌋ − 1. Or an array of nodes `{ data, sketch }`, each with its own shard and sketch.
+   */
+  nodes: number | DistributedNode[];
+  /** Threads: 0 (default) runs every node in the calling thread; k ≥ 1 runs the nodes round-robin on min(k, M) workers. */
+  workers?: number;
+  /** The sketch of every node without its own (default `sketch.permutation(M)`: IST). Permutation sketches need M nodes. */
+  sketch?: Sketch;
+  /** γ: a number, "theory" (default: 1/√(D_max·T), see {@link distributedConstants}) or a schedule t ↦ γ_t. */
+  stepSize?: number | "theory" | ((t: number) => number);
+  /** T, the number of rounds (default 1000). */
+  iterations?: number;
+  /** Only "full" (option I: each node's gradient is over its whole shard). */
+  batch?: "full";
+  /** Seed of the counter-based generator (default 0). */
+  seed?: number;
+  /** x_0 (default the shift v). */
+  x0?: ArrayLike<number>;
+  /** Record a trace row every this many rounds (default ⌈T/100⌉). */
+  recordEvery?: number;
+  /** Called with each trace row; return false to stop. */
+  onProgress?: (row: DistributedTraceRow) => void | boolean;
+  /**
+   * @internal For tests only: make node `node` fail at round `round`. `mode` "throw" (default): its computation throws;
+   * "crash": an uncaught error kills its worker thread; "exit": its worker calls process.exit(1) (Node worker_threads;
+   * elsewhere as "crash"). With `workers: 0` every mode throws.
+   */
+  failAt?: { node: number; round: number; mode?: "throw" | "crash" | "exit" };
+}
+
+/** A trace row of a distributed run: the DSGD row plus cumulative communication. */
+export interface DistributedTraceRow extends TraceRow {
+  /** f(x_t) = (1/M) Σ_i f_i(x_t), each f_i evaluated by its node over its shard. */
+  f: number;
+  /** Bytes sent coordinator → nodes in rounds 0 … t−1 (12 per sent entry). */
+  bytesDown: number;
+  /** Bytes sent nodes → coordinator in rounds 0 … t−1. */
+  bytesUp: number;
+  /** Bytes a dense exchange would have needed each way in those rounds: t·M·d·8. */
+  denseBytes: number;
+}
+
+/** Communication of a distributed run (sub-models down, sketched gradients up; the trace's f evaluations excluded). */
+export interface Communication {
+  /** Bytes per sent entry: a 4-byte index and an 8-byte value. */
+  entryBytes: 12;
+  /** down[t]: bytes coordinator → nodes in round t. */
+  down: Float64Array;
+  /** up[t]: bytes nodes → coordinator in round t. */
+  up: Float64Array;
+  /** Bytes a dense exchange needs per round, each way: M·d·8. */
+  densePerRound: number;
+  /** Per-node totals over the run. */
+  perNode: { down: Float64Array; up: Float64Array };
+  /** Totals over the run: bytes each way, the dense counts and the ratios (sent / dense). */
+  totals: { down: number; up: number; dense: number; downRatio: number; upRatio: number };
+}
+
+/** What a distributed run returns: the DSGD result plus communication and the set-up used. */
+export interface DistributedResult extends MinimizeResult {
+  trace: DistributedTraceRow[];
+  /** Empty: distributed runs cannot be resumed (`resumeFrom` is a DSGD/VR feature). */
+  checkpoint: Uint8Array;
+  communication: Communication;
+  /** M. */
+  nodes: number;
+  /** Threads used (0: the calling thread). */
+  workers: number;
+  /** How the threads were made: "none" (workers: 0), "worker_threads" (Node) or "web" (Web Workers: browsers, Deno, Bun). */
+  threads: "none" | "worker_threads" | "web";
+  /** The theory constants, when `stepSize: "theory"` was used. */
+  constants?: DistributedConstants;
+}
+
+/** Theory constants of a distributed run (section 4.3), per node and combined. */
+export interface DistributedConstants {
+  /** M. */
+  nodes: number;
+  /** n_i, the rows of each shard. */
+  rows: number[];
+  /** L_{f_i}: smoothness of each node's f_i over its shard (power iteration, as `constants()`). */
+  L: number[];
+  /** L_{D_i} = λ_max(E[S_i²]). */
+  LD: number[];
+  /** μ_{D_i} = λ_min(E[S_i²]). */
+  muD: number[];
+  /** L_{S_i}^max = sup λ_max(S_i²). */
+  LSmax: number[];
+  /** D_max = max_i L_{f_i}² L_{D_i} L_{S_i}^max. */
+  Dmax: number;
+  /** T the step size is for. */
+  iterations: number;
+  /** The step size `stepSize: "theory"` uses: γ = 1/√(D_max·T) (nonconvex theorem of section 4.3; T ≥ 1). */
+  stepSize: number;
+  /** The convex-case step 1/(max_i L_{f_i} L_{S_i}^max) (by analogy with section 4.1; not used by "theory"). */
+  convexStepSize: number;
+  /** The γ the two coefficients below are evaluated at (opts.stepSize when a number was given, else stepSize). */
+  gamma: number;
+  /** 6/(γT): multiplies f_D(x_0) − f_D^inf in the bound. */
+  startCoefficient: number;
+  /** The error (neighbourhood) term: 2γ·D_max times f_D^inf − (1/M) Σ_i f_i^inf. */
+  errorTerm: { coefficient: number; multiplies: string; bound: string };
+}

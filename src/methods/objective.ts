@@ -1,0 +1,66 @@
+/**
+ * What a method needs from a problem, and nothing more: the objective's kernel and buffers, its smoothness constants,
+ * its fingerprint for checkpoints and, for user models, the host-side oracle. Problems (src/models/) implement it;
+ * methods never import the problem classes, so the arrows point one way: models → methods.
+ * @module
+ */
+import type { Kernel } from "../runtime/kernel.js";
+import type { Dataset } from "../data/dataset.js";
+
+/** L_f, μ_f, max_i L_i and the per-row L_i (empty without data). */
+export interface Smoothness { L: number; mu: number; Lmax: number; Li: Float64Array }
+
+/** The loss on the margin m = a_iᵀx with label b: logistic log(1 + e^{−bm}) or squared ½(m − b)². */
+export type Loss = "logistic" | "squared";
+
+/** Pointers of an objective's fixed buffers in its kernel's memory; `base` is where per-call scratch starts. */
+export interface Buffers {
+  /** x (d f64): the iterate of a run, or the point of a call. */
+  x: number;
+  /** a d-vector for gradients. */
+  g: number;
+  /** γ_t of the steps of the current chunk (schedules). */
+  gammas: number;
+  /** The mark that per-call scratch is released to. */
+  base: number;
+}
+
+/** How many γ_t a chunk of a scheduled run can hold. */
+export const GAMMA_BLOCK = 4096;
+
+/** A user model's f and ∇f, evaluated on the host at the sketched point y. */
+export interface HostOracle {
+  /** f(y), with ∇f(y) written into grad; `where` names the step for error messages. Throws on a bad answer. */
+  evaluate(y: Float64Array, grad: Float64Array, where: string): number;
+  /** Evaluations so far (the gradient-evaluation count of a run). */
+  evaluations: number;
+}
+
+/** A data objective: f(x) = (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖². */
+export interface LinearTerms { data: Dataset; loss: Loss; l2: number }
+
+/** The objective a method minimises (f_D of it, with the problem's shift v). */
+export interface Objective {
+  readonly kind: "data" | "quadratic" | "model";
+  /** d. */
+  readonly dimension: number;
+  /** v. */
+  readonly shift: Float64Array;
+  /** The compiled module (for methods that need more instances, e.g. distributed nodes). */
+  readonly module: WebAssembly.Module;
+  /** The objective's own wasm instance. */
+  readonly kernel: Kernel;
+  readonly buffers: Buffers;
+  /** n, the data rows (0 for a quadratic or a model). */
+  readonly rows: number;
+  /** L_f, μ_f, L_i (cached). */
+  smooth(): Smoothness;
+  /** A SHA-256 of the objective's defining arrays (checkpoints resume only on the problem they came from). */
+  fingerprint(): string;
+  /** User models: the host-side oracle; null when f lives in the kernel. */
+  readonly host: HostOracle | null;
+  /** Data objectives: the data, loss and λ (what distributed nodes rebuild on their shards); null otherwise. */
+  readonly linear: LinearTerms | null;
+  /** Data objectives: the same objective on other rows (a distributed node's shard), in an instance of its own. */
+  shard?(data: Dataset): Objective;
+}

@@ -1,0 +1,229 @@
+/**
+ * Options are checked once, at the door: `runSpec` validates every option of `minimize` (and the checkpoint it
+ * resumes from) into one plain {@link RunSpec}; methods consume the spec and never see raw options.
+ * @module
+ */
+import { type Sketch, checkSketch, sketch as sketchApi } from "../sketch/spec.js";
+import { SAMPLINGS, type Sampling } from "./sampling.js";
+import { integer, oneOf, options, positive, probability, show, vector } from "../runtime/validate.js";
+import { type CheckpointData, decodeCheckpoint } from "../runtime/checkpoint.js";
+import type { Objective } from "./objective.js";
+import type { MinimizeOptions, TraceRow } from "./types.js";
+
+/** Keys that define a run (stored in checkpoints; must match when resuming). */
+export const RUN_KEYS = ["method", "sketch", "stepSize", "batch", "sampling", "probabilities", "seed", "x0", "sketchSet",
+  "referenceBatch", "refreshProbability", "snapshotEvery"] as const;
+/** Keys that only steer a run (free to change when resuming). */
+export const STEER_KEYS = ["iterations", "recordEvery", "onProgress", "tolerance", "timeLimitMs", "gradientSamples", "resumeFrom"] as const;
+const MINIMIZE_KEYS = [...RUN_KEYS, ...STEER_KEYS];
+
+/** The run-defining part of a spec: what a checkpoint stands for. */
+export interface Settings {
+  method: "dsgd" | "lsvrg" | "svrg";
+  sketch: Sketch;
+  sampling: Sampling | "full";
+  batch: "full" | number;
+  probabilities: Float64Array | null;
+  seed: number;
+  stepSize: number | "theory" | ((t: number) => number);
+  sketchSet: { size: number; seed: number } | Float64Array[] | null;
+  referenceBatch: number;
+  refreshProbability: number;
+  snapshotEvery: number;
+}
+
+/** A whole run, normalised: every default filled in, every value checked. */
+export interface RunSpec extends Settings {
+  /** The step the run starts at (0, or the checkpoint's t). */
+  t0: number;
+  /** T, the step to run to. */
+  iterations: number;
+  recordEvery: number;
+  tolerance: number | null;
+  timeLimitMs: number | null;
+  gradientSamples: number;
+  onProgress: ((row: TraceRow) => void | boolean) | null;
+  /** x_0 (the shift by default); null when resuming (the checkpoint holds x). */
+  x0: Float64Array | null;
+  /** The checkpoint being resumed, or null. */
+  resume: CheckpointData | null;
+}
+
+/** The JSON form of a spec's settings (arrays go into checkpoint arrays). */
+export function settingsOf(spec: Settings, gamma: number): Record<string, unknown> {
+  return {
+    method: spec.method, sketch: spec.sketch, sampling: spec.sampling, batch: spec.batch, seed: spec.seed,
+    stepSize: typeof spec.stepSize === "function" ? "schedule" : gamma,
+    stepRule: typeof spec.stepSize === "function" ? "schedule" : spec.stepSize === "theory" ? "theory" : "number",
+    sketchSet: Array.isArray(spec.sketchSet) ? "explicit" : spec.sketchSet,
+    referenceBatch: spec.referenceBatch, refreshProbability: spec.refreshProbability, snapshotEvery: spec.snapshotEvery,
+    probabilities: spec.probabilities ? "array" : null,
+  };
+}
+
+/**
+ * normaliseSettings(opts, n, d): check every run-defining option and fill the defaults. `n` is the number of data rows
+ * (0 for quadratics and models).
+ */
+export function normaliseSettings(o: Record<string, unknown>, n: number, d: number): Settings {
+  const method = oneOf("method", o.method ?? "dsgd", ["dsgd", "lsvrg", "svrg"] as const);
+  const sk = checkSketch(o.sketch ?? sketchApi.identity(), d);
+  const { sampling, batch, probabilities } = sampler(o, n);
+  const seed = integer("seed", o.seed ?? 0, 0);
+  const step = o.stepSize ?? "theory";
+  if (!(step === "theory" || typeof step === "function")) {
+    if (typeof step !== "number") throw new TypeError(`stepSize must be a positive number, "theory" or a function t => γ_t, got ${show(step)}`);
+    positive("stepSize", step);
+  }
+  return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as Settings["stepSize"], ...varianceReduction(o, method, d) };
+}
+
+/** The data sampling of option II: sampler, τ and the p_i of independent sampling. */
+function sampler(o: Record<string, unknown>, n: number): Pick<Settings, "sampling" | "batch" | "probabilities"> {
+  let sampling: Sampling | "full" = "full";
+  let batch: "full" | number = "full";
+  let probabilities: Float64Array | null = null;
+  if (o.sampling !== undefined) sampling = oneOf("sampling", o.sampling, SAMPLINGS);
+  if (n === 0 && (o.sampling !== undefined || (o.batch !== undefined && o.batch !== "full"))) {
+    throw new RangeError(`batch and sampling need a data problem (rows to sample); got batch ${show(o.batch)}, sampling ${show(o.sampling)}`);
+  }
+  if (sampling === "independent") {
+    if (o.batch !== undefined && o.batch !== "full") throw new RangeError(`batch must be omitted with sampling "independent" (its size is random), got ${show(o.batch)}`);
+    probabilities = vector("probabilities", o.probabilities, n);
+    probabilities.forEach((p, i) => probability(`probabilities[${i}]`, p));
+    return { sampling, batch: "full", probabilities };
+  }
+  if (o.probabilities !== undefined) throw new RangeError(`probabilities go with sampling "independent", got sampling ${show(o.sampling ?? "nice")}`);
+  if (o.batch !== undefined && o.batch !== "full") {
+    if (typeof o.batch === "string") throw new RangeError(`batch must be "full" or an integer in 1..${n}, got ${show(o.batch)}`);
+    batch = integer("batch", o.batch, 1, n);
+    if (sampling === "full") sampling = "nice";
+  } else if (sampling !== "full") {
+    batch = 1;
+  }
+  if (sampling === "nice" && batch === "full") sampling = "full";
+  return { sampling, batch, probabilities };
+}
+
+/** The finite sketch set and the reference-gradient settings of L-SVRG / SVRG (section 4.4). */
+function varianceReduction(o: Record<string, unknown>, method: Settings["method"], d: number): Pick<Settings, "sketchSet" | "referenceBatch" | "refreshProbability" | "snapshotEvery"> {
+  const vrOnly = ["sketchSet", "referenceBatch", "refreshProbability", "snapshotEvery"].filter((k) => o[k] !== undefined);
+  if (method === "dsgd") {
+    if (vrOnly.length) throw new RangeError(`${vrOnly[0]} goes with method "lsvrg" or "svrg", got method "dsgd"`);
+    return { sketchSet: null, referenceBatch: 0, refreshProbability: 0, snapshotEvery: 0 };
+  }
+  let sketchSet: Settings["sketchSet"];
+  const ss = o.sketchSet ?? { size: 100, seed: 0 };
+  if (Array.isArray(ss)) {
+    if (ss.length === 0) throw new RangeError("sketchSet must not be empty");
+    sketchSet = ss.map((diag, j) => {
+      const v = vector(`sketchSet[${j}]`, diag, d);
+      v.forEach((s, i) => { if (s < 0) throw new RangeError(`sketchSet[${j}][${i}] must be ≥ 0, got ${s}`); });
+      return v;
+    });
+  } else {
+    const so = options<{ size: number; seed: number }>("sketchSet", ss, ["size", "seed"]);
+    sketchSet = { size: integer("sketchSet.size", so.size ?? 100, 1, 1e6), seed: integer("sketchSet.seed", so.seed ?? 0, 0) };
+  }
+  const N = Array.isArray(sketchSet) ? sketchSet.length : sketchSet.size;
+  const referenceBatch = integer("referenceBatch", o.referenceBatch ?? N, 1);
+  if (referenceBatch > N) throw new RangeError(`referenceBatch (b) must be at most the sketch set size N = ${N}, got ${referenceBatch}`);
+  if (method === "lsvrg") {
+    if (o.snapshotEvery !== undefined) throw new RangeError(`snapshotEvery goes with method "svrg", got method "lsvrg"`);
+    const refreshProbability = o.refreshProbability === undefined ? 1 / referenceBatch : probability("refreshProbability", o.refreshProbability);
+    return { sketchSet, referenceBatch, refreshProbability, snapshotEvery: 0 };
+  }
+  if (o.refreshProbability !== undefined) throw new RangeError(`refreshProbability goes with method "lsvrg", got method "svrg"`);
+  return { sketchSet, referenceBatch, refreshProbability: 0, snapshotEvery: integer("snapshotEvery", o.snapshotEvery ?? 2 * referenceBatch, 1) };
+}
+
+/** firstDifference(a, b): the first run-defining key whose value differs, or null. */
+export function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | null {
+  for (const k of Object.keys(a)) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return k;
+  return null;
+}
+
+/**
+ * runSpec(objective, opts): the whole run of `minimize(opts)` on this objective, checked once. With `resumeFrom`, the
+ * run-defining options come from the checkpoint and any the caller gives again must match them.
+ */
+export function runSpec(obj: Objective, opts: MinimizeOptions | undefined): RunSpec {
+  const o = options<MinimizeOptions>("options", opts, MINIMIZE_KEYS) as Record<string, unknown>;
+  const n = obj.rows, d = obj.dimension;
+  let resume: CheckpointData | null = null;
+  let runOpts: Record<string, unknown> = o;
+  if (o.resumeFrom !== undefined) {
+    resume = decodeCheckpoint(o.resumeFrom);
+    runOpts = resumedOptions(obj, o, resume);
+  }
+  const settings = normaliseSettings(runOpts, n, d);
+  const t0 = resume ? (resume.header.t as number) : 0;
+  const iterations = integer("iterations", o.iterations ?? 1000, t0);
+  const recordEvery = integer("recordEvery", o.recordEvery ?? Math.max(1, Math.ceil((iterations - t0) / 100)), 1);
+  const tolerance = o.tolerance === undefined ? null : positive("tolerance", o.tolerance);
+  const timeLimitMs = o.timeLimitMs === undefined ? null : positive("timeLimitMs", o.timeLimitMs);
+  const gradientSamples = integer("gradientSamples", o.gradientSamples ?? 100, 1, 1e6);
+  const onProgress = o.onProgress as RunSpec["onProgress"] | undefined;
+  if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
+  const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : Float64Array.from(obj.shift);
+  return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume };
+}
+
+/** The run options a checkpoint stands for, with the caller's run-defining options checked against them. */
+function resumedOptions(obj: Objective, o: Record<string, unknown>, resume: CheckpointData): Record<string, unknown> {
+  const h = resume.header as Record<string, unknown>;
+  if (h.dimension !== obj.dimension || h.fingerprint !== obj.fingerprint()) {
+    throw new RangeError("resumeFrom is a checkpoint of a different problem (its data, shift or dimension differ)");
+  }
+  const st = h.settings as Record<string, unknown>;
+  if (st.stepSize === "schedule" && typeof o.stepSize !== "function") {
+    throw new TypeError("stepSize must be given again as the same function t => γ_t to resume a run that used a schedule");
+  }
+  const runOpts = optionsFromCheckpoint(st, resume.arrays, obj.dimension, o.stepSize);
+  if (o.x0 !== undefined) throw new RangeError("x0 cannot be given when resuming (the checkpoint holds x)");
+  const n = obj.rows, d = obj.dimension;
+  const theirs = settingsOf(normaliseSettings(runOpts, n, d), NaN);
+  for (const key of RUN_KEYS) {
+    if (o[key] === undefined || key === "x0") continue;
+    if (key === "stepSize" && (st.stepSize === "schedule" || (o.stepSize === "theory" && st.stepRule === "theory"))) continue;
+    const mine = settingsOf(normaliseSettings({ ...runOpts, [key]: o[key] }, n, d), NaN);
+    const same = firstDifference(theirs, mine) === null && plain(o[key]) === plain(runOpts[key]);
+    if (!same) throw new RangeError(`${key} differs from the checkpoint's setting (${show(runOpts[key])}); omit it when resuming`);
+  }
+  return runOpts;
+}
+
+/** The run options that a checkpoint's settings (and its arrays) stand for. */
+function optionsFromCheckpoint(st: Record<string, unknown>, arrays: Record<string, Float64Array>, d: number, schedule: unknown): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    method: st.method, sketch: st.sketch, seed: st.seed, batch: st.batch,
+    stepSize: st.stepSize === "schedule" ? schedule : st.stepSize,
+  };
+  if (st.sampling !== "full") o.sampling = st.sampling;
+  if (st.probabilities === "array") o.probabilities = arrays.probabilities;
+  if (st.method !== "dsgd") {
+    o.sketchSet = st.sketchSet === "explicit" ? splitRows(arrays.sketchSet, d) : st.sketchSet;
+    o.referenceBatch = st.referenceBatch;
+  }
+  if (st.method === "lsvrg") o.refreshProbability = st.refreshProbability;
+  if (st.method === "svrg") o.snapshotEvery = st.snapshotEvery;
+  return o;
+}
+
+/** plain(v): a JSON string of v with typed arrays as plain arrays, for comparing settings. */
+function plain(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<number>) : x));
+}
+
+/** concatRows(rows): one flat array of equal-length rows (explicit sketch sets in checkpoints). */
+export function concatRows(rows: Float64Array[]): Float64Array {
+  const out = new Float64Array(rows.reduce((s, r) => s + r.length, 0));
+  let o = 0;
+  for (const r of rows) { out.set(r, o); o += r.length; }
+  return out;
+}
+function splitRows(flat: Float64Array, d: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let o = 0; o < flat.length; o += d) out.push(flat.slice(o, o + d));
+  return out;
+}

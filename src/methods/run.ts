@@ -1,0 +1,136 @@
+/**
+ * A single-machine run of a method on an objective: configure the kernel from the run spec, take the steps through the
+ * shared loop, and return x, the trace, the digest and a checkpoint from which `resumeFrom` continues bit for bit.
+ * @module
+ */
+import { DivergenceError } from "../runtime/errors.js";
+import { digestF64 } from "../runtime/digest.js";
+import { encodeCheckpoint } from "../runtime/checkpoint.js";
+import { positive } from "../runtime/validate.js";
+import { splitSeed } from "../runtime/seed.js";
+import { SAMPLE } from "../runtime/codes.js";
+import { configureSampler } from "../sketch/wire.js";
+import { aliasTable } from "./sampling.js";
+import { type RunSpec, concatRows, settingsOf } from "./options.js";
+import { runSketchSet, theoryConstants } from "./constants.js";
+import { GAMMA_BLOCK, type Objective } from "./objective.js";
+import type { MethodContext, MethodDescriptor } from "./method.js";
+import { hostValue } from "./host.js";
+import { runLoop, type Runner } from "./loop.js";
+import type { MinimizeResult, TraceRow } from "./types.js";
+
+/** The step-size rule of a run: a constant γ (theory or given) or a schedule, with the theory step for advice. */
+interface StepRule { gamma: number; schedule: ((t: number) => number) | null; theory: number }
+
+function stepRule(c: MethodContext): StepRule {
+  const theory = theoryConstants(c.obj, c.spec, c.set).stepSize;
+  const s = c.spec.stepSize;
+  if (s === "theory" && !Number.isFinite(theory)) {
+    throw new RangeError("stepSize \"theory\" needs the smoothness constant L of a user model: pass mast.model({ smoothness: L }) or give stepSize");
+  }
+  if (typeof s === "function") return { gamma: NaN, schedule: s, theory };
+  return { gamma: s === "theory" ? theory : s, schedule: null, theory };
+}
+
+/** Configure the kernel for the run: sampler, seed, data sampler and its tables, the method's own state. */
+function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): void {
+  const { obj, spec } = c;
+  const k = obj.kernel, b = obj.buffers;
+  const [lo, hi] = splitSeed(spec.seed);
+  configureSampler(k, spec.sketch, b.base);
+  k.call("dsgdConfigure", (ex) => {
+    ex.setSeed(lo, hi);
+    ex.dsgdConfigure(spec.batch === "full" ? 0 : spec.batch, rule.schedule ? 0 : rule.gamma, rule.schedule ? b.gammas : 0);
+  });
+  if (spec.sampling === "independent") {
+    const p = spec.probabilities!;
+    const pp = k.putF64(p), pw = k.putF64(Float64Array.from(p, (x) => 1 / x));
+    k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLE.independent, 0, pp, 0, pw));
+  } else if (spec.sampling === "importance") {
+    const { Li } = obj.smooth();
+    const n = obj.rows;
+    const t = aliasTable(Li);
+    const pq = k.putF64(t.q), pa = k.putI32(t.alias), pw = k.putF64(Float64Array.from(t.p, (x) => 1 / (n * x)));
+    k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLE.importance, spec.batch as number, pq, pa, pw));
+  } else if (spec.sampling === "uniform") {
+    k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLE.uniform, spec.batch as number, 0, 0, 0));
+  }
+  method.configure(c);
+  if (obj.host) obj.host.evaluations = 0;
+  k.ex.resetCounters();
+  k.ex.resetVrCounters();
+  k.ex.lazyReset();
+}
+
+/** Gradient evaluations so far: data rows (or sketched gradients of a quadratic), or host evaluations of a model. */
+function gradEvals(obj: Objective): number { return obj.host ? obj.host.evaluations : obj.kernel.ex.getRowsTouched(); }
+
+/** The state of a run for its checkpoint: x, the method's state, and the lazy path's (u, α) when it holds x = α u. */
+function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string, Float64Array> {
+  const k = c.obj.kernel, d = c.obj.dimension;
+  const out: Record<string, Float64Array> = { x: k.f64(c.obj.buffers.x, d).slice(), ...method.state(c) };
+  const alpha = k.ex.lazyStateAlpha();
+  if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d).slice(); out.lazyAlpha = Float64Array.of(alpha); }
+  return out;
+}
+
+function restoreState(c: MethodContext, method: MethodDescriptor, arrays: Record<string, Float64Array>): void {
+  const k = c.obj.kernel, d = c.obj.dimension;
+  k.f64(c.obj.buffers.x, d).set(arrays.x);
+  if (c.spec.method !== "dsgd") method.restore(c, arrays);
+  if (arrays.lazyU) { k.f64(k.ex.lazyStatePtr(), d).set(arrays.lazyU); k.ex.setLazyState(arrays.lazyAlpha[0]); }
+}
+
+/**
+ * runMethod(objective, spec, method): the whole run. A step that would make x non-finite is not taken: the run throws a
+ * {@link DivergenceError} with the last finite iterate.
+ */
+export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDescriptor): Promise<MinimizeResult> {
+  const c: MethodContext = { obj, spec, set: runSketchSet(obj, spec) };
+  const rule = stepRule(c);
+  configure(c, method, rule);
+  const k = obj.kernel, d = obj.dimension, px = obj.buffers.x;
+  const evals0 = spec.resume ? (spec.resume.header.gradEvals as number) : 0;
+  if (spec.resume) {
+    restoreState(c, method, spec.resume.arrays);
+    if (obj.host) obj.host.evaluations = evals0; else k.ex.setRowsTouched(evals0);
+  } else k.f64(px, d).set(spec.x0!);
+
+  const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
+  const runner: Runner<TraceRow> = {
+    maxChunk: rule.schedule ? GAMMA_BLOCK : Infinity,
+    advance(t, steps) {
+      if (rule.schedule) {
+        const g = gammas(steps);
+        for (let s = 0; s < steps; s++) g[s] = positive(`stepSize(${t + s})`, rule.schedule(t + s));
+      }
+      const gamma = rule.schedule ? (s: number) => gammas(s + 1)[s] : () => rule.gamma;
+      return method.advance(c, t, steps, gamma);
+    },
+    row(t, ms) {
+      const f = obj.host ? hostValue(obj, px) : k.call("value", (ex) => ex.value(px));
+      return { iteration: t, f, gradEvals: gradEvals(obj), ms };
+    },
+    gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
+    diverged(t, done) {
+      const used = rule.schedule ? gammas(done + 1)[done] : rule.gamma;
+      return new DivergenceError(spec.method, t, used, rule.theory, k.f64(px, d).slice());
+    },
+  };
+  const { t, trace, stoppedBy } = await runLoop(runner, spec);
+
+  const state = stateArrays(c, method);
+  const arrays: Record<string, ArrayLike<number>> = { ...state };
+  if (spec.probabilities) arrays.probabilities = spec.probabilities;
+  if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
+  const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
+  const checkpoint = encodeCheckpoint({
+    format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: gradEvals(obj),
+    settings: { ...settingsOf(spec, rule.gamma), ...resumedRule },
+  }, arrays);
+  const x = state.x;
+  return {
+    x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint,
+    work: { coordsTouched: k.ex.getCoordsTouched() + k.ex.getVrCoords(), rowsTouched: k.ex.getRowsTouched() - (obj.host ? 0 : evals0) },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The public types of a run: its options, its trace rows and its result (paper, sections 4.1–4.4).
+ * @module
+ */
+import type { Sketch } from "../sketch/spec.js";
+import type { Sampling } from "./sampling.js";
+
+/** The methods `minimize` knows: DSGD (section 4.1), L-SVRG and SVRG (section 4.4), distributed DSGD/IST (section 4.3). */
+export const METHODS = ["dsgd", "lsvrg", "svrg", "distributed"] as const;
+/** One of {@link METHODS}. */
+export type Method = (typeof METHODS)[number];
+
+/** Why a run stopped. */
+export type StopReason = "iterations" | "tolerance" | "time" | "callback";
+
+/** One row of a run's trace. */
+export interface TraceRow {
+  /** The iteration t (x is x_t). */
+  iteration: number;
+  /** f(x_t), the original objective (not f_D). */
+  f: number;
+  /** Data-gradient evaluations so far: rows whose ∇f_i was evaluated (one per step for a quadratic). */
+  gradEvals: number;
+  /** Milliseconds since the run started. */
+  ms: number;
+  /** ‖∇f_D(x_t)‖, recorded when a `tolerance` is set. */
+  gradNorm?: number;
+}
+
+/** Options of `problem.minimize` on every problem (`method: "distributed"` takes `DistributedOptions` instead). */
+export interface MinimizeOptions {
+  /** "dsgd": Double Sketched (S)GD, Algorithm 1; "lsvrg": loopless SVRG on the double-sketched finite sum (L-SVRDSG,
+   *  section 4.4); "svrg": loopy SVRG with a snapshot every `snapshotEvery` steps; "distributed": section 4.3. */
+  method?: Method;
+  /** The sketch distribution D (default identity). For "lsvrg"/"svrg" with `sketchSet: { size, seed }`, the set is drawn from it. */
+  sketch?: Sketch;
+  /** γ: a number, "theory" (default: the `stepSize` of `problem.constants`) or a schedule t ↦ γ_t. */
+  stepSize?: number | "theory" | ((t: number) => number);
+  /** T, the iteration to run to (default 1000). With `resumeFrom`, the run continues from the checkpoint's t to T. */
+  iterations?: number;
+  /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows per step, see `sampling`). */
+  batch?: "full" | number;
+  /** How option II picks rows: "nice" (default: τ rows without replacement), "uniform" (τ rows i.i.d.),
+   *  "independent" (row i with probability `probabilities[i]`), "importance" (τ rows i.i.d. with p_i ∝ L_i). */
+  sampling?: Sampling;
+  /** p_i for sampling "independent" (one per row, each in (0, 1]). */
+  probabilities?: ArrayLike<number>;
+  /** Seed of the counter-based generator (a safe integer ≥ 0, default 0). */
+  seed?: number;
+  /** Start point x_0 (default: the shift v). */
+  x0?: ArrayLike<number>;
+  /** The finite sketch set {S_1..S_N} of the VR methods: N draws from `sketch` with their own seed, or explicit
+   *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }. */
+  sketchSet?: { size: number; seed?: number } | ArrayLike<number>[];
+  /** b: the reference gradient averages b set members drawn without replacement (default N: exact). */
+  referenceBatch?: number;
+  /** p: L-SVRG refreshes its reference point with probability p after each step (default 1/b). */
+  refreshProbability?: number;
+  /** m: SVRG takes a snapshot every m steps (default 2b). */
+  snapshotEvery?: number;
+  /** Stop when ‖∇f_D(x_t)‖ ≤ tolerance at a record point (exact for quadratics, identity sketches and sketch sets;
+   *  a Monte Carlo mean of `gradientSamples` sketched gradients otherwise). */
+  tolerance?: number;
+  /** Sketches in the Monte Carlo ∇f_D estimate for `tolerance` (default 100). */
+  gradientSamples?: number;
+  /** Stop when this many milliseconds have passed (checked at least every 1024 steps). */
+  timeLimitMs?: number;
+  /** Record a trace row every this many steps (default ⌈T/100⌉). */
+  recordEvery?: number;
+  /** Called with each trace row; return `false` to stop the run. It must not call back into the same problem (value,
+   *  gradient, sketchedGradient, minimize, …): those throw while the run is on, as the run's state lives in its kernel. */
+  onProgress?: (row: TraceRow) => void | boolean;
+  /** Continue a run from a result's `checkpoint` (same problem; run-defining options must match or be omitted). */
+  resumeFrom?: Uint8Array;
+}
+
+/** What `problem.minimize` returns. */
+export interface MinimizeResult {
+  /** The final iterate x_T. */
+  x: Float64Array;
+  /** The number of steps taken in total (including those before a resumed checkpoint). */
+  iterations: number;
+  /** Trace rows at the start, every recordEvery steps and at the end. */
+  trace: TraceRow[];
+  /** Lowercase SHA-256 hex of x as little-endian f64 bytes. */
+  digest: string;
+  /** The constant step size used (NaN when a schedule was given). */
+  stepSize: number;
+  /** Why the run stopped. */
+  stoppedBy: StopReason;
+  /** The full state of the run, to continue it with `resumeFrom`. */
+  checkpoint: Uint8Array;
+  /** Work done by the kernels in this call: x coordinates read or written, and data rows (or sketched gradients) evaluated. */
+  work: { coordsTouched: number; rowsTouched: number };
+}

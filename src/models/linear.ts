@@ -1,0 +1,142 @@
+/**
+ * Data problems (generalised linear models): f(x) = (1/n) Σ_i φ(a_iᵀx, b_i) + λ/2 ‖x‖² over a data set, with the
+ * logistic or squared loss on the margin, and the MAST shift v. The data are copied into the problem's own wasm
+ * instance once.
+ * @module
+ */
+import { Dataset } from "../data/dataset.js";
+import type { Kernel } from "../runtime/kernel.js";
+import { LOSS } from "../runtime/codes.js";
+import { nonNegative, oneOf, options, show } from "../runtime/validate.js";
+import type { Sketch } from "../sketch/spec.js";
+import type { LinearTerms, Loss, Smoothness } from "../methods/objective.js";
+import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
+import type { DistributedOptions, DistributedResult } from "../methods/distributed/types.js";
+import { BaseProblem, type SketchedValue } from "./problem.js";
+
+/** Power iteration for L (and μ): stop at a relative change of the Rayleigh quotient ≤ 1e-9, or after 300 products. */
+const POWER_ITERATIONS = 300;
+const POWER_TOLERANCE = 1e-9;
+
+/** Options of `mast.problem`. */
+export interface ProblemOptions {
+  /** The data set (rows a_i, labels b_i). */
+  data: Dataset;
+  /** The loss (default "logistic", which needs ±1 labels). */
+  loss?: Loss;
+  /** λ ≥ 0, the ℓ2 weight in λ/2 ‖x‖² (default 0). */
+  l2?: number;
+  /** The shift v (default zeros). */
+  shift?: ArrayLike<number>;
+}
+
+/** f(x) = (1/n) Σ_i φ(a_iᵀx, b_i) + λ/2 ‖x‖² over a data set, with the MAST shift v. */
+export class Problem extends BaseProblem {
+  /** The data set. */
+  readonly data: Dataset;
+  /** The loss. */
+  readonly loss: Loss;
+  /** λ. */
+  readonly l2: number;
+
+  /** @internal Use `mast.problem`. */
+  constructor(module: WebAssembly.Module, opts: ProblemOptions) {
+    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift"]);
+    if (!(o.data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(o.data)}`);
+    super(module, o.data.cols, o.shift);
+    this.data = o.data;
+    this.loss = oneOf("loss", o.loss ?? "logistic", ["logistic", "squared"] as const);
+    this.l2 = nonNegative("l2", o.l2 ?? 0);
+    if (this.loss === "logistic" && !this.data.binary) {
+      throw new RangeError(`loss "logistic" needs labels −1/+1 (or 0/1); this data set has other labels, e.g. ${show(this.data.labels.find((y) => y !== 1 && y !== -1))}`);
+    }
+    this.boot(module);
+  }
+
+  /** @internal */
+  readonly kind = "data" as const;
+  /** @internal */
+  readonly host = null;
+  /** @internal n. */
+  get rows(): number { return this.data.rows; }
+  /** @internal The data terms, for distributed nodes. */
+  get linear(): LinearTerms { return { data: this.data, loss: this.loss, l2: this.l2 }; }
+  /** @internal The same objective on other rows, in an instance of its own (a distributed node's shard). */
+  shard(data: Dataset): Problem { return new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: this.shift }); }
+
+  /**
+   * minimize(options): as {@link BaseProblem.minimize}; with `method: "distributed"`, distributed DSGD / IST over
+   * `nodes` on `workers` threads (section 4.3, src/distributed.ts), which resolves to a {@link DistributedResult}.
+   */
+  minimize(opts: DistributedOptions): Promise<DistributedResult>;
+  minimize(opts?: MinimizeOptions): Promise<MinimizeResult>;
+  minimize(opts: MinimizeOptions | DistributedOptions = {}): Promise<MinimizeResult> { return super.minimize(opts as MinimizeOptions); }
+
+  protected upload(k: Kernel): void {
+    const D = this.data;
+    const pv = k.putF64(D.values);
+    const pl = k.putF64(D.labels);
+    if (D.format === "dense") {
+      k.call("setDense", (ex) => ex.setDense(pv, pl, D.rows, D.cols));
+    } else {
+      const pi = k.putI32(D.indptr!), pj = k.putI32(D.indices!);
+      k.call("setCsr", (ex) => ex.setCsr(pi, pj, pv, pl, D.rows, D.cols));
+    }
+    const ps = k.putF64(this.shift);
+    k.call("setDataProblem", (ex) => ex.setDataProblem(LOSS[this.loss], this.l2, ps));
+  }
+
+  protected fingerprintParts(): Float64Array[] {
+    const D = this.data;
+    return [Float64Array.of(D.rows, D.cols, LOSS[this.loss], this.l2), D.values, D.labels,
+      D.indptr ? Float64Array.from(D.indptr) : new Float64Array(0), D.indices ? Float64Array.from(D.indices) : new Float64Array(0), this.shift];
+  }
+
+  protected smoothness(): Smoothness {
+    const k = this.kernel;
+    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE));
+    k.ex.release(this.buffers.base);
+    const pn = k.alloc(this.data.rows * 8);
+    k.call("rowSquaredNorms", (ex) => ex.rowSquaredNorms(pn));
+    const c = this.loss === "logistic" ? 0.25 : 1;
+    const Li = Float64Array.from(k.f64(pn, this.data.rows), (r) => c * r + this.l2);
+    let maxNorm = 0;
+    for (const v of k.f64(pn, this.data.rows)) if (v > maxNorm) maxNorm = v;
+    let mu = this.l2;
+    if (this.loss === "squared") {
+      const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top, -1, POWER_ITERATIONS, POWER_TOLERANCE));
+      mu += Math.max(0, top - shifted);
+    }
+    return { L: c * top + this.l2, mu, Lmax: c * maxNorm + this.l2, Li };
+  }
+
+  /**
+   * sketchedValue(x, sketch, { samples, seed }): Monte Carlo estimate of f_D(x) = E f(v + S(x − v)), with the sample
+   * mean and its standard error sd/√samples. Sketches come from the generator's Monte Carlo stream.
+   */
+  sketchedValue(x: ArrayLike<number>, sketch: Sketch, opts: { samples?: number; seed?: number } = {}): SketchedValue {
+    const o = options<{ samples: number; seed: number }>("options", opts, ["samples", "seed"]);
+    return this.monteCarlo(x, sketch, o.samples, o.seed);
+  }
+
+  /** margins(x): a_iᵀx for every row. */
+  margins(x: ArrayLike<number>): Float64Array {
+    this.idle("margins");
+    this.putX(x);
+    const k = this.kernel;
+    k.ex.release(this.buffers.base);
+    const p = k.alloc(this.data.rows * 8);
+    k.call("margins", (ex) => ex.margins(this.buffers.x, p));
+    return k.f64(p, this.data.rows).slice();
+  }
+
+  /** accuracy(x): the fraction of rows with sign(a_iᵀx) = b_i (a zero margin predicts −1). Needs ±1 labels. */
+  accuracy(x: ArrayLike<number>): number {
+    this.idle("accuracy");
+    if (!this.data.binary) throw new RangeError("accuracy needs labels −1/+1");
+    const m = this.margins(x);
+    let hit = 0;
+    for (let i = 0; i < m.length; i++) if ((m[i] > 0 ? 1 : -1) === this.data.labels[i]) hit++;
+    return hit / m.length;
+  }
+}

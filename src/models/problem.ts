@@ -1,0 +1,191 @@
+/**
+ * The base of every problem: an objective f with the MAST shift v, in a wasm instance of its own. It offers f, ∇f, the
+ * theory constants, the sketched gradient of a step and `minimize`, and implements the {@link Objective} contract that
+ * the methods in src/methods/ consume. The MAST objective is f_D(x) = E_{S~D} f(v + S(x − v)) (paper, section 1).
+ * @module
+ */
+import { Kernel } from "../runtime/kernel.js";
+import { digestF64 } from "../runtime/digest.js";
+import { splitSeed } from "../runtime/seed.js";
+import { integer, show, vector } from "../runtime/validate.js";
+import { type Sketch, checkSketch } from "../sketch/spec.js";
+import { configureSampler } from "../sketch/wire.js";
+import { GAMMA_BLOCK, type Buffers, type HostOracle, type LinearTerms, type Objective, type Smoothness } from "../methods/objective.js";
+import { type Constants, type ConstantsOptions, constantsOf } from "../methods/constants.js";
+import { minimize } from "../methods/minimize.js";
+import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
+import type { Dataset } from "../data/dataset.js";
+
+/** An f_D value: the mean (exact or Monte Carlo), its standard error, and how many sketches were drawn. */
+export interface SketchedValue { mean: number; stderr: number; samples: number; exact: boolean }
+
+/** Shared machinery of data, quadratic and model problems. */
+export abstract class BaseProblem implements Objective {
+  /** d, the dimension of x. */
+  readonly dimension: number;
+  /** The shift v (a copy). */
+  readonly shift: Float64Array;
+  /** @internal The compiled module (for methods that need more instances, e.g. distributed nodes). */
+  readonly module: WebAssembly.Module;
+  /** @internal The problem's wasm instance. */
+  kernel!: Kernel;
+  /** @internal Pointers of x, a gradient buffer and the γ_t buffer; per-call scratch starts at `base`. */
+  readonly buffers: Buffers = { x: 0, g: 0, gammas: 0, base: 0 };
+  /** @internal "data", "quadratic" or "model". */
+  abstract readonly kind: Objective["kind"];
+  /** @internal n, the number of data rows (0 for a quadratic or a model). */
+  abstract readonly rows: number;
+  /** @internal A user model's host oracle (null when f lives in the kernel). */
+  abstract readonly host: HostOracle | null;
+  /** @internal The data terms of a data problem (null otherwise). */
+  abstract readonly linear: LinearTerms | null;
+  private cachedL: Smoothness | null = null;
+  /** True while minimize() runs: the run's iterate, sketch and sampler live in this problem's kernel. */
+  private running = false;
+  private cachedPrint: string | null = null;
+
+  protected constructor(module: WebAssembly.Module, d: number, shift: unknown) {
+    this.module = module;
+    this.dimension = d;
+    this.shift = shift === undefined ? new Float64Array(d) : vector("shift", shift, d);
+  }
+
+  /** Create the instance and upload; also called after a trap to rebuild it. */
+  protected boot(module: WebAssembly.Module): void {
+    this.kernel = new Kernel(module, (k) => {
+      this.upload(k);
+      const b = this.buffers;
+      b.x = k.alloc(this.dimension * 8);
+      b.g = k.alloc(this.dimension * 8);
+      b.gammas = k.alloc(GAMMA_BLOCK * 8);
+      b.base = k.ex.mark();
+    });
+  }
+  /** Copy the problem's arrays into a fresh instance and set its objective up. */
+  protected abstract upload(k: Kernel): void;
+  /** L_f, μ_f, max_i L_i and the L_i (computed once, by `smooth`). */
+  protected abstract smoothness(): Smoothness;
+  /** The arrays that define the problem: their digest is the fingerprint checkpoints carry. */
+  protected abstract fingerprintParts(): Float64Array[];
+  /** @internal The same objective on other rows (data problems). */
+  shard?(data: Dataset): Objective;
+
+  /** Which build runs this problem's kernels. */
+  get build(): "simd" | "scalar" { return this.kernel.ex.hasSimd() ? "simd" : "scalar"; }
+
+  /**
+   * idle(name): throws when minimize() is running on this problem, i.e. when called from its onProgress (or a user
+   * model's function): the call would overwrite the run's iterate or reconfigure its sketch and sampler.
+   */
+  protected idle(name: string): void {
+    if (this.running) {
+      throw new Error(`${name}() cannot be called while minimize() is running on this problem (from onProgress or a model's function): ` +
+        `it would overwrite the run's iterate and settings, which live in the same kernel. Use the trace row (row.f), or call ${name}() after minimize() returns`);
+    }
+  }
+
+  protected putX(x: unknown, name = "x"): void {
+    const v = vector(name, x, this.dimension);
+    this.kernel.f64(this.buffers.x, this.dimension).set(v);
+  }
+
+  /** value(x) = f(x). */
+  value(x: ArrayLike<number>): number {
+    this.idle("value");
+    this.putX(x);
+    return this.kernel.call("value", (ex) => ex.value(this.buffers.x));
+  }
+
+  /** gradient(x) = ∇f(x). */
+  gradient(x: ArrayLike<number>): Float64Array {
+    this.idle("gradient");
+    this.putX(x);
+    this.kernel.call("gradient", (ex) => ex.gradient(this.buffers.x, this.buffers.g));
+    return this.kernel.f64(this.buffers.g, this.dimension).slice();
+  }
+
+  /** @internal L_f, μ_f, max_i L_i and the L_i, computed once. */
+  smooth(): Smoothness {
+    return (this.cachedL ??= this.smoothness());
+  }
+
+  /** @internal A SHA-256 of the problem's defining arrays, so a checkpoint is resumed only on the problem it came from. */
+  fingerprint(): string {
+    if (this.cachedPrint === null) {
+      const parts = this.fingerprintParts();
+      const all = new Float64Array(parts.reduce((s, a) => s + a.length + 1, 0));
+      let o = 0;
+      for (const a of parts) { all[o++] = a.length; all.set(a, o); o += a.length; }
+      this.cachedPrint = digestF64(all);
+    }
+    return this.cachedPrint;
+  }
+
+  /**
+   * constants(sketch, options): L, μ, L_D, μ_D, L_S^max and the theory step size for the method and sampling
+   * (section 4.1: γ = 1/(L_exp L_S^max); option II replaces L_f by the sampler's expected smoothness L_exp;
+   * "lsvrg"/"svrg": γ = 1/(6 L_exp L_S^max) with the sketch set's own L_S^max, L_D and μ_D; "distributed": the
+   * section 4.3 constants).
+   */
+  constants(sketch?: Sketch, opts: ConstantsOptions = {}): Constants {
+    this.idle("constants");
+    return constantsOf(this, sketch, opts);
+  }
+
+  /**
+   * minimize(options): Double Sketched (S)GD (Algorithm 1), L-SVRDSG ("lsvrg") or SVRG ("svrg") on f_D, or the
+   * distributed method. Each DSGD step draws S_t, forms y_t = v + S_t(x_t − v) and takes x_{t+1} = x_t − γ S_t ∇̂f(y_t)
+   * on supp S_t only. A step that would make x non-finite is not taken: the run throws a `DivergenceError`.
+   */
+  async minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> {
+    this.idle("minimize");
+    if ((opts as { method?: unknown } | undefined)?.method === "distributed") return minimize(this, opts);
+    this.running = true;
+    try {
+      return await minimize(this, opts);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * sketchedGradient(x, sketch, { step, seed, batch }): the stochastic gradient g = S_t ∇̂f(v + S_t(x − v)) that step t
+   * of a DSGD run with this seed would use (zero off the support), with the support itself (Algorithm 1, section 3).
+   * `batch` is "full" (the default: ∇̂f = ∇f, option I) or τ, the τ rows of step t drawn as `minimize` draws them
+   * with its default ("nice") sampling, ∇̂f = (1/τ) Σ ∇f_i + λ y (option II). Computed by the general kernel path, so
+   * it is also a reference for the fused one-row steps.
+   */
+  sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): { g: Float64Array; support: Int32Array } {
+    this.idle("sketchedGradient");
+    const sk = checkSketch(sketch, this.dimension);
+    const [lo, hi] = splitSeed(opts.seed ?? 0);
+    const step = integer("step", opts.step ?? 0, 0);
+    let tau = 0;
+    if (opts.batch !== undefined && opts.batch !== "full") {
+      if (this.rows === 0) throw new RangeError(`batch needs a data problem (rows to sample), got ${show(opts.batch)}`);
+      if (typeof opts.batch === "string") throw new RangeError(`batch must be "full" or an integer in 1..${this.rows}, got ${show(opts.batch)}`);
+      tau = integer("batch", opts.batch, 1, this.rows);
+    }
+    configureSampler(this.kernel, sk, this.buffers.base);
+    this.putX(x);
+    const k = this.kernel;
+    k.f64(this.buffers.g, this.dimension).fill(0);
+    const m = k.call("sketchedGradientAt", (ex) => { ex.setSeed(lo, hi); ex.dsgdConfigure(tau, 0, 0); return ex.sketchedGradientAt(this.buffers.x, step, this.buffers.g); });
+    return { g: k.f64(this.buffers.g, this.dimension).slice(), support: k.i32(k.ex.supportPtr(), m).slice() };
+  }
+
+  /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
+  protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
+    this.idle("sketchedValue");
+    const sk = checkSketch(sketch, this.dimension);
+    const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
+    const [lo, hi] = splitSeed(seedArg ?? 0);
+    this.putX(x);
+    configureSampler(this.kernel, sk, this.buffers.base);
+    const k = this.kernel;
+    const pOut = k.alloc(samples * 8), pRes = k.alloc(16);
+    k.call("sketchedValueSamples", (ex) => { ex.setSeed(lo, hi); ex.sketchedValueSamples(this.buffers.x, samples, pOut); ex.meanAndStderr(pOut, samples, pRes); });
+    const r = k.f64(pRes, 2);
+    return { mean: r[0], stderr: r[1], samples, exact: false };
+  }
+}

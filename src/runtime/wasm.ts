@@ -1,0 +1,69 @@
+/**
+ * Loading the one .wasm in every runtime: a compiled module, bytes, a URL or path, a fetch Response, or the build
+ * shipped next to this file.
+ * @module
+ */
+import { show } from "./validate.js";
+
+/** Which build a module is: "simd" (f64x2 kernels) or "scalar" (same reduction order, no SIMD). */
+export type Build = "simd" | "scalar";
+
+// The smallest module using a v128 instruction: validates only where SIMD128 is supported.
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20, 0, 253, 12,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
+]);
+
+/** simdSupported(): whether this engine accepts wasm SIMD128. */
+export function simdSupported(): boolean {
+  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
+/** What {@link loadModule} accepts: a compiled module, the bytes, a URL or path string, or a fetch Response. */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response;
+
+async function readUrl(url: URL): Promise<Uint8Array> {
+  if (url.protocol === "file:") {
+    const fs = await import(/* @vite-ignore */ "node:fs/promises" as string) as typeof import("node:fs/promises");
+    return new Uint8Array(await fs.readFile(url));
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`mast-wasm: could not load ${url.href}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function fromResponse(res: Response): Promise<WebAssembly.Module> {
+  if (!res.ok) throw new Error(`mast-wasm: could not load ${res.url || "the wasm response"}: HTTP ${res.status}`);
+  if (typeof WebAssembly.compileStreaming === "function") {
+    try { return await WebAssembly.compileStreaming(res.clone()); } catch { /* wrong MIME type: fall back */ }
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/** defaultUrl(build): the .wasm shipped next to this file. */
+export function defaultUrl(build: Build): URL { return new URL(`./mast-${build}.wasm`, import.meta.url); }
+
+/** loadModule(source, build): compile the given source, or the shipped build when source is undefined. */
+export async function loadModule(source: WasmSource | undefined, build: Build): Promise<WebAssembly.Module> {
+  if (source === undefined) return WebAssembly.compile(await readUrl(defaultUrl(build)) as BufferSource);
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  if (typeof Response !== "undefined" && source instanceof Response) return fromResponse(source);
+  if (source instanceof URL) return WebAssembly.compile(await readUrl(source) as BufferSource);
+  if (typeof source === "string") {
+    let url: URL;
+    try { url = new URL(source); } catch { url = new URL(source, typeof location !== "undefined" ? location.href : `file://${"/"}`); }
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(source) && typeof location === "undefined") {
+      const path = await import(/* @vite-ignore */ "node:path" as string) as typeof import("node:path");
+      const { pathToFileURL } = await import(/* @vite-ignore */ "node:url" as string) as typeof import("node:url");
+      url = pathToFileURL(path.resolve(source));
+    }
+    return WebAssembly.compile(await readUrl(url) as BufferSource);
+  }
+  throw new TypeError(`source must be a WebAssembly.Module, bytes, a URL, a path string or a Response, got ${show(source)}`);
+}
+
+/** shippedModule(build): the shipped .wasm of a build, compiled (for runtimes that can't clone a Module into a worker). */
+export async function shippedModule(build: Build): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(await readUrl(defaultUrl(build)) as BufferSource);
+}

@@ -1,0 +1,306 @@
+/**
+ * `mast train`'s flags: the option table, the help texts, strict number parsing, and the checks that turn raw flag
+ * values into {@link TrainFlags} before any data is read.
+ * @module
+ */
+import { sketch as sketchApi, type Loss, type Sketch } from "../../index.js";
+import { UsageError, flagMessage, isArgumentError, show } from "./errors.js";
+
+export const TRAIN_OPTIONS = {
+  data: { type: "string" },
+  test: { type: "string" },
+  features: { type: "string" },
+  loss: { type: "string" },
+  l2: { type: "string" },
+  sketch: { type: "string" },
+  method: { type: "string" },
+  nodes: { type: "string" },
+  workers: { type: "string" },
+  sampling: { type: "string" },
+  "sketch-set": { type: "string" },
+  "reference-batch": { type: "string" },
+  "refresh-probability": { type: "string" },
+  "snapshot-every": { type: "string" },
+  tolerance: { type: "string" },
+  "time-limit": { type: "string" },
+  iterations: { type: "string" },
+  batch: { type: "string" },
+  step: { type: "string" },
+  seed: { type: "string" },
+  "record-every": { type: "string" },
+  samples: { type: "string" },
+  json: { type: "string" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+export const DEFAULT_SYNTHETIC = { rows: 6414, cols: 123, density: 14 / 123, seed: 0 } as const;
+export const DEFAULT_L2 = 1e-4;
+export const DEFAULT_EPOCHS = 10;
+export const DEFAULT_FULL_BATCH_ITERATIONS = 1000;
+export const DEFAULT_SAMPLES = 200;
+export const DEFAULT_NODES = 2;
+
+export const MAIN_HELP = `mast — Model-Agnostic Sparsified Training (MAST) in deterministic WebAssembly
+
+Usage:
+  mast train [flags]     minimise f_D(x) = E_S f(v + S(x − v)) with Double Sketched SGD
+  mast train --help      the flags of train
+  mast repro [--build scalar] [--json]
+                         check the golden digests in this runtime (exit 1 on any drift)
+  mast --version         print the version
+
+Run \`mast train\` with no flags for a demo on a built-in synthetic data set.
+`;
+
+export const TRAIN_HELP = `Usage: mast train [flags]
+
+Minimise the MAST objective f_D(x) = E_S f(v + S(x − v)) (shift v = 0) of
+f(x) = (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖² with Double Sketched SGD.
+
+Data
+  --data FILE           LibSVM/svmlight training file, optionally gzipped (.gz).
+                        Default: a built-in synthetic data set shaped like a5a
+                        (6414 rows, 123 binary features, ~14 non-zeros a row, seed 0)
+  --test FILE           LibSVM test file (same number of features as the training set);
+                        reports test f and, for the logistic loss, test accuracy
+  --features D          number of features of --data (default: the largest index seen)
+
+Problem
+  --loss NAME           logistic (default; labels ±1 or 0/1) or squared
+  --l2 λ                ℓ2 weight λ ≥ 0 (default 1e-4)
+  --sketch SPEC         identity | bernoulli:p | randk:K | permutation:M
+                        (default randk:K with K = round(d/2))
+
+Method
+  --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
+                        lsvrg: loopless SVRG on a finite sketch set (L-SVRDSG, §4.4);
+                        svrg: loopy SVRG with a snapshot every --snapshot-every steps;
+                        distributed: distributed DSGD over --nodes nodes (§4.3); with
+                        permutation sketches (the default) this is independent
+                        subnetwork training (IST)
+  --nodes M             distributed: cut the rows into M contiguous shards, one a node
+                        (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M)
+  --workers K           distributed: run the nodes on K worker threads, 0..64 (default 0:
+                        all in the main thread); every K gives the same bits
+  --sampling NAME       how --batch rows are drawn: nice (default, without replacement),
+                        uniform (i.i.d.) or importance (i.i.d. with p_i ∝ L_i)
+  --sketch-set N[:s]    lsvrg/svrg: N sketches drawn once from --sketch with seed s (default 100:0)
+  --reference-batch b   lsvrg/svrg: sketches in the reference gradient (default N: exact)
+  --refresh-probability p  lsvrg: refresh probability in (0, 1] (default 1/b)
+  --snapshot-every m    svrg: steps between snapshots (default 2b)
+  --tolerance ε         stop when ‖∇f_D(x_t)‖ ≤ ε at a record point
+  --time-limit MS       stop after MS milliseconds
+  --iterations T        number of steps (rounds) T ≥ 0 (default 10 epochs: ⌈10·n/τ⌉ steps,
+                        or ${DEFAULT_FULL_BATCH_ITERATIONS} with --batch full or --method distributed)
+  --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1;
+                        distributed: full, each node its whole shard)
+  --step theory|γ       step size: the theory step 1/(L_exp·L_S^max) (default; distributed:
+                        1/√(D_max·T), section 4.3) or γ > 0
+  --seed S              seed of the counter-based generator, an integer ≥ 0 (default 0)
+  --record-every K      record f(x_t) every K steps (default ⌈T/100⌉)
+
+Output
+  --samples M           sketches for the Monte Carlo estimate of f_D(x_T) (default ${DEFAULT_SAMPLES})
+  --json FILE           write settings, constants, summary, digest and the whole trace as JSON
+  --quiet               print the summary only (no header, no progress bar)
+  -h, --help            show this help
+
+Exit codes: 0 done, 1 the run diverged (or an internal error), 2 a bad flag, value or file.
+`;
+
+/** Strict decimal syntax: no hex, no "1e", no "Infinity", no empty string. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+
+export function parseDecimal(flag: string, raw: string, what: string): number {
+  const s = raw.trim();
+  const x = DECIMAL.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(x)) throw new UsageError(`--${flag} must be ${what}, got ${show(raw)}`);
+  return x;
+}
+
+export function parseInteger(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const what = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`;
+  const x = parseDecimal(flag, raw, what);
+  if (!Number.isSafeInteger(x) || x < min || x > max) throw new UsageError(`--${flag} must be ${what}, got ${show(raw)}`);
+  return x;
+}
+
+function parseNonNegative(flag: string, raw: string): number {
+  const x = parseDecimal(flag, raw, "a number ≥ 0");
+  if (x < 0) throw new UsageError(`--${flag} must be a number ≥ 0, got ${show(raw)}`);
+  return x;
+}
+
+/** Settings of one `mast train` run, after flag parsing (the data-dependent defaults are filled in later). */
+export interface TrainFlags {
+  data: string | null;
+  test: string | null;
+  features: number | null;
+  loss: Loss;
+  l2: number;
+  sketch: string | null;
+  method: "dsgd" | "lsvrg" | "svrg" | "distributed";
+  nodes: number | null;
+  workers: number;
+  sampling: "nice" | "uniform" | "importance" | null;
+  sketchSet: { size: number; seed: number } | null;
+  referenceBatch: number | null;
+  refreshProbability: number | null;
+  snapshotEvery: number | null;
+  tolerance: number | null;
+  timeLimit: number | null;
+  iterations: number | null;
+  batch: "full" | number;
+  step: "theory" | number;
+  seed: number;
+  recordEvery: number | null;
+  samples: number;
+  json: string | null;
+  quiet: boolean;
+}
+
+/**
+ * Let a string flag take a negative number as a separate argument (`--l2 -1`), which parseArgs would otherwise
+ * call ambiguous; the value is then checked like any other.
+ */
+export function joinNegativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") { out.push(...args.slice(i)); break; }
+    const name = a.startsWith("--") ? a.slice(2) : null;
+    const spec = name !== null ? (TRAIN_OPTIONS as Record<string, { type: string }>)[name] : undefined;
+    if (spec?.type === "string" && i + 1 < args.length && /^-(\d|\.\d)/.test(args[i + 1])) {
+      out.push(`${a}=${args[i + 1]}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Turn parseArgs' errors into one short line. */
+export function parseArgsError(e: unknown): UsageError {
+  const err = e as { code?: string; message?: string };
+  const msg = String(err.message ?? e);
+  let m: RegExpMatchArray | null;
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && (m = msg.match(/Unknown option '([^']+)'/))) {
+    return new UsageError(`unknown flag ${m[1]} (see mast train --help)`);
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if ((m = msg.match(/Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/))) return new UsageError(`${m[1]} needs a value`);
+    if ((m = msg.match(/Option '(?:-\w, )?(--[\w-]+)' does not take an argument/))) return new UsageError(`${m[1]} does not take a value`);
+    if ((m = msg.match(/Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/))) {
+      return new UsageError(`${m[1]} needs a value; to give one starting with a dash write ${m[1]}=VALUE`);
+    }
+  }
+  return new UsageError(msg.split("\n")[0]);
+}
+
+export function trainFlags(values: Record<string, string | boolean | undefined>): TrainFlags {
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const loss = str("loss") ?? "logistic";
+  if (loss !== "logistic" && loss !== "squared") throw new UsageError(`--loss must be "logistic" or "squared", got ${show(loss)}`);
+  const method = str("method") ?? "dsgd";
+  if (method !== "dsgd" && method !== "lsvrg" && method !== "svrg" && method !== "distributed") {
+    throw new UsageError(`--method must be "dsgd", "lsvrg", "svrg" or "distributed", got ${show(method)}`);
+  }
+  const distributed = method === "distributed";
+  for (const k of ["nodes", "workers"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
+  for (const k of ["sampling", "tolerance", "time-limit"]) if (distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method dsgd, lsvrg or svrg`);
+  if (distributed && str("batch") !== undefined && str("batch") !== "full") {
+    throw new UsageError(`--batch must be full with --method distributed (each node uses its whole shard), got ${show(str("batch")!)}`);
+  }
+  const sampling = str("sampling") ?? null;
+  if (sampling !== null && sampling !== "nice" && sampling !== "uniform" && sampling !== "importance") {
+    throw new UsageError(`--sampling must be "nice", "uniform" or "importance", got ${show(sampling)}`);
+  }
+  const setRaw = str("sketch-set");
+  let sketchSet: { size: number; seed: number } | null = null;
+  if (setRaw !== undefined) {
+    const [a, b, extra] = setRaw.split(":");
+    if (extra !== undefined) throw new UsageError(`--sketch-set must be N or N:seed, got ${show(setRaw)}`);
+    sketchSet = { size: parseInteger("sketch-set", a, 1, 1e6), seed: b === undefined ? 0 : parseInteger("sketch-set", b, 0) };
+  }
+  const vrFlags = ["sketch-set", "reference-batch", "refresh-probability", "snapshot-every"].filter((k) => str(k) !== undefined);
+  if ((method === "dsgd" || distributed) && vrFlags.length) throw new UsageError(`--${vrFlags[0]} goes with --method lsvrg or svrg`);
+  if (method === "lsvrg" && str("snapshot-every") !== undefined) throw new UsageError("--snapshot-every goes with --method svrg");
+  if (method === "svrg" && str("refresh-probability") !== undefined) throw new UsageError("--refresh-probability goes with --method lsvrg");
+  const refreshRaw = str("refresh-probability");
+  const refreshProbability = refreshRaw === undefined ? null : parseDecimal("refresh-probability", refreshRaw, "a number in (0, 1]");
+  if (refreshProbability !== null && !(refreshProbability > 0 && refreshProbability <= 1)) throw new UsageError(`--refresh-probability must be in (0, 1], got ${show(refreshRaw!)}`);
+  const tolRaw = str("tolerance");
+  const tolerance = tolRaw === undefined ? null : parseDecimal("tolerance", tolRaw, "a positive number");
+  if (tolerance !== null && !(tolerance > 0)) throw new UsageError(`--tolerance must be a positive number, got ${show(tolRaw!)}`);
+  const timeRaw = str("time-limit");
+  const timeLimit = timeRaw === undefined ? null : parseDecimal("time-limit", timeRaw, "a positive number of milliseconds");
+  if (timeLimit !== null && !(timeLimit > 0)) throw new UsageError(`--time-limit must be a positive number of milliseconds, got ${show(timeRaw!)}`);
+  const batchRaw = str("batch");
+  const batch = batchRaw === undefined ? (distributed ? "full" as const : 1) : batchRaw === "full" ? "full" as const
+    : (() => {
+      const x = parseDecimal("batch", batchRaw, `"full" or an integer ≥ 1`);
+      if (!Number.isSafeInteger(x) || x < 1) throw new UsageError(`--batch must be "full" or an integer ≥ 1, got ${show(batchRaw)}`);
+      return x;
+    })();
+  const stepRaw = str("step");
+  const step = stepRaw === undefined || stepRaw === "theory" ? "theory" as const
+    : (() => {
+      const x = parseDecimal("step", stepRaw, `"theory" or a positive number`);
+      if (!(x > 0)) throw new UsageError(`--step must be "theory" or a positive number, got ${show(stepRaw)}`);
+      return x;
+    })();
+  const data = str("data") ?? null;
+  const features = str("features") === undefined ? null : parseInteger("features", str("features")!, 1, 2 ** 31 - 1);
+  if (features !== null && data === null) throw new UsageError("--features applies to --data; the built-in data set has 123 features");
+  const sketch = str("sketch") ?? null;
+  if (sketch !== null) parseSketch(sketch, null); // syntax errors before any data is read
+  for (const k of ["data", "test", "json"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
+  return {
+    data,
+    test: str("test") ?? null,
+    features,
+    loss,
+    l2: str("l2") === undefined ? DEFAULT_L2 : parseNonNegative("l2", str("l2")!),
+    sketch,
+    method,
+    nodes: str("nodes") === undefined ? null : parseInteger("nodes", str("nodes")!, 1),
+    workers: str("workers") === undefined ? 0 : parseInteger("workers", str("workers")!, 0, 64),
+    sampling,
+    sketchSet,
+    referenceBatch: str("reference-batch") === undefined ? null : parseInteger("reference-batch", str("reference-batch")!, 1),
+    refreshProbability,
+    snapshotEvery: str("snapshot-every") === undefined ? null : parseInteger("snapshot-every", str("snapshot-every")!, 1),
+    tolerance,
+    timeLimit,
+    iterations: str("iterations") === undefined ? null : parseInteger("iterations", str("iterations")!, 0),
+    batch,
+    step,
+    seed: str("seed") === undefined ? 0 : parseInteger("seed", str("seed")!, 0),
+    recordEvery: str("record-every") === undefined ? null : parseInteger("record-every", str("record-every")!, 1),
+    samples: str("samples") === undefined ? DEFAULT_SAMPLES : parseInteger("samples", str("samples")!, 1, 1e8),
+    json: str("json") ?? null,
+    quiet: values.quiet === true,
+  };
+}
+
+/** The method-family options of `minimize`/`constants` set by the flags. */
+export function methodOptions(flags: TrainFlags): Record<string, unknown> {
+  const o: Record<string, unknown> = { method: flags.method === "distributed" ? "dsgd" : flags.method };
+  if (flags.sampling !== null) o.sampling = flags.sampling;
+  if (flags.method === "lsvrg" || flags.method === "svrg") o.sketchSet = flags.sketchSet ?? { size: 100, seed: 0 };
+  if (flags.referenceBatch !== null) o.referenceBatch = flags.referenceBatch;
+  if (flags.refreshProbability !== null) o.refreshProbability = flags.refreshProbability;
+  if (flags.snapshotEvery !== null) o.snapshotEvery = flags.snapshotEvery;
+  return o;
+}
+
+export function parseSketch(raw: string, d: number | null): Sketch {
+  try {
+    return sketchApi.parse(raw);
+  } catch (e) {
+    if (isArgumentError(e)) throw new UsageError(flagMessage("sketch", "sketch", raw, e, d));
+    throw e;
+  }
+}

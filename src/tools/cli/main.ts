@@ -1,0 +1,77 @@
+/**
+ * The `mast` command line: `mast train` minimises the MAST objective f_D(x) = E_S f(v + S(x − v)) of a LibSVM data
+ * set (or a built-in synthetic one) with Double Sketched SGD and prints the theory constants, the run and a summary;
+ * `mast repro` checks the golden digests in this runtime.
+ *
+ * Zero runtime dependencies: Node built-ins only; everything it computes goes through the public API.
+ *
+ * Exit codes: 0 success; 2 a bad flag, value, file or data (one `mast: …` line on stderr); 1 a diverged run (one
+ * line) or an unexpected internal error (with its stack).
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { DivergenceError, DistributedError } from "../../index.js";
+import { reproMain } from "../repro.js";
+import { CliDivergence, UsageError, show } from "./errors.js";
+import { MAIN_HELP, TRAIN_HELP, TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
+import { num } from "./format.js";
+import { train } from "./train.js";
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "repro") {
+    return reproMain(argv.slice(1), { log: (line) => console.log(line), error: (line) => console.error(line) });
+  }
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: joinNegativeValues(argv), options: TRAIN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw parseArgsError(e);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) { process.stdout.write(`${readVersion()}\n`); return 0; }
+  if (values.help) { process.stdout.write(command === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
+  if (command === undefined) throw new UsageError("missing command; try mast train, or mast --help");
+  if (command === "help") { process.stdout.write(rest[0] === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
+  if (command !== "train") throw new UsageError(`unknown command ${show(command)}; the commands are train and repro (see mast --help)`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${show(rest[0])} (see mast train --help)`);
+  return train(trainFlags(values), readVersion());
+}
+
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0); // e.g. `mast train | head`
+  throw e;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`mast: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof CliDivergence) {
+      process.stderr.write(`mast: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof DistributedError) {
+      process.stderr.write(`mast: ${e.message}\n`);
+      process.exitCode = 1;
+    } else if (e instanceof DivergenceError) {
+      process.stderr.write(`mast: ${e.message.split(" ")[0]} diverged at step ${e.step}: x became non-finite with step size ${num(e.stepSize)}; ` +
+        `try --step ≤ ${num(e.suggestedStepSize)} (the theory step size, --step theory)\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`mast: internal error\n${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,313 @@
+/**
+ * `mast train`: load the data (a LibSVM file or the built-in synthetic set), set up the problem, the sketch and the
+ * theory constants, print a header, run the method with a progress bar, and print (and optionally write as JSON) a
+ * summary ending with the digest of the result.
+ * @module
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { init, distributedConstants } from "../../index.js";
+import type { Constants, Dataset, DistributedConstants, DistributedResult, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "../../index.js";
+import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
+import {
+  DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC, type TrainFlags, methodOptions, parseSketch,
+} from "./flags.js";
+import { ProgressBar, dataSummary, duration, grouped, num, pct, sketchDescription, sketchSpec } from "./format.js";
+
+function readInput(flag: string, path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied"
+      : err.code === "EISDIR" ? "is a directory" : err.message;
+    throw new UsageError(`cannot read --${flag} file ${path}: ${why}`);
+  }
+}
+
+async function loadLibsvm(mast: Mast, flag: string, path: string, features: number | undefined): Promise<Dataset> {
+  const bytes = readInput(flag, path);
+  try {
+    return await mast.data.libsvm(bytes, features === undefined ? {} : { features });
+  } catch (e) {
+    if (isArgumentError(e) || (e instanceof Error && e.message.startsWith("libsvm"))) {
+      throw new UsageError(`${path}: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function makeProblem(mast: Mast, data: Dataset, loss: Loss, l2: number, what: string): Problem {
+  try {
+    return mast.problem({ data, loss, l2 });
+  } catch (e) {
+    if (!isArgumentError(e)) throw e;
+    const hint = loss === "logistic" && !data.binary ? " (use --loss squared for real-valued labels)" : "";
+    throw new UsageError(`${what}: ${e.message}${hint}`);
+  }
+}
+
+function finiteOrNull(x: number): number | null { return Number.isFinite(x) ? x : null; }
+
+/** The data of a run: the training set (and its label for the header) and the optional test set. */
+interface Inputs { data: Dataset; dataLabel: string; test: Dataset | null }
+
+async function loadInputs(mast: Mast, flags: TrainFlags): Promise<Inputs> {
+  let data: Dataset, dataLabel: string;
+  if (flags.data === null) {
+    data = mast.data.synthetic({ ...DEFAULT_SYNTHETIC });
+    dataLabel = `built-in synthetic data set (shaped like a5a; planted sparse logistic model, seed ${DEFAULT_SYNTHETIC.seed})`;
+  } else {
+    data = await loadLibsvm(mast, "data", flags.data, flags.features ?? undefined);
+    dataLabel = flags.data;
+  }
+  const test = flags.test === null ? null : await loadLibsvm(mast, "test", flags.test, data.cols);
+  return { data, dataLabel, test };
+}
+
+/** Everything a run is set up with, after the data-dependent defaults are filled in. */
+interface Plan {
+  problem: Problem;
+  testProblem: Problem | null;
+  distributed: boolean;
+  nodes: number;
+  sk: Sketch;
+  constants: Constants;
+  dc: DistributedConstants | null;
+  iterations: number;
+  recordEvery: number;
+  theoryStep: number;
+  gamma: number;
+  epochs: number;
+}
+
+function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
+  const { data, test } = inputs;
+  const d = data.cols, n = data.rows;
+  const problem = makeProblem(mast, data, flags.loss, flags.l2, flags.data ?? "data");
+  const testProblem = test === null ? null : makeProblem(mast, test, flags.loss, flags.l2, flags.test!);
+  const distributed = flags.method === "distributed";
+  const nodes = flags.nodes ?? DEFAULT_NODES;
+  if (distributed && nodes > n) throw new UsageError(`--nodes must be in 1..${n} (the rows of the data), got ${nodes}`);
+  if (distributed && flags.sketch === null && nodes > d) {
+    throw new UsageError(`--nodes must be at most ${d} (the features) with the default --sketch permutation:M; give another --sketch for more nodes, got ${nodes}`);
+  }
+  const sketchRaw = flags.sketch ?? (distributed ? `permutation:${nodes}` : `randk:${Math.max(1, Math.round(d / 2))}`);
+  const sk = parseSketch(sketchRaw, d);
+  try {
+    problem.constants(sk); // checks the sketch against d
+  } catch (e) {
+    if (isArgumentError(e)) throw new UsageError(flagMessage("sketch", "sketch", sketchRaw, e, d));
+    throw e;
+  }
+  let constants: Constants;
+  try {
+    constants = problem.constants(sk, { batch: flags.batch, ...methodOptions(flags) });
+  } catch (e) {
+    if (isArgumentError(e)) {
+      if (/^(batch)/.test(e.message)) throw new UsageError(flagMessage("batch", "batch", String(flags.batch), e, n));
+      throw new UsageError(cliName(e.message));
+    }
+    throw e;
+  }
+  const iterations = flags.iterations
+    ?? (flags.batch === "full" ? DEFAULT_FULL_BATCH_ITERATIONS : Math.ceil((DEFAULT_EPOCHS * n) / flags.batch));
+  const recordEvery = flags.recordEvery ?? Math.max(1, Math.ceil(iterations / 100));
+  let dc: DistributedConstants | null = null;
+  if (distributed) {
+    try {
+      dc = distributedConstants(problem, { nodes, sketch: sk, iterations });
+    } catch (e) {
+      if (!isArgumentError(e)) throw e;
+      if (e.message.startsWith("nodes ")) throw new UsageError(`--${e.message}`);
+      throw new UsageError(`--sketch ${show(sketchRaw)}: ${e.message.replace(/^sketch: /, "")}`);
+    }
+  }
+  const theoryStep = dc ? dc.stepSize : constants.stepSize;
+  const gamma = flags.step === "theory" ? theoryStep : flags.step;
+  const epochs = flags.batch === "full" ? iterations : (iterations * flags.batch) / n;
+  return { problem, testProblem, distributed, nodes, sk, constants, dc, iterations, recordEvery, theoryStep, gamma, epochs };
+}
+
+function header(flags: TrainFlags, version: string, inputs: Inputs, p: Plan): string[] {
+  const { data, test } = inputs;
+  const { constants, dc, sk, nodes, distributed } = p;
+  const d = data.cols;
+  const methodName = {
+    dsgd: "Double Sketched SGD", lsvrg: "L-SVRG (loopless SVRG on a finite sketch set)", svrg: "SVRG on a finite sketch set",
+    distributed: `distributed DSGD over ${nodes} nodes (section 4.3${sk.kind === "permutation" ? ", IST" : ""})`,
+  }[flags.method];
+  const out: string[] = [];
+  out.push(`mast train ${version}: ${methodName} on f_D(x) = ${distributed ? "(1/M) Σ_i E f_i(v + S_i(x − v))" : "E_S f(v + S(x − v))"}, v = 0`);
+  out.push(`data       ${inputs.dataLabel}`);
+  out.push(`           ${dataSummary(data)}`);
+  if (test !== null) out.push(`test       ${flags.test}: ${dataSummary(test)}`);
+  out.push(`problem    ${flags.loss} loss, λ = ${num(flags.l2)}`);
+  out.push(`sketch     ${sketchSpec(sk)}: ${sketchDescription(sk, d)}`);
+  out.push(`constants  L = ${num(constants.L)}, μ = ${num(constants.mu)}, L_D = ${num(constants.LD)}, ` +
+    `L_S^max = ${num(constants.LSmax)}, L_exp = ${num(constants.Lexp)}`);
+  if (dc) {
+    const lo = Math.min(...dc.rows), hi = Math.max(...dc.rows);
+    const threads = Math.min(flags.workers, nodes);
+    out.push(`nodes      M = ${nodes}: contiguous shards of ${lo === hi ? lo : `${lo}–${hi}`} rows, ${threads === 0 ? "all in the main thread" : `on ${threads} worker thread${threads > 1 ? "s" : ""}`}`);
+    out.push(`           per node L_{f_i} in [${num(Math.min(...dc.L))}, ${num(Math.max(...dc.L))}], L_{D_i} = ${num(Math.max(...dc.LD))}, ` +
+      `L_{S_i}^max = ${num(Math.max(...dc.LSmax))}; D_max = max L_{f_i}²·L_{D_i}·L_{S_i}^max = ${num(dc.Dmax)}`);
+    out.push(`           theory γ = 1/√(D_max·T) = ${num(dc.stepSize)} (convex-case step 1/(max L_{f_i}·L_{S_i}^max) = ${num(dc.convexStepSize)})`);
+    out.push(`           bound: min_t E‖∇f_D(x_t)‖² ≤ ${num(dc.startCoefficient)}·(f_D(x_0) − f_D^inf) + ${num(dc.errorTerm.coefficient)}·(f_D^inf − (1/M) Σ_i f_i^inf)`);
+  } else {
+    out.push(`           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(constants.stepSize)} (batch ${flags.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
+  }
+  out.push(`run        γ = ${num(p.gamma)} (${flags.step === "theory" ? "theory" : `${num(p.gamma / p.theoryStep, 4)} × theory`}), ` +
+    `${grouped(p.iterations)} ${distributed ? "rounds" : "steps"} (${flags.batch === "full" ? "full batch" : `${num(p.epochs, 4)} epochs, batch ${flags.batch}`}), ` +
+    `seed ${flags.seed}, record every ${p.recordEvery}`);
+  return out;
+}
+
+async function runTraining(flags: TrainFlags, p: Plan, bar: ProgressBar | null): Promise<MinimizeResult> {
+  const onProgress = bar ? (row: TraceRow) => bar.update(row, row.iteration === 0 || row.iteration === p.iterations) : undefined;
+  try {
+    if (p.distributed) {
+      return await p.problem.minimize({
+        method: "distributed", nodes: p.nodes, workers: flags.workers, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations,
+        seed: flags.seed, recordEvery: p.recordEvery, onProgress,
+      });
+    }
+    return await p.problem.minimize({
+      method: flags.method as "dsgd" | "lsvrg" | "svrg", sketch: p.sk, stepSize: p.gamma, iterations: p.iterations, batch: flags.batch,
+      seed: flags.seed, recordEvery: p.recordEvery, ...methodOptions(flags),
+      ...(flags.tolerance !== null ? { tolerance: flags.tolerance } : {}),
+      ...(flags.timeLimit !== null ? { timeLimitMs: flags.timeLimit } : {}),
+      onProgress,
+    });
+  } finally {
+    bar?.clear();
+  }
+}
+
+/** What the summary reports. */
+interface Outcome {
+  result: MinimizeResult;
+  f0: number;
+  fT: number;
+  fD: { mean: number; stderr: number; samples: number };
+  trainAccuracy: number | null;
+  testF: number | null;
+  testAccuracy: number | null;
+  minimizeMs: number;
+  stepsPerSecond: number;
+}
+
+function outcome(flags: TrainFlags, p: Plan, result: MinimizeResult, minimizeMs: number): Outcome {
+  const fT = result.trace.length > 0 ? result.trace[result.trace.length - 1].f : p.problem.value(result.x);
+  const f0 = result.trace.length > 0 ? result.trace[0].f : NaN;
+  if (!Number.isFinite(fT)) {
+    throw new CliDivergence(`${flags.method} diverged: x stayed finite but f(x_T) = ${fT} with step size ${num(p.gamma)}; ` +
+      `try --step ≤ ${num(p.theoryStep)} (the theory step size, --step theory)`);
+  }
+  const fD = p.problem.sketchedValue(result.x, p.sk, { samples: flags.samples, seed: flags.seed });
+  const trainAccuracy = flags.loss === "logistic" ? p.problem.accuracy(result.x) : null;
+  const testF = p.testProblem === null ? null : p.testProblem.value(result.x);
+  const testAccuracy = p.testProblem !== null && flags.loss === "logistic" ? p.testProblem.accuracy(result.x) : null;
+  const stepsPerSecond = minimizeMs > 0 ? result.iterations / (minimizeMs / 1000) : 0;
+  return { result, f0, fT, fD, trainAccuracy, testF, testAccuracy, minimizeMs, stepsPerSecond };
+}
+
+function summary(p: Plan, o: Outcome, totalMs: number): string[] {
+  const { result } = o;
+  const lines: string[] = [];
+  lines.push(`f(x_T)          ${num(o.fT, 8)}   (f(x_0) = ${num(o.f0, 8)})`);
+  lines.push(`f_D(x_T)        ${num(o.fD.mean, 8)} ± ${num(o.fD.stderr, 3)}   (Monte Carlo, ${o.fD.samples} sketches)`);
+  if (o.trainAccuracy !== null) lines.push(`train accuracy  ${pct(o.trainAccuracy)}`);
+  if (o.testF !== null) {
+    lines.push(o.testAccuracy !== null ? `test accuracy   ${pct(o.testAccuracy)}   (test f = ${num(o.testF, 8)})` : `test f          ${num(o.testF, 8)}`);
+  }
+  if (result.stoppedBy !== "iterations") lines.push(`stopped by      ${result.stoppedBy} at step ${grouped(result.iterations)}`);
+  const comm = p.distributed ? (result as DistributedResult).communication : null;
+  if (comm) {
+    const ofDense = (x: number): string => (comm.totals.dense > 0 ? pct(x / comm.totals.dense) : "–");
+    lines.push(`bytes sent      down ${grouped(comm.totals.down)} (${ofDense(comm.totals.down)} of dense), up ${grouped(comm.totals.up)} (${ofDense(comm.totals.up)} of dense); ` +
+      `dense = ${grouped(comm.densePerRound)} a round each way`);
+    lines.push(`rounds/s        ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} rounds in ${duration(o.minimizeMs)}, ${(result as DistributedResult).workers === 0 ? "main thread" : `${(result as DistributedResult).workers} worker threads`})`);
+  } else lines.push(`steps/s         ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} steps in ${duration(o.minimizeMs)})`);
+  lines.push(`elapsed         ${duration(totalMs)} total`);
+  lines.push(`digest          ${result.digest}`);
+  return lines;
+}
+
+function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan, o: Outcome, totalMs: number): void {
+  const { data } = inputs;
+  const { result } = o;
+  const comm = p.distributed ? (result as DistributedResult).communication : null;
+  const report = {
+    mast: version,
+    command: "train",
+    settings: {
+      data: flags.data ?? { synthetic: { ...DEFAULT_SYNTHETIC } },
+      test: flags.test,
+      features: data.cols,
+      rows: data.rows,
+      nnz: data.nnz,
+      loss: flags.loss,
+      l2: flags.l2,
+      sketch: sketchSpec(p.sk),
+      sketchSpec: p.sk,
+      method: flags.method,
+      ...(p.distributed ? { nodes: p.nodes, workers: flags.workers } : {}),
+      iterations: p.iterations,
+      batch: flags.batch,
+      step: flags.step,
+      stepSize: p.gamma,
+      seed: flags.seed,
+      recordEvery: p.recordEvery,
+      samples: flags.samples,
+      build: p.problem.build,
+    },
+    constants: p.dc ? { ...p.constants, distributed: p.dc } : { ...p.constants },
+    summary: {
+      f0: finiteOrNull(o.f0),
+      f: finiteOrNull(o.fT),
+      fD: { mean: finiteOrNull(o.fD.mean), stderr: finiteOrNull(o.fD.stderr), samples: o.fD.samples },
+      trainAccuracy: o.trainAccuracy,
+      testAccuracy: o.testAccuracy,
+      testF: o.testF,
+      iterations: result.iterations,
+      stoppedBy: result.stoppedBy,
+      stepsPerSecond: o.stepsPerSecond,
+      minimizeMs: o.minimizeMs,
+      elapsedMs: totalMs,
+      work: result.work,
+      ...(comm ? { communication: { ...comm.totals, densePerRound: comm.densePerRound, down: Array.from(comm.down), up: Array.from(comm.up) } } : {}),
+    },
+    digest: result.digest,
+    trace: result.trace,
+  };
+  try {
+    writeFileSync(flags.json!, JSON.stringify(report, null, 2) + "\n");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write --json file ${flags.json}: ${err.code === "ENOENT" ? "no such directory" : err.message}`);
+  }
+}
+
+/** train(flags, version): the whole `mast train` command; returns the exit code. */
+export async function train(flags: TrainFlags, version: string): Promise<number> {
+  const out = process.stdout;
+  const say = (line = ""): void => { if (!flags.quiet) out.write(line + "\n"); };
+  const started = performance.now();
+  const mast = await init();
+  const inputs = await loadInputs(mast, flags);
+  const plan = planRun(mast, flags, inputs);
+  for (const line of header(flags, version, inputs, plan)) say(line);
+
+  const bar = out.isTTY && !flags.quiet ? new ProgressBar(plan.iterations, out) : null;
+  const t0 = performance.now();
+  const result = await runTraining(flags, plan, bar);
+  const o = outcome(flags, plan, result, performance.now() - t0);
+  const totalMs = performance.now() - started;
+  say();
+  out.write(summary(plan, o, totalMs).join("\n") + "\n");
+  if (flags.json !== null) {
+    writeReport(flags, version, inputs, plan, o, totalMs);
+    say(`wrote ${flags.json}`);
+  }
+  return 0;
+}
