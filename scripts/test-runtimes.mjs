@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The cross-runtime reproducibility matrix (`npm run test:runtimes`): build dist/ if needed, then run every golden
-// scenario (src/golden.ts) in each runtime, loading dist/ the way a user of that runtime would, and compare every
+// scenario (src/tools/golden.ts) in each runtime, loading dist/ the way a user of that runtime would, and compare every
 // digest with the expected table. Prints runtime | version | build | result and exits 1 if any cell drifts (the
 // message names the runtime and the scenario), or — with CI=true — if a runtime is missing.
 //

@@ -8,7 +8,7 @@
  * Inputs are generated with integer arithmetic and + − × ÷ only, or by the library itself: host `Math` functions
  * (sin, exp, random, …) differ between engines and must never enter a scenario.
  *
- * **Changing an expected digest is a breaking change** (README, "Determinism"): regenerate them with
+ * **Changing an expected digest is a breaking change** (docs/determinism.md, "Breaking changes"): regenerate them with
  * `node scripts/runtimes/update-golden.mjs --write` only in a commit that says so.
  * @module
  */
