@@ -9,10 +9,9 @@ export {
 export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
 export { setDataProblem, setQuadraticProblem, setModelProblem, value, gradient, margins } from "./problem";
-export {
-  dsgdConfigure, dsgdRun, resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, sketchedGradientAt,
-  deltaPtr, supportGradient, applySupportStep, lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState, setFusedPaths,
-} from "./dsgd";
+export { dsgdConfigure, dsgdRun, sketchedGradientAt, deltaPtr, supportGradient, applySupportStep } from "./dsgd";
+export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
+export { resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
 export { samplingConfigure } from "./sampling";
 export {
   sketchSetAlloc, sketchSetIndices, sketchSetScales, loadSetSketch, vrConfigure, refreshBatch, refreshMember, refreshDue,

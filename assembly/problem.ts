@@ -26,19 +26,20 @@ export let pDelta: usize = 0;   // δ_k = s_k (x_{T_k} − v_{T_k})
 export let pAcc: usize = 0;     // per-support accumulators
 export let pSlot: usize = 0;    // slot[j] = k for j ∈ T, else −1 (i32, d)
 export let pY: usize = 0;       // a dense scratch point (d)
-export let pTmp: usize = 0;     // dense scratch (max(n, d))
+export let pJournal: usize = 0; // x before a step, for the roll-back of a refused step (by support slot or by coordinate) (d)
 export let pG: usize = 0;       // a dense gradient buffer (d): the reference gradient G of the VR methods
 export let pW: usize = 0;       // the reference point w of the VR methods (d)
 export let pModelGrad: usize = 0; // user models: ∇f(y) written by the host (d)
-export let pStash: usize = 0;   // the sketched gradient at x kept while the one at w is computed (d)
+export let pGradX: usize = 0;   // a VR step's sketched gradient at x, kept while the one at w is computed (d)
+export let pAx: usize = 0;      // quadratic: A x of value() (d)
 export let pLazyU: usize = 0;   // u of the lazy ℓ2 path, x = α u (d)
 // Dense rows and a support of at least d/6 (masked(m)): the support's δ scattered into a d-vector δ̄ (0 off T; kept all
 // zero between steps) and a dense accumulator, so that margins and axpys stream over whole rows.
 export let pMaskDelta: usize = 0;   // δ̄ (d)
 export let pMaskAcc: usize = 0;     // dense accumulator (d)
 export let pGather: usize = 0;      // rows' entries at the support, gathered (≤ d: up to four rows of |T| < d/6)
-/** masked(m): a support of m coordinates takes the dense-row masked path (6m ≥ d). From about d/6 on, streaming whole
- *  rows beat gathering from them at d = 1,000 and 10,000 (one row a step and minibatches of 256, A/B medians). */
+/** masked(m): a support of m coordinates takes the dense-row masked path (6m ≥ d): from about d/6 on, a gather touches
+ *  most of a row's cache lines anyway, and streaming the whole row is cheaper (docs/performance-log.md). */
 @inline export function masked(m: i32): bool { return <i64>m * 6 >= <i64>dim; }
 
 /** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
@@ -74,6 +75,7 @@ export function setQuadraticProblem(a: usize, b: usize, v: usize, d: i32): void 
   problemKind = PROBLEM_QUADRATIC; pA = a; pB = b; pV = v; dim = d; l2 = 0;
   workspace(d, 0);
   pAv = alloc(<usize>d << 3);
+  pAx = alloc(<usize>d << 3);
   for (let j = 0; j < d; j++) store<f64>(pAv + (<usize>j << 3), dot(a + ((<usize>j * <usize>d) << 3), v, d));
 }
 
@@ -84,13 +86,13 @@ function workspace(d: i32, n: i32): void {
   pSlot = alloc(<usize>d << 2);
   memory.fill(pSlot, 0xff, <usize>d << 2);
   pY = alloc(<usize>d << 3);
-  pTmp = alloc(<usize>(n > d ? n : d) << 3);
+  pJournal = alloc(<usize>d << 3);
   const nr: i32 = n > 0 ? n : 1;
   samplingBuffers(alloc(<usize>nr << 2), alloc(<usize>nr << 3), alloc(<usize>nr << 2));
   pG = alloc(<usize>d << 3);
   pW = alloc(<usize>d << 3);
   pModelGrad = alloc(<usize>d << 3);
-  pStash = alloc(<usize>d << 3);
+  pGradX = alloc(<usize>d << 3);
   pLazyU = alloc(<usize>d << 3);
   pMaskDelta = alloc(<usize>d << 3);   // alloc zeroes
   pMaskAcc = alloc(<usize>d << 3);
@@ -107,8 +109,8 @@ export function setModelProblem(v: usize, d: i32): void {
 export function value(px: usize): f64 {
   if (problemKind == PROBLEM_QUADRATIC) {
     const d = dim;
-    for (let j = 0; j < d; j++) store<f64>(pTmp + (<usize>j << 3), dot(pA + ((<usize>j * <usize>d) << 3), px, d));
-    return 0.5 * dot(px, pTmp, d) - dot(pB, px, d);
+    for (let j = 0; j < d; j++) store<f64>(pAx + (<usize>j << 3), dot(pA + ((<usize>j * <usize>d) << 3), px, d));
+    return 0.5 * dot(px, pAx, d) - dot(pB, px, d);
   }
   if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
   return passRows(px, 0, PASS_VALUE) / <f64>nRows + 0.5 * l2 * sumSquares(px, dim);
@@ -146,7 +148,7 @@ export const PASS_GRAM: i32 = 2;      // w += t_i a_i
 
 /** passRows(pz, pw, mode) -> s: one pass over the rows in order with t_i = a_iᵀz: PASS_VALUE returns Σ_i φ(t_i, b_i);
  *  PASS_GRADIENT adds φ'(t_i, b_i) a_i to w; PASS_GRAM adds t_i a_i to w (w += AᵀA z), each row's axpy right after
- *  its dot (the row still in cache). Consecutive rows stream well one at a time (four interleaved rows were slower).
+ *  its dot (the row still in cache). Consecutive rows are one memory stream, so one row at a time suffices.
  *  CSR rows go two at a time: both dots (rowDotPair), then the two rows' terms in order (z and w are distinct, so the
  *  bits are those of one row at a time). */
 export function passRows(pz: usize, pw: usize, mode: i32): f64 {

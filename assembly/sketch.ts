@@ -144,8 +144,8 @@ export function floydAt(n: i32, K: i32, stream: u32, step: f64, pOut: usize, pMa
 }
 
 // randK(step): K of d coordinates by Floyd's algorithm (support in Floyd's order); for K > d/2 Floyd picks the d−K
-// dropped ones and a sweep lists the rest in ascending order. (Listing every support in ascending order was measured
-// slower: the sweep over d marks costs more than ordered gathers save.)
+// dropped ones and a sweep lists the rest in ascending order. Smaller supports stay in Floyd's order: sorting them
+// would need the same O(d) sweep, which costs more than ordered gathers save.
 function randK(step: u64): i32 {
   const K = paramK, d = dim;
   const st = nextStamp();

@@ -1,17 +1,19 @@
 // Variance reduction on the double-sketched finite sum f_D = (1/N) Σ_j f_{S_j} (L-SVRDSG and loopy SVRG), and the
 // finite sketch set {S_1..S_N} they need. State: x (px), the reference point w and the reference gradient G.
-import { VR_LSVRG, VR_SVRG, ERR_STATE, STREAM_SKETCH, STREAM_REFERENCE, STREAM_REFRESH } from "./codes";
+import { VR_LSVRG, VR_SVRG, ERR_STATE, STREAM_SKETCH, STREAM_REFERENCE, STREAM_REFRESH, PATH_GENERAL, PATH_PAIRED, PATH_VR_IDENTITY_CSR } from "./codes";
 import { firstBelow, firstUniform } from "./philox";
 import { pSupp, pScale, floyd, scalesChanged } from "./sketch";
 import { alloc } from "./memory";
 import { fail } from "./errors";
-import { problemKind, PROBLEM_MODEL, PROBLEM_DATA, dim, pW, pG, pStash, pTmp, pAcc, pV, pAv, l2, lossKind, csrDistinct } from "./problem";
+import { problemKind, PROBLEM_MODEL, PROBLEM_DATA, dim, pW, pG, pGradX, pJournal, pAcc, pV, pAv, l2, lossKind, csrDistinct } from "./problem";
 import { dataKind, DATA_CSR, pValues, pIndices, pIndptr, label } from "./data";
 import { sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { lossDeriv } from "./loss";
 import { allFinite } from "./vector";
-import { coordsTouched, rowsTouched } from "./dsgd";
-import { deltaFrom, gradientFromDelta, stepSize, singleRowSampling, pairedGradients, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
+import { coordsTouched, rowsTouched, stepSize, singleRowSampling, countPath } from "./run";
+import { deltaFrom, gradientFromDelta, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
+import { pairedGradients } from "./fused";
+import { sketchedCoord } from "./update";
 
 let pOff: usize = 0;      // set: offsets (i32, N+1)
 let pIdx: usize = 0;      // set: supports (i32)
@@ -123,13 +125,13 @@ function refresh(px: usize, t: u64): void {
 }
 
 /** stashAcc(m): keep acc (the gradient at x) for vrUpdate. */
-export function stashAcc(m: i32): void { memory.copy(pStash, pAcc, <usize>m << 3); }
+export function stashAcc(m: i32): void { memory.copy(pGradX, pAcc, <usize>m << 3); }
 
 /** vrUpdate(px, m, γ) -> 1 when taken: x ← x − γ (G + S_j-part: g_x − g_w), with g_x stashed and g_w in acc.
- *  Dense: O(d), one pass over x and G (old x journalled in pTmp) and one over the support. x is unchanged (0 returned)
+ *  Dense: O(d), one pass over x and G (old x journalled in pJournal) and one over the support. x is unchanged (0 returned)
  *  if any coordinate would be non-finite. */
 export function vrUpdate(px: usize, m: i32, g: f64): i32 {
-  const d = dim, tmp = pTmp, gg = pG, supp = pSupp, stash = pStash, acc = pAcc;
+  const d = dim, journal = pJournal, gg = pG, supp = pSupp, gx = pGradX, acc = pAcc;
   let ok = true;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -138,7 +140,7 @@ export function vrUpdate(px: usize, m: i32, g: f64): i32 {
     for (; i + 2 <= d; i += 2) {
       const o = <usize>i << 3;
       const x = v128.load(px + o);
-      v128.store(tmp + o, x);
+      v128.store(journal + o, x);
       const nx = f64x2.sub(x, f64x2.mul(vg, v128.load(gg + o)));
       bad = v128.or(bad, f64x2.ne(f64x2.sub(nx, nx), zero));
       v128.store(px + o, nx);
@@ -148,7 +150,7 @@ export function vrUpdate(px: usize, m: i32, g: f64): i32 {
   for (; i < d; i++) {
     const o = <usize>i << 3;
     const x = load<f64>(px + o);
-    store<f64>(tmp + o, x);
+    store<f64>(journal + o, x);
     const nx = x - g * load<f64>(gg + o);
     if (!isFinite(nx)) ok = false;
     store<f64>(px + o, nx);
@@ -157,11 +159,11 @@ export function vrUpdate(px: usize, m: i32, g: f64): i32 {
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
     const o = <usize>k << 3;
-    const nx = load<f64>(tmp + j) - g * (load<f64>(gg + j) + (load<f64>(stash + o) - load<f64>(acc + o)));
+    const nx = load<f64>(journal + j) - g * (load<f64>(gg + j) + (load<f64>(gx + o) - load<f64>(acc + o)));
     if (!isFinite(nx)) ok = false;
     store<f64>(px + j, nx);
   }
-  if (!ok) { memory.copy(px, tmp, <usize>d << 3); return 0; }
+  if (!ok) { memory.copy(px, journal, <usize>d << 3); return 0; }
   vrCoords += <f64>d;
   return 1;
 }
@@ -176,7 +178,7 @@ function identityCsrStep(px: usize, t: u64, g: f64): i32 {
   const wt = load<f64>(pRowW);
   const div = rowDivisor;
   const one = div == 1.0;
-  const d = dim, vv = pV, pw = pW, gg = pG, tmp = pTmp, lam = l2;
+  const d = dim, vv = pV, pw = pW, gg = pG, journal = pJournal, lam = l2;
   const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   let mx: f64 = 0, mw: f64 = 0;
@@ -190,24 +192,23 @@ function identityCsrStep(px: usize, t: u64, g: f64): i32 {
   coordsTouched += <f64>(2 * d);
   rowsTouched += 2;
   const zero: f64 = 0;
-  const q0 = one ? zero : zero / div;
   for (let k = 0; k < d; k++) {
     const o = <usize>k << 3;
     const x = load<f64>(px + o), v = load<f64>(vv + o), w = load<f64>(pw + o);
-    store<f64>(tmp + o, x);
-    const gx = 1.0 * (q0 + lam * (v + 1.0 * (x - v))), gw = 1.0 * (q0 + lam * (v + 1.0 * (w - v)));
+    store<f64>(journal + o, x);
+    const gx = sketchedCoord(1.0, zero, div, one, lam, v, 1.0 * (x - v)), gw = sketchedCoord(1.0, zero, div, one, lam, v, 1.0 * (w - v));
     store<f64>(px + o, x - g * (load<f64>(gg + o) + (gx - gw)));   // final off the row; the row's columns follow
   }
   for (let e = a; e < b; e++) {
     const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3, ae = load<f64>(vals + (<usize>e << 3));
-    const x = load<f64>(tmp + j), v = load<f64>(vv + j), w = load<f64>(pw + j);
+    const x = load<f64>(journal + j), v = load<f64>(vv + j), w = load<f64>(pw + j);
     let ax: f64 = 0, aw: f64 = 0;
     ax += cx * ae; aw += cw * ae;
-    const gx = 1.0 * ((one ? ax : ax / div) + lam * (v + 1.0 * (x - v)));
-    const gw = 1.0 * ((one ? aw : aw / div) + lam * (v + 1.0 * (w - v)));
+    const gx = sketchedCoord(1.0, ax, div, one, lam, v, 1.0 * (x - v));
+    const gw = sketchedCoord(1.0, aw, div, one, lam, v, 1.0 * (w - v));
     store<f64>(px + j, x - g * (load<f64>(gg + j) + (gx - gw)));
   }
-  if (allFinite(px, d) == 0) { memory.copy(px, tmp, <usize>d << 3); return 0; }
+  if (allFinite(px, d) == 0) { memory.copy(px, journal, <usize>d << 3); return 0; }
   vrCoords += <f64>d;
   return 1;
 }
@@ -223,18 +224,22 @@ export function vrRun(px: usize, t0: f64, steps: i32): i32 {
   vrFailStep = -1;
   const fused = singleRowSampling();
   const csrFull = fused && problemKind == PROBLEM_DATA && dataKind == DATA_CSR && csrDistinct;
-  for (let s = 0; s < steps; s++) {
+  let s = 0;
+  let identitySteps = 0, pairedSteps = 0;
+  for (; s < steps; s++) {
     const t = start + <u64>s;
     if (refreshDue(<f64>t)) refresh(px, t);
     const member = setDraw(<f64>t);
     if (csrFull && load<i32>(pFull + (<usize>member << 2)) != 0) {
-      if (identityCsrStep(px, t, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+      if (identityCsrStep(px, t, stepSize(s)) == 0) { vrFailStep = <f64>t; break; }
+      identitySteps++;
       continue;
     }
     const m = loadSetSketch(member);
     if (fused) {
       pairedGradients(t, px, pW, m);
-      if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+      if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; break; }
+      pairedSteps++;
       continue;
     }
     deltaFrom(px, m);
@@ -242,9 +247,12 @@ export function vrRun(px: usize, t0: f64, steps: i32): i32 {
     stashAcc(m);
     deltaFrom(pW, m);
     gradientFromDelta(t, m, false, ROWS_REUSE);
-    if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; return s; }
+    if (vrUpdate(px, m, stepSize(s)) == 0) { vrFailStep = <f64>t; break; }
   }
-  return steps;
+  countPath(PATH_VR_IDENTITY_CSR, identitySteps);
+  countPath(PATH_PAIRED, pairedSteps);
+  countPath(PATH_GENERAL, s - identitySteps - pairedSteps);
+  return s;
 }
 
 /** setGradient(px, pOut): ∇f_D(x) = (1/N) Σ_j S_j ∇f(v + S_j(x − v)) over the whole set, all rows (exact). */

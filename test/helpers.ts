@@ -67,3 +67,15 @@ export function spd(d: number, seed: number): { A: number[][]; b: number[]; v: n
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) A[i][j] = A[j][i];
   return { A, b: Array.from({ length: d }, () => rnd() * 2 - 1), v: Array.from({ length: d }, () => rnd() - 0.5) };
 }
+
+/** A user model computing the quadratic f(y) = ½ yᵀAy − bᵀy in JavaScript (the same f as mast.quadratic). */
+export function quadraticModel(m: Mast, A: number[][], b: number[], v: number[], L?: number) {
+  return m.model({
+    dimension: b.length, shift: v, smoothness: L,
+    valueAndGradient(y: Float64Array, g: Float64Array) {
+      let f = 0;
+      for (let i = 0; i < y.length; i++) { let r = 0; for (let j = 0; j < y.length; j++) r += A[i][j] * y[j]; g[i] = r - b[i]; f += 0.5 * y[i] * r - b[i] * y[i]; }
+      return f;
+    },
+  });
+}

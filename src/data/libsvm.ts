@@ -265,171 +265,172 @@ export function parseLibsvmText(text: string, options?: LibsvmOptions): CsrArray
     throw new TypeError(`input must be a string, got ${describe(text)}`);
   }
   const features = checkOptions(options);
-
+  const out = new CsrBuilder();
   const len = text.length;
-  let rowCap = 1024;
-  let nnzCap = 8192;
-  let indptr = new Int32Array(rowCap + 1);
-  let labels = new Float64Array(rowCap);
-  let indices = new Int32Array(nnzCap);
-  let values = new Float64Array(nnzCap);
-  let rows = 0;
-  let nnz = 0;
-  let maxIndex = 0;
-  let allPm1 = true;
-  let all01 = true;
-
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 0;
-  for (;;) {
-    line++;
+  for (let line = 1; ; line++) {
     let eol = text.indexOf("\n", pos);
     if (eol < 0) eol = len;
     let end = eol;
     if (end > pos && text.charCodeAt(end - 1) === CR) end--;
-
-    let i = pos;
-    let c = 0;
-    // Skip leading whitespace.
-    while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
-    if (i < end && c !== HASH) {
-      // ---- label ----
-      const ls = i;
-      while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) i++;
-      const le = i;
-      const label = parseDecimal(text, ls, le);
-      if (!Number.isFinite(label)) {
-        const token = text.slice(ls, le);
-        if (token.includes(":")) {
-          throw new LibsvmParseError(
-            line,
-            `missing label: the line starts with the feature ${quote(token)}`,
-          );
-        }
-        const hint = token.includes(",") ? " (multilabel labels are not supported)" : "";
-        throw new LibsvmParseError(
-          line,
-          `invalid label ${quote(token)}: expected a finite decimal number${hint}`,
-        );
-      }
-      if (label !== 1 && label !== -1) allPm1 = false;
-      if (label !== 0 && label !== 1) all01 = false;
-
-      if (rows === rowCap) {
-        rowCap *= 2;
-        const p = new Int32Array(rowCap + 1);
-        p.set(indptr);
-        indptr = p;
-        const l = new Float64Array(rowCap);
-        l.set(labels);
-        labels = l;
-      }
-      labels[rows] = label;
-
-      // ---- features ----
-      let prev = 0;
-      let qidAllowed = true;
-      for (;;) {
-        while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
-        if (i >= end || c === HASH) break;
-        const ts = i;
-        let colon = -1;
-        while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) {
-          if (c === COLON && colon < 0) colon = i;
-          i++;
-        }
-        const te = i;
-        if (colon < 0) {
-          throw new LibsvmParseError(
-            line,
-            `expected a feature "idx:val", got ${quote(text.slice(ts, te))}`,
-          );
-        }
-        if (qidAllowed && startsWithQid(text, ts, te)) {
-          if (!isInteger(text, colon + 1, te)) {
-            throw new LibsvmParseError(
-              line,
-              `invalid query id ${quote(text.slice(ts, te))}: expected "qid:" followed by an integer`,
-            );
-          }
-          qidAllowed = false;
-          continue;
-        }
-        qidAllowed = false;
-        const index = parseIndex(text, ts, colon);
-        if (index <= 0) {
-          const what = index === -2 ? "is too large (maximum 2147483647)" : "is not a positive integer";
-          throw new LibsvmParseError(
-            line,
-            `feature index ${quote(text.slice(ts, colon))} in ${quote(text.slice(ts, te))} ${what}`,
-          );
-        }
-        if (index <= prev) {
-          throw new LibsvmParseError(
-            line,
-            `feature indices must be strictly increasing, got ${index} after ${prev} in ${quote(text.slice(ts, te))}`,
-          );
-        }
-        if (features !== 0 && index > features) {
-          throw new LibsvmParseError(
-            line,
-            `feature index ${index} in ${quote(text.slice(ts, te))} exceeds features = ${features}`,
-          );
-        }
-        const value = parseDecimal(text, colon + 1, te);
-        if (!Number.isFinite(value)) {
-          throw new LibsvmParseError(
-            line,
-            `invalid value ${quote(text.slice(colon + 1, te))} in ${quote(text.slice(ts, te))}: expected a finite decimal number`,
-          );
-        }
-        prev = index;
-        if (index > maxIndex) maxIndex = index;
-        if (value !== 0) {
-          if (nnz === nnzCap) {
-            nnzCap *= 2;
-            const ix = new Int32Array(nnzCap);
-            ix.set(indices);
-            indices = ix;
-            const vs = new Float64Array(nnzCap);
-            vs.set(values);
-            values = vs;
-          }
-          indices[nnz] = index - 1;
-          values[nnz] = value;
-          nnz++;
-        }
-      }
-      rows++;
-      indptr[rows] = nnz;
-    }
-
+    parseLine(text, pos, end, line, features, out);
     if (eol >= len) break;
     pos = eol + 1;
   }
-
-  if (rows === 0) {
+  if (out.rows === 0) {
     throw new LibsvmParseError(1, "no rows: the input contains no data lines");
   }
+  return out.finish(features);
+}
 
-  const outLabels = labels.slice(0, rows);
-  let binary = false;
-  if (allPm1) {
-    binary = true;
-  } else if (all01) {
-    binary = true;
-    for (let r = 0; r < rows; r++) outLabels[r] = outLabels[r] === 1 ? 1 : -1;
+/** The rows read so far, in growing CSR arrays, and what the labels look like. */
+class CsrBuilder {
+  rows = 0;
+  nnz = 0;
+  maxIndex = 0;
+  private allPm1 = true;
+  private all01 = true;
+  private indptr = new Int32Array(1024 + 1);
+  private labels = new Float64Array(1024);
+  private indices = new Int32Array(8192);
+  private values = new Float64Array(8192);
+
+  /** Start a row with its label. */
+  startRow(label: number): void {
+    if (label !== 1 && label !== -1) this.allPm1 = false;
+    if (label !== 0 && label !== 1) this.all01 = false;
+    if (this.rows === this.labels.length) {
+      const cap = 2 * this.labels.length;
+      const p = new Int32Array(cap + 1);
+      p.set(this.indptr);
+      this.indptr = p;
+      const l = new Float64Array(cap);
+      l.set(this.labels);
+      this.labels = l;
+    }
+    this.labels[this.rows] = label;
   }
 
-  return {
-    rows,
-    cols: features !== 0 ? features : Math.max(1, maxIndex),
-    indptr: indptr.slice(0, rows + 1),
-    indices: indices.slice(0, nnz),
-    values: values.slice(0, nnz),
-    labels: outLabels,
-    binary,
-  };
+  /** A feature of the current row (1-based index); explicit zeros only count for the column count. */
+  add(index: number, value: number): void {
+    if (index > this.maxIndex) this.maxIndex = index;
+    if (value === 0) return;
+    if (this.nnz === this.values.length) {
+      const cap = 2 * this.values.length;
+      const ix = new Int32Array(cap);
+      ix.set(this.indices);
+      this.indices = ix;
+      const vs = new Float64Array(cap);
+      vs.set(this.values);
+      this.values = vs;
+    }
+    this.indices[this.nnz] = index - 1;
+    this.values[this.nnz] = value;
+    this.nnz++;
+  }
+
+  endRow(): void {
+    this.rows++;
+    this.indptr[this.rows] = this.nnz;
+  }
+
+  /** The arrays, with labels ±1 kept, 0/1 mapped to ±1, anything else kept (binary false). */
+  finish(features: number): CsrArrays {
+    const rows = this.rows;
+    const labels = this.labels.slice(0, rows);
+    let binary = false;
+    if (this.allPm1) binary = true;
+    else if (this.all01) {
+      binary = true;
+      for (let r = 0; r < rows; r++) labels[r] = labels[r] === 1 ? 1 : -1;
+    }
+    return {
+      rows,
+      cols: features !== 0 ? features : Math.max(1, this.maxIndex),
+      indptr: this.indptr.slice(0, rows + 1),
+      indices: this.indices.slice(0, this.nnz),
+      values: this.values.slice(0, this.nnz),
+      labels,
+      binary,
+    };
+  }
+}
+
+/** parseLine: the line text[pos, end) (its number `line`): nothing for a blank or comment line, else one row. */
+function parseLine(text: string, pos: number, end: number, line: number, features: number, out: CsrBuilder): void {
+  let i = pos;
+  let c = 0;
+  while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+  if (i >= end || c === HASH) return;
+  const ls = i;
+  while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) i++;
+  out.startRow(parseLabel(text, ls, i, line));
+  let prev = 0;
+  let qidAllowed = true;
+  for (;;) {
+    while (i < end && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+    if (i >= end || c === HASH) break;
+    const ts = i;
+    let colon = -1;
+    while (i < end && (c = text.charCodeAt(i)) !== SPACE && c !== TAB && c !== HASH) {
+      if (c === COLON && colon < 0) colon = i;
+      i++;
+    }
+    const te = i;
+    if (colon < 0) {
+      throw new LibsvmParseError(line, `expected a feature "idx:val", got ${quote(text.slice(ts, te))}`);
+    }
+    if (qidAllowed && startsWithQid(text, ts, te)) {
+      if (!isInteger(text, colon + 1, te)) {
+        throw new LibsvmParseError(line, `invalid query id ${quote(text.slice(ts, te))}: expected "qid:" followed by an integer`);
+      }
+      qidAllowed = false;
+      continue;
+    }
+    qidAllowed = false;
+    const index = parseFeatureIndex(text, ts, colon, te, line, prev, features);
+    const value = parseDecimal(text, colon + 1, te);
+    if (!Number.isFinite(value)) {
+      throw new LibsvmParseError(
+        line,
+        `invalid value ${quote(text.slice(colon + 1, te))} in ${quote(text.slice(ts, te))}: expected a finite decimal number`,
+      );
+    }
+    prev = index;
+    out.add(index, value);
+  }
+  out.endRow();
+}
+
+/** parseLabel: the label token text[ls, le), a finite decimal number, or an error that says what is wrong with it. */
+function parseLabel(text: string, ls: number, le: number, line: number): number {
+  const label = parseDecimal(text, ls, le);
+  if (Number.isFinite(label)) return label;
+  const token = text.slice(ls, le);
+  if (token.includes(":")) {
+    throw new LibsvmParseError(line, `missing label: the line starts with the feature ${quote(token)}`);
+  }
+  const hint = token.includes(",") ? " (multilabel labels are not supported)" : "";
+  throw new LibsvmParseError(line, `invalid label ${quote(token)}: expected a finite decimal number${hint}`);
+}
+
+/** parseFeatureIndex: the index of the feature token text[ts, te) (colon at `colon`): positive, above `prev`, within `features`. */
+function parseFeatureIndex(text: string, ts: number, colon: number, te: number, line: number, prev: number, features: number): number {
+  const index = parseIndex(text, ts, colon);
+  if (index <= 0) {
+    const what = index === -2 ? "is too large (maximum 2147483647)" : "is not a positive integer";
+    throw new LibsvmParseError(line, `feature index ${quote(text.slice(ts, colon))} in ${quote(text.slice(ts, te))} ${what}`);
+  }
+  if (index <= prev) {
+    throw new LibsvmParseError(
+      line,
+      `feature indices must be strictly increasing, got ${index} after ${prev} in ${quote(text.slice(ts, te))}`,
+    );
+  }
+  if (features !== 0 && index > features) {
+    throw new LibsvmParseError(line, `feature index ${index} in ${quote(text.slice(ts, te))} exceeds features = ${features}`);
+  }
+  return index;
 }
 
 /** Gunzip `bytes` with the platform `DecompressionStream("gzip")`. */

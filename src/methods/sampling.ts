@@ -10,8 +10,6 @@ export type Sampling = "uniform" | "nice" | "independent" | "importance";
 /** The samplers. */
 export const SAMPLINGS: readonly Sampling[] = ["uniform", "nice", "independent", "importance"];
 
-/** Kernel codes (assembly/sampling.ts). */
-export const SAMPLING_CODE: Record<Sampling | "full", number> = { full: 0, nice: 1, uniform: 2, independent: 3, importance: 4 };
 
 /**
  * expectedSmoothness(sampling, τ, L, Li, p): the constant A of the ABC condition for ĝ.

@@ -11,9 +11,10 @@
  * @module
  */
 import { integer, options, show, vector } from "../runtime/validate.js";
+import { STREAM } from "../runtime/codes.js";
 
-/** The generator stream of pruning masks (streams 0–7 are the kernels'). */
-export const PRUNE_STREAM = 16;
+/** The generator stream of pruning masks (see STREAM in src/runtime/codes.ts). */
+export const PRUNE_STREAM: number = STREAM.prune;
 
 // mulhilo(a, b): the 64-bit product of two u32 as [hi, lo] u32 words, exactly, with 16-bit limbs.
 function mulhilo(a: number, b: number): [number, number] {

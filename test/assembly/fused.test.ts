@@ -8,6 +8,10 @@ import { rawKernels, lcg, sameBits } from "../helpers.ts";
  * (whole-row) margins on dense rows.
  */
 const SK_BERNOULLI = 1, SK_RANDK = 3, SK_PERMUTATION = 4, SK_IDENTITY = 0;
+// The step paths (PATH in src/runtime/codes.ts): each run below asserts which one it took, so that a differential test
+// can never compare the general path with itself.
+const PATH_GENERAL = 0, PATH_SINGLE_ROW = 1, PATH_CSR_RANDK = 2, PATH_PAIRED = 4, PATH_VR_IDENTITY_CSR = 5;
+const paths = (ex: any) => Array.from({ length: 6 }, (_, p) => ex.pathCount(p));
 
 function problem(build: "simd" | "scalar", dense: boolean, loss: number) {
   const ex = rawKernels(build);
@@ -38,8 +42,13 @@ function dsgd(build: "simd" | "scalar", dense: boolean, loss: number, kind: numb
   ex.sketchConfigure(kind, K, p, 0);
   ex.dsgdConfigure(1, 0.15, 0);
   ex.setFusedPaths(fused ? 1 : 0);
+  ex.resetCounters();
   const px = put(Array.from({ length: d }, (_, j) => Math.sin(j + 1)), true);
   expect(ex.dsgdRun(px, 0, 150)).toBe(150);
+  const taken = paths(ex);
+  const fusedPath = !dense && kind === SK_RANDK ? PATH_CSR_RANDK : PATH_SINGLE_ROW;
+  expect(taken[fused ? fusedPath : PATH_GENERAL]).toBe(150);
+  expect(taken.reduce((a, b) => a + b, 0)).toBe(150);
   return new Float64Array(ex.memory.buffer, px, d).slice();
 }
 
@@ -52,12 +61,22 @@ function vr(build: "simd" | "scalar", dense: boolean, loss: number, method: numb
   const pOff = ex.sketchSetAlloc(members.length, off[off.length - 1]) >>> 0;
   new Int32Array(ex.memory.buffer, pOff, off.length).set(off);
   new Int32Array(ex.memory.buffer, ex.sketchSetIndices() >>> 0, off[off.length - 1]).set(members.flat());
-  new Float64Array(ex.memory.buffer, ex.sketchSetScales() >>> 0, off[off.length - 1]).set(members.flatMap((m) => m.map(() => members.length * m.length / d)));
+  // scales 3·|T|/d, except the whole-support member, which is the identity (scale 1): on CSR rows it takes identityCsrStep
+  new Float64Array(ex.memory.buffer, ex.sketchSetScales() >>> 0, off[off.length - 1]).set(members.flatMap((m) => m.map(() => (m.length === d ? 1 : members.length * m.length / d))));
   ex.vrConfigure(method, 1, 0.1, 7);
   ex.dsgdConfigure(1, 0.1, 0);
   ex.setFusedPaths(fused ? 1 : 0);
+  ex.resetCounters();
   const px = put(Array.from({ length: d }, (_, j) => Math.cos(j)), true);
   expect(ex.vrRun(px, 0, 150)).toBe(150);
+  const taken = paths(ex);
+  expect(taken.reduce((a, b) => a + b, 0)).toBe(150);
+  if (fused) {
+    // the identity member on CSR rows takes identityCsrStep, every other step pairedGradients
+    expect(taken[PATH_PAIRED]).toBeGreaterThan(0);
+    expect(taken[PATH_VR_IDENTITY_CSR] > 0).toBe(!dense);
+    expect(taken[PATH_GENERAL]).toBe(0);
+  } else expect(taken[PATH_GENERAL]).toBe(150);
   return new Float64Array(ex.memory.buffer, px, d).slice();
 }
 

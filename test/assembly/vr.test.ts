@@ -31,8 +31,11 @@ function run(build: "simd" | "scalar", order: "identity" | "reversed", loss: num
   new Float64Array(ex.memory.buffer, ex.sketchSetScales() >>> 0, d).fill(1);
   ex.vrConfigure(kind, 1, 0.1, 7);
   ex.dsgdConfigure(1, 0.2, 0);
+  ex.resetCounters();
   const px = put(Array.from({ length: d }, (_, j) => Math.cos(j)), true);
   expect(ex.vrRun(px, 0, T)).toBe(T);
+  // the member listed 0..d−1 takes the fused identityCsrStep (path 5), the reversed one the paired path (4)
+  expect(ex.pathCount(order === "identity" ? 5 : 4)).toBe(T);
   return new Float64Array(ex.memory.buffer, px, d).slice();
 }
 

@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { sketch, schedules, type Sketch } from "../dist/index.js";
-import { mast, lcg, maxRelErr, sameBits, dataFile, spd } from "./helpers.ts";
-import { refDsgdRandK, logistic, squared, dot4 } from "./reference/kernels.ts";
+import { sketch, schedules, type Sketch } from "../../dist/index.js";
+import { mast, lcg, maxRelErr, sameBits, dataFile, spd } from "../helpers.ts";
+import { refDsgdRandK, logistic, squared, dot4 } from "../reference/kernels.ts";
 
 function denseProblemData(n: number, d: number, seed: number) {
   const rnd = lcg(seed);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { newton, hessian, ConvergenceError, sketch, type Mast, type Dataset } from "../dist/index.js";
-import { mast, lcg, maxRelErr, sameBits, dataFile, rawKernels } from "./helpers.ts";
+import { newton, hessian, ConvergenceError, sketch, type Mast, type Dataset } from "../../dist/index.js";
+import { mast, lcg, maxRelErr, sameBits, dataFile, rawKernels } from "../helpers.ts";
 
 /** Random rows with some zeros and ±1 labels from a planted linear model, as a dense or CSR data set. */
 function randomData(m: Mast, n: number, d: number, seed: number, format: "dense" | "csr", noise = 0.5): Dataset {

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { boxplotStats } from "../dist/index.js";
-import { boxplotSvg, lineSvg, linearScale, logScale, niceStep, formatTick, escapeXml } from "../dist/plot.js";
+import { boxplotStats } from "../../dist/index.js";
+import { boxplotSvg, lineSvg, linearScale, logScale, niceStep, formatTick, escapeXml } from "../../dist/plot.js";
 
 /** A small well-formedness check: balanced tags, quoted attributes, no bare & or < in text. Returns the element names. */
 function checkXml(svg: string): string[] {

@@ -3,10 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { mast, root } from "./helpers.js";
-import { digestF64, sketch } from "../dist/index.js";
-import { goldenExpected, goldenScenarios, goldenReport, goldenTable, runGolden, runtimeInfo } from "../dist/repro.js";
-import { reproMain } from "../src/tools/repro.js";
+import { mast, root } from "../helpers.ts";
+import { digestF64, sketch } from "../../dist/index.js";
+import { goldenExpected, goldenScenarios, goldenReport, goldenTable, runGolden, runtimeInfo } from "../../dist/repro.js";
+import { reproMain } from "../../src/tools/repro.js";
 
 const builds = ["simd", "scalar"] as const;
 

@@ -1,9 +1,9 @@
 // Distributed DSGD / IST (paper section 4.3) on real threads: the IST identity, bit-identity across thread counts,
 // failures that leave no thread running, convergence to the section 4.3 neighbourhood, and the bytes on the wire.
 import { describe, it, expect } from "vitest";
-import { sketch, type Problem } from "../dist/index.js";
-import { mast, lcg, rawKernels, maxRelErr, sameBits } from "./helpers.ts";
-import { refGradient, squared } from "./reference/kernels.ts";
+import { sketch, type Problem } from "../../dist/index.js";
+import { mast, lcg, rawKernels, maxRelErr, sameBits } from "../helpers.ts";
+import { refGradient, squared } from "../reference/kernels.ts";
 
 /** The distributed result (problem.minimize is typed as the DSGD result). */
 type Run = Awaited<ReturnType<Problem["minimize"]>> & {

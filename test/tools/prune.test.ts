@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { randomMasks, randomPrune, pruneAccuracies, boxplotStats, quantile } from "../dist/index.js";
-import { philox4x32, PRUNE_STREAM } from "../dist/repro.js";
-import { mast, rawKernels } from "./helpers.ts";
+import { randomMasks, randomPrune, pruneAccuracies, boxplotStats, quantile } from "../../dist/index.js";
+import { philox4x32, PRUNE_STREAM } from "../../dist/repro.js";
+import { mast, rawKernels } from "../helpers.ts";
 
 describe("philox4x32 (TypeScript, integer ops only)", () => {
   it("matches the Random123 known-answer vectors and the kernel's philox", () => {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { sketch, sketchConstants, type Sketch } from "../dist/index.js";
-import { rawKernels } from "./helpers.ts";
-import { RefRng } from "./reference/philox.ts";
-import { randKSupport } from "./reference/kernels.ts";
+import { sketch, sketchConstants, type Sketch } from "../../dist/index.js";
+import { rawKernels } from "../helpers.ts";
+import { RefRng } from "../reference/philox.ts";
+import { randKSupport } from "../reference/kernels.ts";
 
 /** Exact distribution of a sketch for small d: a list of (probability, diagonal). */
 function enumerate(s: Sketch, d: number): [number, number[]][] {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
-import { root, dataFile } from "./helpers.ts";
+import { root, dataFile } from "../helpers.ts";
 
 // scripts/paper.mjs --quick: the paper's experiment in under a minute, into a temporary folder.
 describe("npm run paper -- --quick", () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { sketch, Dataset, type Mast } from "../dist/index.js";
-import { mast, lcg, maxRelErr, rawKernels, sameBits } from "./helpers.ts";
-import { logistic, squared, refValue, refGradient, dot4, type RefData } from "./reference/kernels.ts";
+import { sketch, Dataset, type Mast } from "../../dist/index.js";
+import { mast, lcg, maxRelErr, rawKernels, sameBits } from "../helpers.ts";
+import { logistic, squared, refValue, refGradient, dot4, type RefData } from "../reference/kernels.ts";
 
 /** A random problem: dense rows (some zeros) with ±1 labels, as RefData and as a Dataset (dense or CSR). */
 function randomData(m: Mast, n: number, d: number, seed: number, format: "dense" | "csr"): { ref: RefData; data: Dataset } {
