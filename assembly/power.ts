@@ -3,23 +3,27 @@ import { STREAM_POWER } from "./codes";
 import { seek, nextUniform, setSeed } from "./philox";
 import { dot, sumSquares, scale } from "./vector";
 import { nRows } from "./data";
-import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM } from "./problem";
+import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM, setGramScale } from "./problem";
 
-// applyB(pu, pw): w = B u.
-function applyB(pu: usize, pw: usize): void {
+// applyB(pu, pw, r): w = B_r u with B_r = r A (quadratic) or r² AᵀA/n (data).
+function applyB(pu: usize, pw: usize, r: f64): void {
   const d = dim;
   if (problemKind == PROBLEM_QUADRATIC) {
-    for (let j = 0; j < d; j++) store<f64>(pw + (<usize>j << 3), dot(pA + ((<usize>j * <usize>d) << 3), pu, d));
+    for (let j = 0; j < d; j++) store<f64>(pw + (<usize>j << 3), r * dot(pA + ((<usize>j * <usize>d) << 3), pu, d));
     return;
   }
   memory.fill(pw, 0, <usize>d << 3);
-  passRows(pu, pw, PASS_GRAM);   // one pass: each row's t_i = a_iᵀu, then w += t_i a_i (the row still in cache)
+  setGramScale(r);
+  passRows(pu, pw, PASS_GRAM);   // one pass: each row's t_i = a_iᵀu, then w += r(r t_i) a_i (the row still in cache)
+  setGramScale(1);
   scale(1.0 / <f64>nRows, pw, d);
 }
 
-/** powerIteration(c, σ, maxIter, tol) -> Rayleigh estimate of λ_max(c I + σ B); stops when the relative change ≤ tol.
- *  The start vector is u_j ~ U(0.5, 1.5) from stream STREAM_POWER with seed 0, so the result is deterministic. */
-export function powerIteration(c: f64, sigma: f64, maxIter: i32, tol: f64): f64 {
+/** powerIteration(c, σ, maxIter, tol, r) -> Rayleigh estimate of λ_max(c I + σ B_r), B_r = r A (quadratic) or r² AᵀA/n
+ *  (data); stops when the relative change ≤ tol. r is a power of two chosen by the host so that B_r neither overflows
+ *  nor underflows (r = 1 for ordinary entries). The start vector is u_j ~ U(0.5, 1.5) from stream STREAM_POWER with
+ *  seed 0, so the result is deterministic. */
+export function powerIteration(c: f64, sigma: f64, maxIter: i32, tol: f64, r: f64): f64 {
   const d = dim;
   const pu = pY, pw = pDelta;
   setSeed(0, 0);
@@ -28,7 +32,7 @@ export function powerIteration(c: f64, sigma: f64, maxIter: i32, tol: f64): f64 
   scale(1.0 / Math.sqrt(sumSquares(pu, d)), pu, d);
   let lambda: f64 = 0;
   for (let it = 0; it < maxIter; it++) {
-    applyB(pu, pw);
+    applyB(pu, pw, r);
     for (let j = 0; j < d; j++) {
       const o = <usize>j << 3;
       store<f64>(pw + o, c * load<f64>(pu + o) + sigma * load<f64>(pw + o));

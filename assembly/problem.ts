@@ -171,6 +171,12 @@ const pairBuf: usize = memory.data(16, 16);
 // axpy into w and s unchanged).
 @inline function rowTerm(i: i32, t: f64, pw: usize, mode: i32, s: f64): f64 {
   if (mode == PASS_VALUE) return s + lossValue(lossKind, t, label(i));
-  rowAxpy(i, mode == PASS_GRADIENT ? lossDeriv(lossKind, t, label(i)) : t, pw);
+  rowAxpy(i, mode == PASS_GRADIENT ? lossDeriv(lossKind, t, label(i)) : gramScale * (gramScale * t), pw);
   return s;
 }
+
+/** PASS_GRAM computes Σ (r a_i)(r a_iᵀ z) = r² AᵀA z, with r = gramScale: a power of two that keeps rows of very large or
+ *  very small entries from overflowing or underflowing (1 otherwise, which changes no bit). */
+export let gramScale: f64 = 1;
+/** setGramScale(r): the row scale of PASS_GRAM (power iteration). */
+export function setGramScale(r: f64): void { gramScale = r; }

@@ -49,7 +49,7 @@ export { distributedConstants } from "./methods/distributed/constants.js";
 export { DistributedError } from "./methods/distributed/errors.js";
 export type { DistributedOptions, DistributedNode, DistributedResult, DistributedTraceRow, DistributedConstants, Communication } from "./methods/distributed/types.js";
 // results and errors
-export { KernelError, DivergenceError } from "./runtime/errors.js";
+export { KernelError, DivergenceError, LoadError } from "./runtime/errors.js";
 export { digestF64, sha256 } from "./runtime/digest.js";
 // tools: the ERM baseline and random pruning (the paper's experiment)
 export { newton, hessian, ConvergenceError } from "./tools/erm.js";

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { init, simdSupported, sketch } from "../dist/index.js";
+import { init, simdSupported, sketch, LoadError } from "../dist/index.js";
 import { root } from "./helpers.ts";
 
 async function digestWith(m: Awaited<ReturnType<typeof init>>): Promise<string> {
@@ -68,7 +68,15 @@ describe("init(source?)", () => {
   it("rejects bad sources and options clearly", async () => {
     await expect(init(42 as any)).rejects.toThrow(/source must be a WebAssembly.Module, bytes, a URL, a path string or a Response, got 42/);
     await expect(init(undefined, { build: "gpu" as any })).rejects.toThrow(/build must be "auto", "simd" or "scalar", got "gpu"/);
-    await expect(init(new Uint8Array([1, 2, 3]))).rejects.toThrow(WebAssembly.CompileError);
+    // what was being loaded, and from where; the engine's own error is the cause
+    const bytes = await init(new Uint8Array([1, 2, 3])).catch((e: unknown) => e) as Error;
+    expect(bytes).toBeInstanceOf(LoadError);
+    expect(bytes.message).toMatch(/could not compile the kernels from the given bytes/);
+    expect((bytes as Error & { cause: unknown }).cause).toBeInstanceOf(WebAssembly.CompileError);
     await expect(init(new Response("nope", { status: 404 }))).rejects.toThrow(/HTTP 404/);
+    await expect(init("/no/such/dir/mast.wasm")).rejects.toThrow(/could not read the kernels from \/no\/such\/dir\/mast.wasm: .*ENOENT/);
+    // a valid WebAssembly module that is not ours
+    const empty = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
+    await expect(init(empty)).rejects.toThrow(/the given bytes is a WebAssembly module but not mast-wasm's \(it has no export hasSimd\)/);
   });
 });

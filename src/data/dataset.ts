@@ -3,7 +3,7 @@
  * i32 column indices); labels are ±1 for classification or any finite value for least squares.
  * @module
  */
-import { integer, show, vector } from "../runtime/validate.js";
+import { integer, options, show, vector } from "../runtime/validate.js";
 
 /** A data set, immutable once made. Build one with `mast.data.dense`, `mast.data.libsvm` or `mast.data.synthetic`. */
 export class Dataset {
@@ -78,34 +78,74 @@ export interface DenseOptions { rows: number; cols: number; labels: ArrayLike<nu
 /** dense(values, { rows, cols, labels }): a dense row-major data set; labels −1/+1 or 0/1 become ±1. */
 export function dense(values: ArrayLike<number>, opts: DenseOptions): Dataset {
   if (typeof opts !== "object" || opts === null) throw new TypeError(`options must be { rows, cols, labels }, got ${show(opts)}`);
-  const rows = integer("rows", opts.rows, 1, 2 ** 31 - 1);
-  const cols = integer("cols", opts.cols, 1, 2 ** 31 - 1);
+  const o = options<DenseOptions>("options", opts, ["rows", "cols", "labels"]);
+  const rows = integer("rows", o.rows, 1, 2 ** 31 - 1);
+  const cols = integer("cols", o.cols, 1, 2 ** 31 - 1);
   if (rows * cols > 2 ** 28) throw new RangeError(`rows × cols must be at most 2^28 values, got ${rows * cols}`);
   const v = vector("values", values, rows * cols);
-  return new Dataset({ format: "dense", rows, cols, values: v, labels: normaliseLabels(vector("labels", opts.labels, rows)) });
+  return new Dataset({ format: "dense", rows, cols, values: v, labels: normaliseLabels(vector("labels", o.labels, rows)) });
+}
+
+/** The arrays of {@link csr}. */
+export interface CsrInit { indptr: ArrayLike<number>; indices: ArrayLike<number>; values: ArrayLike<number>; labels: ArrayLike<number>; cols: number }
+
+/** int32s(name, v, length?): an Int32Array copy of integers in the int32 range, refusing fractions and wrapped values. */
+function int32s(name: string, v: unknown, length?: number): Int32Array {
+  const a = vector(name, v, length);
+  const out = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (!Number.isInteger(x)) throw new RangeError(`${name}[${i}] must be an integer, got ${x}`);
+    if (x < -(2 ** 31) || x > 2 ** 31 - 1) throw new RangeError(`${name}[${i}] must be in the int32 range, got ${x}`);
+    out[i] = x;
+  }
+  return out;
 }
 
 /** csr({ indptr, indices, values, labels, cols }): a CSR data set, checked entry by entry. */
-export function csr(init: { indptr: ArrayLike<number>; indices: ArrayLike<number>; values: ArrayLike<number>; labels: ArrayLike<number>; cols: number }): Dataset {
-  const cols = integer("cols", init.cols, 1, 2 ** 31 - 1);
-  const indptr = Int32Array.from(vector("indptr", init.indptr));
+export function csr(init: CsrInit): Dataset {
+  if (typeof init !== "object" || init === null || Array.isArray(init)) {
+    throw new TypeError(`init must be { indptr, indices, values, labels, cols }, got ${show(init)}`);
+  }
+  const o = options<CsrInit>("init", init, ["indptr", "indices", "values", "labels", "cols"]);
+  const cols = integer("cols", o.cols, 1, 2 ** 31 - 1);
+  const indptr = int32s("indptr", o.indptr);
   const rows = indptr.length - 1;
   if (rows < 1) throw new RangeError(`indptr must have at least 2 entries, got ${indptr.length}`);
-  const values = vector("values", init.values);
-  const indices = Int32Array.from(vector("indices", init.indices, values.length));
-  if (indptr[0] !== 0 || indptr[rows] !== values.length) {
-    throw new RangeError(`indptr must start at 0 and end at nnz = ${values.length}, got ${indptr[0]} … ${indptr[rows]}`);
+  const values = vector("values", o.values);
+  const indices = int32s("indices", o.indices, values.length);
+  checkCsr(rows, cols, indptr, indices, values.length, "");
+  return new Dataset({ format: "csr", rows, cols, values, indptr, indices, labels: normaliseLabels(vector("labels", o.labels, rows)) });
+}
+
+/** checkCsr: indptr from 0 to nnz, non-decreasing; each row's indices increasing and in 0..cols−1. */
+function checkCsr(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, nnz: number, prefix: string): void {
+  if (indptr[0] !== 0 || indptr[rows] !== nnz) {
+    throw new RangeError(`${prefix}indptr must start at 0 and end at nnz = ${nnz}, got ${indptr[0]} … ${indptr[rows]}`);
   }
   for (let i = 0; i < rows; i++) {
-    if (indptr[i + 1] < indptr[i]) throw new RangeError(`indptr must be non-decreasing, got indptr[${i + 1}] = ${indptr[i + 1]} < ${indptr[i]}`);
+    if (indptr[i + 1] < indptr[i]) throw new RangeError(`${prefix}indptr must be non-decreasing, got indptr[${i + 1}] = ${indptr[i + 1]} < ${indptr[i]}`);
     for (let e = indptr[i]; e < indptr[i + 1]; e++) {
       const j = indices[e];
       if (j < 0 || j >= cols || (e > indptr[i] && j <= indices[e - 1])) {
-        throw new RangeError(`indices of row ${i} must be increasing and in 0..${cols - 1}, got ${j} at entry ${e}`);
+        throw new RangeError(`${prefix}indices of row ${i} must be increasing and in 0..${cols - 1}, got ${j} at entry ${e}`);
       }
     }
   }
-  return new Dataset({ format: "csr", rows, cols, values, indptr, indices, labels: normaliseLabels(vector("labels", init.labels, rows)) });
+}
+
+/**
+ * checkDataset(ds, name): check the arrays of a Dataset again where they are used (a problem or a shard takes them):
+ * a Dataset's arrays are its own copies, made and checked by its constructor, but typed arrays cannot be frozen, so
+ * an edit after the fact (ds.values[0] = NaN) is caught here instead of reaching a kernel.
+ */
+export function checkDataset(ds: Dataset, name: string): void {
+  const bad = (what: string, i: number, v: number) => new RangeError(`${name}.${what}[${i}] must be finite, got ${v} (a Dataset's arrays were changed after it was made)`);
+  for (let i = 0; i < ds.values.length; i++) if (!Number.isFinite(ds.values[i])) throw bad("values", i, ds.values[i]);
+  for (let i = 0; i < ds.labels.length; i++) if (!Number.isFinite(ds.labels[i])) throw bad("labels", i, ds.labels[i]);
+  if (ds.format === "dense") {
+    if (ds.values.length !== ds.rows * ds.cols) throw new RangeError(`${name}.values must have rows × cols = ${ds.rows * ds.cols} entries, got ${ds.values.length}`);
+  } else checkCsr(ds.rows, ds.cols, ds.indptr!, ds.indices!, ds.values.length, `${name}: `);
 }
 
 /** normaliseLabels(y): {−1, +1} kept; {0, 1} mapped to {−1, +1}; anything else kept as is (regression targets). */

@@ -224,9 +224,12 @@ function startsWithQid(text: string, start: number, end: number): boolean {
 
 /** Validate `options` and return `features` (or 0 when absent). */
 function checkOptions(options: LibsvmOptions | undefined): number {
-  if (options === undefined || options === null) return 0;
-  if (typeof options !== "object") {
+  if (options === undefined) return 0;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  for (const k of Object.keys(options)) {
+    if (k !== "features") throw new RangeError(`options.${k} is not a known option (known: features)`);
   }
   const features: unknown = options.features;
   if (features === undefined) return 0;

@@ -7,7 +7,9 @@ import type { Sketch } from "../sketch/spec.js";
 import { sketchConstants } from "../sketch/constants.js";
 import { type SketchSetWire, sketchSetWire } from "../sketch/set.js";
 import { expectedSmoothness } from "./sampling.js";
-import { type Settings, normaliseSettings } from "./options.js";
+import { RUN_KEYS, type Settings, normaliseSettings } from "./options.js";
+import { options } from "../runtime/validate.js";
+import { formatBytes } from "../runtime/kernel.js";
 import type { Objective } from "./objective.js";
 import type { MinimizeOptions } from "./types.js";
 import type { DistributedConstants, DistributedNode } from "./distributed/types.js";
@@ -43,6 +45,9 @@ export interface Constants {
   distributed?: DistributedConstants;
 }
 
+/** The options `constants()` takes: a run's options, less the ones that only steer a run, plus distributed nodes. */
+const CONSTANTS_KEYS = [...RUN_KEYS, "iterations", "recordEvery", "tolerance", "timeLimitMs", "gradientSamples", "nodes"];
+
 /** Options of `problem.constants(sketch, options)`: the run options that the constants depend on. */
 export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & { nodes?: number | DistributedNode[] };
 
@@ -60,10 +65,44 @@ export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWi
   return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp, stepSize: 1 / (factor * Lexp * LSmax), batch: spec.batch };
 }
 
-/** runSketchSet(objective, settings): the finite set of a VR run in wire form, or null for DSGD. */
+/** Bytes a set member's entry takes: an i32 index and an f64 scale (in the kernel; as much again while it is drawn). */
+const SET_ENTRY_BYTES = 12;
+
+/**
+ * runSketchSet(objective, settings): the finite set of a VR run in wire form, or null for DSGD. A set too large for
+ * the problem's memory is refused before it is drawn, from its expected size (N times the expected support).
+ */
 export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | null {
   if (spec.method === "dsgd") return null;
-  return sketchSetWire(obj.kernel, obj.dimension, spec.sketch, spec.sketchSet!, obj.buffers.base);
+  const src = spec.sketchSet!;
+  const k = obj.kernel;
+  const N = Array.isArray(src) ? src.length : src.size;
+  const entries = Array.isArray(src)
+    ? src.reduce((s, diag) => s + diag.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0), 0)
+    : N * expectedSupport(spec.sketch, obj.dimension);
+  const bytes = entries * SET_ENTRY_BYTES + 12 * N;
+  const free = k.limit - k.used();
+  if (bytes > free) {
+    const fits = Math.floor((free / (entries / N * SET_ENTRY_BYTES + 12)));
+    throw new RangeError(`sketchSet of ${N} members needs about ${formatBytes(bytes)} (${Math.round(entries / N)} entries a member), ` +
+      `more than the ${formatBytes(free)} free in this problem's wasm memory; at most about ${fits} members fit`);
+  }
+  return sketchSetWire(k, obj.dimension, spec.sketch, src, obj.buffers.base);
+}
+
+/** expectedSupport(sketch, d): |supp S| of a draw, or a bound a draw exceeds with vanishing probability (Bernoulli). */
+function expectedSupport(sk: Sketch, d: number): number {
+  switch (sk.kind) {
+    case "identity": return d;
+    case "randK": return sk.k;
+    case "permutation": return Math.ceil(d / sk.nodes);
+    case "bernoulli": {
+      const ps = typeof sk.p === "number" ? null : sk.p;
+      let mean = 0, variance = 0;
+      for (let j = 0; j < d; j++) { const p = ps ? ps[j] : (sk.p as number); mean += p; variance += p * (1 - p); }
+      return Math.min(d, Math.ceil(mean + 6 * Math.sqrt(variance) + 1));
+    }
+  }
 }
 
 /**
@@ -71,7 +110,7 @@ export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | nu
  * the method and sampling; with `method: "distributed"`, the section 4.3 constants as well.
  */
 export function constantsOf(obj: Objective, sketch: Sketch | undefined, opts: ConstantsOptions = {}): Constants {
-  const o = (opts ?? {}) as ConstantsOptions;
+  const o = options<ConstantsOptions>("options", opts, CONSTANTS_KEYS);
   if (o.method === "distributed") {
     if (!obj.linear) throw new RangeError(`method "distributed" needs a data problem (mast.problem)`);
     const { method: _m, nodes, iterations, stepSize, ...rest } = o;
@@ -82,6 +121,6 @@ export function constantsOf(obj: Objective, sketch: Sketch | undefined, opts: Co
     const LD = Math.max(...dc.LD), muD = Math.min(...dc.muD), LSmax = Math.max(...dc.LSmax);
     return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", distributed: dc };
   }
-  const spec = normaliseSettings({ ...o, sketch: sketch ?? { kind: "identity" } }, obj.rows, obj.dimension);
+  const spec = normaliseSettings({ ...o, sketch: sketch === undefined ? { kind: "identity" } : sketch }, obj.rows, obj.dimension);
   return theoryConstants(obj, spec, runSketchSet(obj, spec));
 }

@@ -6,7 +6,7 @@
  */
 import { STREAM } from "../runtime/codes.js";
 import type { MethodDescriptor } from "./method.js";
-import { addSupport, sketchedAtHost, evaluateAtHost } from "./host.js";
+import { addSupport, atStep, sketchedAtHost, evaluateAtHost } from "./host.js";
 
 function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -24,7 +24,7 @@ export const dsgd: MethodDescriptor = {
     for (let s = 0; s < steps; s++) {
       const t = t0 + s;
       const m = ex.sketchSample(t);
-      sketchedAtHost(obj, px, m, `at step ${t}`);
+      atStep(t, () => sketchedAtHost(obj, px, m, `at step ${t}`));
       if (!ex.applySupportStep(px, m, gamma(s))) return s;
     }
     return steps;

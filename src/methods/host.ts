@@ -4,7 +4,17 @@
  * updates stay in wasm; each evaluation crosses the boundary once.
  * @module
  */
-import type { Objective } from "./objective.js";
+import { NonFiniteOutput, type Objective } from "./objective.js";
+
+/** atStep(t, f): f(), with a non-finite model output tagged with the step t it happened at. */
+export function atStep<T>(t: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof NonFiniteOutput && e.step === null) e.step = t;
+    throw e;
+  }
+}
 
 /** sketchedAtHost(obj, pPoint, m, where): acc_k = s_k ∇f(y)_{T_k} at y = v + S(point − v) on the current support. */
 export function sketchedAtHost(obj: Objective, pPoint: number, m: number, where: string): void {

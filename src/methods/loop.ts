@@ -27,6 +27,8 @@ export interface LoopSettings<R extends TraceRow> {
   tolerance: number | null;
   timeLimitMs: number | null;
   onProgress: ((row: R) => void | boolean) | null;
+  /** Told when the run gives the event loop a turn (false) and takes it back (true). */
+  onActive?: (active: boolean) => void;
 }
 
 /** What the loop did. */
@@ -34,11 +36,30 @@ export interface LoopResult<R extends TraceRow> { t: number; trace: R[]; stopped
 
 /** How often a run with a time limit looks at the clock, at the latest (steps). */
 const TIME_CHECK_STEPS = 1024;
+/** A run gives the event loop a turn at least this often (ms), so that timers, I/O and a page's events keep going. */
+const YIELD_MS = 16;
+/** The first chunk of a run, before its speed is known, takes at most this many steps. */
+const FIRST_CHUNK = 4096;
+
+/** A macrotask turn: setImmediate (Node, Deno, Bun), a MessageChannel (browsers, workers), else a zero timeout. */
+const yieldToEventLoop: () => Promise<void> = (() => {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (typeof g.setImmediate === "function") return () => new Promise<void>((r) => { g.setImmediate!(r); });
+  if (typeof g.MessageChannel === "function") {
+    return () => new Promise<void>((r) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => { ch.port1.close(); r(); };
+      ch.port2.postMessage(null);
+    });
+  }
+  return () => new Promise<void>((r) => setTimeout(r, 0));
+})();
 
 /**
  * runLoop(runner, settings): record x_{t0}, then take steps in chunks that end at every record point (t − t0 a multiple
  * of recordEvery, and T), record there, and stop at T, at ‖∇f_D‖ ≤ tolerance, at the time limit, or when the callback
- * returns false. A refused step throws the runner's divergence error.
+ * returns false. A refused step throws the runner's divergence error. Chunks are also cut so that the event loop gets
+ * a turn every YIELD_MS: where a run is cut into calls changes no bit of its iterates.
  */
 export async function runLoop<R extends TraceRow>(runner: Runner<R>, s: LoopSettings<R>): Promise<LoopResult<R>> {
   const started = performance.now();
@@ -53,13 +74,25 @@ export async function runLoop<R extends TraceRow>(runner: Runner<R>, s: LoopSett
   };
   const T = s.iterations;
   let t = s.t0;
+  let lastYield = performance.now();
+  let cap = FIRST_CHUNK;   // steps per call that keep a call near YIELD_MS (from the speed of the last call)
   await record(t);
   while (t < T && stoppedBy === "iterations") {
-    let chunk = Math.min(s.recordEvery - ((t - s.t0) % s.recordEvery), T - t, runner.maxChunk);
+    let chunk = Math.min(s.recordEvery - ((t - s.t0) % s.recordEvery), T - t, runner.maxChunk, cap);
     if (s.timeLimitMs !== null) chunk = Math.min(chunk, TIME_CHECK_STEPS);
+    const c0 = performance.now();
     const done = await runner.advance(t, chunk);
+    const now = performance.now();
     t += done;
     if (done < chunk) throw runner.diverged(t, done);
+    if (now - c0 > 1) cap = Math.max(1, Math.floor((done * YIELD_MS) / (now - c0)));
+    else if (done === cap) cap *= 4;
+    if (now - lastYield >= YIELD_MS) {
+      s.onActive?.(false);
+      await yieldToEventLoop();
+      s.onActive?.(true);
+      lastYield = performance.now();
+    }
     if ((t - s.t0) % s.recordEvery === 0 || t === T) await record(t);
     if (stoppedBy === "iterations" && s.timeLimitMs !== null && performance.now() - started >= s.timeLimitMs) {
       stoppedBy = "time";

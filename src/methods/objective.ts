@@ -28,6 +28,15 @@ export interface Buffers {
 /** How many γ_t a chunk of a scheduled run can hold. */
 export const GAMMA_BLOCK = 4096;
 
+/**
+ * A user model returned a non-finite value or gradient. Outside a run it is the RangeError it extends; inside a run it
+ * stops the run with a DivergenceError at `step`, as a non-finite iterate does.
+ */
+export class NonFiniteOutput extends RangeError {
+  /** The step whose evaluation it was (set by the run), or null. */
+  step: number | null = null;
+}
+
 /** A user model's f and ∇f, evaluated on the host at the sketched point y. */
 export interface HostOracle {
   /** f(y), with ∇f(y) written into grad; `where` names the step for error messages. Throws on a bad answer. */
@@ -63,4 +72,6 @@ export interface Objective {
   readonly linear: LinearTerms | null;
   /** Data objectives: the same objective on other rows (a distributed node's shard), in an instance of its own. */
   shard?(data: Dataset): Objective;
+  /** Told when a run on this objective gives the event loop a turn (false) and resumes (true). */
+  setActive?(active: boolean): void;
 }

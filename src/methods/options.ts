@@ -94,6 +94,9 @@ function sampler(o: Record<string, unknown>, n: number): Pick<Settings, "samplin
     return { sampling, batch: "full", probabilities };
   }
   if (o.probabilities !== undefined) throw new RangeError(`probabilities go with sampling "independent", got sampling ${show(o.sampling ?? "nice")}`);
+  if (o.batch === "full" && o.sampling !== undefined) {
+    throw new RangeError(`sampling ${show(o.sampling)} draws τ rows a step (option II) and goes with batch τ; batch "full" uses every row (option I), got both`);
+  }
   if (o.batch !== undefined && o.batch !== "full") {
     if (typeof o.batch === "string") throw new RangeError(`batch must be "full" or an integer in 1..${n}, got ${show(o.batch)}`);
     batch = integer("batch", o.batch, 1, n);

@@ -13,23 +13,30 @@ import { configureSampler } from "../sketch/wire.js";
 import { aliasTable } from "./sampling.js";
 import { type RunSpec, concatRows, settingsOf } from "./options.js";
 import { runSketchSet, theoryConstants } from "./constants.js";
-import { GAMMA_BLOCK, type Objective } from "./objective.js";
+import { GAMMA_BLOCK, NonFiniteOutput, type Objective } from "./objective.js";
 import type { MethodContext, MethodDescriptor } from "./method.js";
 import { hostValue } from "./host.js";
 import { runLoop, type Runner } from "./loop.js";
 import type { MinimizeResult, TraceRow } from "./types.js";
 
-/** The step-size rule of a run: a constant γ (theory or given) or a schedule, with the theory step for advice. */
-interface StepRule { gamma: number; schedule: ((t: number) => number) | null; theory: number }
+/** The step-size rule of a run: a constant γ (theory or given) or a schedule, with the theory step for advice, and why
+ *  there is none when the theory step is not a finite positive number. */
+interface StepRule { gamma: number; schedule: ((t: number) => number) | null; theory: number; noTheory: string }
 
 function stepRule(c: MethodContext): StepRule {
-  const theory = theoryConstants(c.obj, c.spec, c.set).stepSize;
-  const s = c.spec.stepSize;
-  if (s === "theory" && !Number.isFinite(theory)) {
-    throw new RangeError("stepSize \"theory\" needs the smoothness constant L of a user model: pass mast.model({ smoothness: L }) or give stepSize");
+  const k = theoryConstants(c.obj, c.spec, c.set);
+  const theory = k.stepSize;
+  let noTheory = "";
+  if (!(Number.isFinite(theory) && theory > 0)) {
+    noTheory = c.obj.host && !Number.isFinite(k.L)
+      ? "no theory step size is known: the model gave no smoothness constant L (mast.model({ smoothness: L }))"
+      : `the theory step 1/(${c.spec.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) is not a finite positive number here ` +
+        `(L_exp = ${k.Lexp}, L_S^max = ${k.LSmax}${k.Lexp === 0 ? ": every data row is zero and λ = 0, so f is constant" : ""})`;
   }
-  if (typeof s === "function") return { gamma: NaN, schedule: s, theory };
-  return { gamma: s === "theory" ? theory : s, schedule: null, theory };
+  const s = c.spec.stepSize;
+  if (s === "theory" && noTheory) throw new RangeError(`stepSize "theory" cannot be used: ${noTheory}; give stepSize as a number`);
+  if (typeof s === "function") return { gamma: NaN, schedule: s, theory, noTheory };
+  return { gamma: s === "theory" ? theory : s, schedule: null, theory, noTheory };
 }
 
 /** Configure the kernel for the run: sampler, seed, data sampler and its tables, the method's own state. */
@@ -49,6 +56,9 @@ function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): 
   } else if (spec.sampling === "importance") {
     const { Li } = obj.smooth();
     const n = obj.rows;
+    let total = 0;
+    for (const l of Li) total += l;
+    if (!(total > 0)) throw new RangeError(`sampling "importance" draws rows with p_i ∝ L_i, but every L_i is 0 (every data row is zero and λ = 0)`);
     const t = aliasTable(Li);
     const pq = k.putF64(t.q), pa = k.putI32(t.alias), pw = k.putF64(Float64Array.from(t.p, (x) => 1 / (n * x)));
     k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLE.importance, spec.batch as number, pq, pa, pw));
@@ -97,27 +107,45 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   } else k.f64(px, d).set(spec.x0!);
 
   const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
+  let lastGamma = rule.gamma;
+  const diverged = (t: number, gamma: number, what?: string) =>
+    new DivergenceError(spec.method, t, gamma, rule.theory, k.f64(px, d).slice(), what, rule.noTheory || undefined);
   const runner: Runner<TraceRow> = {
     maxChunk: rule.schedule ? GAMMA_BLOCK : Infinity,
     advance(t, steps) {
       if (rule.schedule) {
         const g = gammas(steps);
         for (let s = 0; s < steps; s++) g[s] = positive(`stepSize(${t + s})`, rule.schedule(t + s));
+        lastGamma = g[steps - 1];
       }
       const gamma = rule.schedule ? (s: number) => gammas(s + 1)[s] : () => rule.gamma;
-      return method.advance(c, t, steps, gamma);
+      try {
+        return method.advance(c, t, steps, gamma);
+      } catch (e) {
+        if (e instanceof NonFiniteOutput) {
+          const at = e.step ?? t;
+          throw diverged(at, rule.schedule ? gammas(at - t + 1)[at - t] : rule.gamma, e.message);
+        }
+        throw e;
+      }
     },
     row(t, ms) {
-      const f = obj.host ? hostValue(obj, px) : k.call("value", (ex) => ex.value(px));
+      let f: number;
+      try {
+        f = obj.host ? hostValue(obj, px) : k.call("value", (ex) => ex.value(px));
+      } catch (e) {
+        if (e instanceof NonFiniteOutput) throw diverged(t, lastGamma, e.message);
+        throw e;
+      }
+      if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
       return { iteration: t, f, gradEvals: gradEvals(obj), ms };
     },
     gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
     diverged(t, done) {
-      const used = rule.schedule ? gammas(done + 1)[done] : rule.gamma;
-      return new DivergenceError(spec.method, t, used, rule.theory, k.f64(px, d).slice());
+      return diverged(t, rule.schedule ? gammas(done + 1)[done] : rule.gamma);
     },
   };
-  const { t, trace, stoppedBy } = await runLoop(runner, spec);
+  const { t, trace, stoppedBy } = await runLoop(runner, { ...spec, onActive: obj.setActive?.bind(obj) });
 
   const state = stateArrays(c, method);
   const arrays: Record<string, ArrayLike<number>> = { ...state };

@@ -9,7 +9,7 @@
 import { VR } from "../runtime/codes.js";
 import { uploadSketchSet } from "../sketch/set.js";
 import type { MethodContext, MethodDescriptor } from "./method.js";
-import { addSupport, evaluateAtHost, sketchedAtHost } from "./host.js";
+import { addSupport, atStep, evaluateAtHost, sketchedAtHost } from "./host.js";
 
 function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -47,7 +47,7 @@ function descriptor(name: "lsvrg" | "svrg"): MethodDescriptor {
     advance(c, t0, steps, gamma) {
       const { obj } = c;
       if (!obj.host) return obj.kernel.call("vrRun", (ex) => ex.vrRun(obj.buffers.x, t0, steps));
-      for (let s = 0; s < steps; s++) if (!hostStep(c, t0 + s, gamma(s))) return s;
+      for (let s = 0; s < steps; s++) if (!atStep(t0 + s, () => hostStep(c, t0 + s, gamma(s)))) return s;
       return steps;
     },
     gradientNorm({ obj, set }) {

@@ -4,15 +4,29 @@
  * instance once.
  * @module
  */
-import { Dataset } from "../data/dataset.js";
+import { Dataset, checkDataset } from "../data/dataset.js";
 import type { Kernel } from "../runtime/kernel.js";
 import { LOSS } from "../runtime/codes.js";
+import { rescaleFor } from "../runtime/linalg.js";
 import { nonNegative, oneOf, options, show } from "../runtime/validate.js";
 import type { Sketch } from "../sketch/spec.js";
 import type { LinearTerms, Loss, Smoothness } from "../methods/objective.js";
 import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
 import type { DistributedOptions, DistributedResult } from "../methods/distributed/types.js";
 import { BaseProblem, type SketchedValue } from "./problem.js";
+import { checkFits, dataProblemBytes, largestFitting, memoryLimit } from "./memory.js";
+
+/** ‖a_i‖² of every row, summed as (Σ (r a_ij)²)/r² (r a power of two, for entries too large or small to square). */
+function scaledRowNorms(D: Dataset, r: number): Float64Array {
+  const out = new Float64Array(D.rows);
+  for (let i = 0; i < D.rows; i++) {
+    const lo = D.format === "dense" ? i * D.cols : D.indptr![i], hi = D.format === "dense" ? lo + D.cols : D.indptr![i + 1];
+    let s = 0;
+    for (let e = lo; e < hi; e++) { const a = r * D.values[e]; s += a * a; }
+    out[i] = s / r / r;
+  }
+  return out;
+}
 
 /** Power iteration for L (and μ): stop at a relative change of the Rayleigh quotient ≤ 1e-9, or after 300 products. */
 const POWER_ITERATIONS = 300;
@@ -28,6 +42,8 @@ export interface ProblemOptions {
   l2?: number;
   /** The shift v (default zeros). */
   shift?: ArrayLike<number>;
+  /** The most bytes of wasm memory the problem's instance may use (1 MiB .. 4 GiB, default 4 GiB, the wasm32 limit). */
+  maxMemory?: number;
 }
 
 /** f(x) = (1/n) Σ_i φ(a_iᵀx, b_i) + λ/2 ‖x‖² over a data set, with the MAST shift v. */
@@ -41,9 +57,19 @@ export class Problem extends BaseProblem {
 
   /** @internal Use `mast.problem`. */
   constructor(module: WebAssembly.Module, opts: ProblemOptions) {
-    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift"]);
+    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift", "maxMemory"]);
     if (!(o.data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(o.data)}`);
-    super(module, o.data.cols, o.shift);
+    const D = o.data;
+    const limit = memoryLimit(o.maxMemory);
+    const csr = D.format === "csr";
+    checkFits(`a problem on ${D.rows} rows × ${D.cols} columns`, dataProblemBytes(D.rows, D.cols, D.values.length, csr), limit, () => {
+      const perRowEntries = D.values.length / D.rows;
+      const d = largestFitting((x) => dataProblemBytes(D.rows, x, csr ? D.values.length : D.rows * x, csr).bytes, limit);
+      const n = largestFitting((x) => dataProblemBytes(x, D.cols, csr ? Math.ceil(x * perRowEntries) : x * D.cols, csr).bytes, limit);
+      return `with these rows the largest d that fits is ${d}` + (n > 0 ? `, and with these columns the largest n is ${n}` : `, and no number of rows fits with ${D.cols} columns`);
+    });
+    checkDataset(D, "data");
+    super(module, D.cols, o.shift, limit);
     this.data = o.data;
     this.loss = oneOf("loss", o.loss ?? "logistic", ["logistic", "squared"] as const);
     this.l2 = nonNegative("l2", o.l2 ?? 0);
@@ -62,7 +88,7 @@ export class Problem extends BaseProblem {
   /** @internal The data terms, for distributed nodes. */
   get linear(): LinearTerms { return { data: this.data, loss: this.loss, l2: this.l2 }; }
   /** @internal The same objective on other rows, in an instance of its own (a distributed node's shard). */
-  shard(data: Dataset): Problem { return new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: this.shift }); }
+  shard(data: Dataset): Problem { return new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit }); }
 
   /**
    * minimize(options): as {@link BaseProblem.minimize}; with `method: "distributed"`, distributed DSGD / IST over
@@ -93,21 +119,31 @@ export class Problem extends BaseProblem {
   }
 
   protected smoothness(): Smoothness {
-    const k = this.kernel;
-    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE));
+    const k = this.kernel, D = this.data, n = D.rows;
+    // the power iteration runs on r² AᵀA/n, r a power of two that keeps extreme entries from over- or underflowing
+    let maxAbs = 0;
+    for (const a of D.values) if (Math.abs(a) > maxAbs) maxAbs = Math.abs(a);
+    const r = rescaleFor(maxAbs), r2 = r * r;
+    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
     k.ex.release(this.buffers.base);
-    const pn = k.alloc(this.data.rows * 8);
+    const pn = k.alloc(n * 8, "the row norms");
     k.call("rowSquaredNorms", (ex) => ex.rowSquaredNorms(pn));
+    const norms = r === 1 ? k.f64(pn, n).slice() : scaledRowNorms(D, r);
     const c = this.loss === "logistic" ? 0.25 : 1;
-    const Li = Float64Array.from(k.f64(pn, this.data.rows), (r) => c * r + this.l2);
+    const Li = Float64Array.from(norms, (q) => c * q + this.l2);
     let maxNorm = 0;
-    for (const v of k.f64(pn, this.data.rows)) if (v > maxNorm) maxNorm = v;
+    for (const v of norms) if (v > maxNorm) maxNorm = v;
     let mu = this.l2;
     if (this.loss === "squared") {
-      const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top, -1, POWER_ITERATIONS, POWER_TOLERANCE));
+      const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top * r2, -1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
       mu += Math.max(0, top - shifted);
     }
-    return { L: c * top + this.l2, mu, Lmax: c * maxNorm + this.l2, Li };
+    const L = c * top + this.l2, Lmax = c * maxNorm + this.l2;
+    if (!Number.isFinite(L) || !Number.isFinite(Lmax)) {
+      throw new RangeError(`the smoothness constant L_f = ${c === 0.25 ? "λ_max(AᵀA)/(4n)" : "λ_max(AᵀA)/n"} + λ of this data set overflows f64 ` +
+        `(the largest |a_ij| is ${maxAbs}); rescale the features`);
+    }
+    return { L, mu, Lmax, Li };
   }
 
   /**

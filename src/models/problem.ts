@@ -42,12 +42,22 @@ export abstract class BaseProblem implements Objective {
   private cachedL: Smoothness | null = null;
   /** True while minimize() runs: the run's iterate, sketch and sampler live in this problem's kernel. */
   private running = false;
+  /** Settles when the last queued run on this problem ends. */
+  private queue: Promise<void> = Promise.resolve();
+  /** False while a run gives the event loop a turn: a call then comes from elsewhere, not from inside the run. */
+  private active = true;
+
+  /** @internal The run tells when it yields the event loop (false) and when it resumes (true). */
+  setActive(active: boolean): void { this.active = active; }
   private cachedPrint: string | null = null;
 
-  protected constructor(module: WebAssembly.Module, d: number, shift: unknown) {
+  private readonly limit: number;
+
+  protected constructor(module: WebAssembly.Module, d: number, shift: unknown, limit: number) {
     this.module = module;
     this.dimension = d;
     this.shift = shift === undefined ? new Float64Array(d) : vector("shift", shift, d);
+    this.limit = limit;
   }
 
   /** Create the instance and upload; also called after a trap to rebuild it. */
@@ -55,11 +65,11 @@ export abstract class BaseProblem implements Objective {
     this.kernel = new Kernel(module, (k) => {
       this.upload(k);
       const b = this.buffers;
-      b.x = k.alloc(this.dimension * 8);
-      b.g = k.alloc(this.dimension * 8);
-      b.gammas = k.alloc(GAMMA_BLOCK * 8);
+      b.x = k.alloc(this.dimension * 8, "x");
+      b.g = k.alloc(this.dimension * 8, "the gradient buffer");
+      b.gammas = k.alloc(GAMMA_BLOCK * 8, "the step-size buffer");
       b.base = k.ex.mark();
-    });
+    }, this.limit);
   }
   /** Copy the problem's arrays into a fresh instance and set its objective up. */
   protected abstract upload(k: Kernel): void;
@@ -79,8 +89,9 @@ export abstract class BaseProblem implements Objective {
    */
   protected idle(name: string): void {
     if (this.running) {
-      throw new Error(`${name}() cannot be called while minimize() is running on this problem (from onProgress or a model's function): ` +
-        `it would overwrite the run's iterate and settings, which live in the same kernel. Use the trace row (row.f), or call ${name}() after minimize() returns`);
+      throw new Error(`${name}() cannot be called while minimize() is running on this problem (from onProgress, a model's function, ` +
+        `or another task while the run gives the event loop a turn): it would overwrite the run's iterate and settings, which live ` +
+        `in the same kernel. Use the trace row (row.f), or call ${name}() after minimize() resolves`);
     }
   }
 
@@ -138,13 +149,21 @@ export abstract class BaseProblem implements Objective {
    * on supp S_t only. A step that would make x non-finite is not taken: the run throws a `DivergenceError`.
    */
   async minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> {
-    this.idle("minimize");
+    if (this.running && this.active) this.idle("minimize");   // from inside the run itself: it would wait on itself
     if ((opts as { method?: unknown } | undefined)?.method === "distributed") return minimize(this, opts);
+    // runs on one problem share its kernel: a call made while another run is on (runs give the event loop turns)
+    // waits for it, so runs on one problem happen one after another, in call order
+    const before = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((r) => { release = r; });
+    await before;
     this.running = true;
+    this.active = true;
     try {
       return await minimize(this, opts);
     } finally {
       this.running = false;
+      release();
     }
   }
 

@@ -10,10 +10,11 @@ import { STREAM } from "../runtime/codes.js";
 import { integer, options, positive, show } from "../runtime/validate.js";
 import { type Sketch, checkSketch } from "../sketch/spec.js";
 import { configureSampler } from "../sketch/wire.js";
-import type { HostOracle, Smoothness } from "../methods/objective.js";
+import { type HostOracle, NonFiniteOutput, type Smoothness } from "../methods/objective.js";
 import { evaluateAtHost } from "../methods/host.js";
 import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
 import { BaseProblem, type SketchedValue } from "./problem.js";
+import { checkFits, largestFitting, memoryLimit, modelBytes } from "./memory.js";
 
 /** f at y, writing ∇f(y) into `grad`; or return `{ value, gradient }`. Do not keep or modify `y`. */
 export type ValueAndGradient = (y: Float64Array, grad: Float64Array) => number | { value: number; gradient: ArrayLike<number> };
@@ -28,6 +29,8 @@ export interface ModelOptions {
   shift?: ArrayLike<number>;
   /** L_f, if known: enables stepSize "theory" and the constants. */
   smoothness?: number;
+  /** The most bytes of wasm memory the problem's instance may use (1 MiB .. 4 GiB, default 4 GiB). */
+  maxMemory?: number;
 }
 
 /** The host oracle of a model: calls the user's function and checks what it returns. */
@@ -48,8 +51,9 @@ class ModelOracle implements HostOracle {
       grad.set(g);
     }
     if (typeof value !== "number") throw new TypeError(`the model must return f(y) as a number ${where}, got ${show(value)}`);
+    if (!Number.isFinite(value)) throw new NonFiniteOutput(`the model's value is not finite ${where}: f(y) = ${value}`);
     for (let j = 0; j < grad.length; j++) {
-      if (!Number.isFinite(grad[j])) throw new RangeError(`the model's gradient is not finite ${where}: gradient[${j}] = ${grad[j]}`);
+      if (!Number.isFinite(grad[j])) throw new NonFiniteOutput(`the model's gradient is not finite ${where}: gradient[${j}] = ${grad[j]}`);
     }
     return value;
   }
@@ -69,10 +73,12 @@ export class ModelProblem extends BaseProblem {
 
   /** @internal Use `mast.model`. */
   constructor(module: WebAssembly.Module, opts: ModelOptions) {
-    const o = options<ModelOptions>("options", opts, ["dimension", "valueAndGradient", "shift", "smoothness"]);
+    const o = options<ModelOptions>("options", opts, ["dimension", "valueAndGradient", "shift", "smoothness", "maxMemory"]);
     const d = integer("dimension", o.dimension, 1, 2 ** 26);
     if (typeof o.valueAndGradient !== "function") throw new TypeError(`valueAndGradient must be a function (y, grad) => f(y), got ${show(o.valueAndGradient)}`);
-    super(module, d, o.shift);
+    const limit = memoryLimit(o.maxMemory);
+    checkFits(`a model of dimension ${d}`, modelBytes(d), limit, () => `the largest dimension that fits is ${largestFitting((x) => modelBytes(x).bytes, limit)}`);
+    super(module, d, o.shift, limit);
     this.host = new ModelOracle(o.valueAndGradient, d);
     this.L = o.smoothness === undefined ? NaN : positive("smoothness", o.smoothness);
     this.boot(module);

@@ -50,7 +50,7 @@ export interface Exports {
   gradient(px: number, pg: number): void;
   margins(px: number, pOut: number): void;
   hessian(px: number, pH: number): void;
-  powerIteration(c: number, sigma: number, maxIter: number, tol: number): number;
+  powerIteration(c: number, sigma: number, maxIter: number, tol: number, scale: number): number;
   // DSGD and data sampling (assembly/dsgd.ts, sampling.ts)
   dsgdConfigure(batch: number, gamma: number, pGammas: number): void;
   samplingConfigure(kind: number, tau: number, pP: number, pAlias: number, pW: number): void;

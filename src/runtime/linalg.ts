@@ -38,3 +38,53 @@ export function quadForm(A: Float64Array, h: Float64Array, d: number): number {
   }
   return s;
 }
+
+/** exponent(x): e with 2^e ≤ |x| < 2^(e+1), read from the bits (x finite and non-zero, normal). */
+function exponent(x: number): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  return ((v.getUint16(0) >> 4) & 0x7ff) - 1023;
+}
+
+/** pow2(k): 2^k exactly, for −1022 ≤ k ≤ 1023, from the bits. */
+export function pow2(k: number): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setUint16(0, (k + 1023) << 4);
+  return v.getFloat64(0);
+}
+
+/**
+ * rescaleFor(maxAbs): a power of two r with r·maxAbs in [1, 2) when maxAbs lies outside [2^-400, 2^400] (so that
+ * squares and products of the entries can neither overflow nor underflow), else 1 (which changes no bit). Powers of two
+ * scale exactly, and the exponent is read from the bits, so every runtime picks the same r.
+ */
+export function rescaleFor(maxAbs: number): number {
+  if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return 1;
+  const e = exponent(maxAbs);
+  return e > 400 || e < -400 ? pow2(-e) : 1;
+}
+
+/** cholesky(A, d): the lower factor L with A = L Lᵀ (A overwritten), or the row where a pivot is not positive. */
+export function cholesky(A: Float64Array, d: number): { ok: true; L: Float64Array } | { ok: false; row: number } {
+  for (let j = 0; j < d; j++) {
+    let s = A[j * d + j];
+    for (let k = 0; k < j; k++) s -= A[j * d + k] * A[j * d + k];
+    if (!(s > 0)) return { ok: false, row: j };
+    const p = Math.sqrt(s);
+    A[j * d + j] = p;
+    for (let i = j + 1; i < d; i++) {
+      let t = A[i * d + j];
+      for (let k = 0; k < j; k++) t -= A[i * d + k] * A[j * d + k];
+      A[i * d + j] = t / p;
+    }
+  }
+  return { ok: true, L: A };
+}
+
+/** choleskySolve(L, b, d): x with L Lᵀ x = b (L from {@link cholesky}; only its lower triangle is read). */
+export function choleskySolve(L: Float64Array, b: Float64Array, d: number): Float64Array {
+  const y = Float64Array.from(b);
+  for (let i = 0; i < d; i++) { let s = y[i]; for (let k = 0; k < i; k++) s -= L[i * d + k] * y[k]; y[i] = s / L[i * d + i]; }
+  for (let i = d - 1; i >= 0; i--) { let s = y[i]; for (let k = i + 1; k < d; k++) s -= L[k * d + i] * y[k]; y[i] = s / L[i * d + i]; }
+  return y;
+}

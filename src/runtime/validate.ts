@@ -76,12 +76,40 @@ export function vector(name: string, v: unknown, length?: number): Float64Array 
   return out;
 }
 
-/** options(name, v): a plain options object (or undefined → {}); unknown keys are rejected. */
+/**
+ * options(name, v, known): a plain options object (or undefined → {}). Unknown keys are refused, with the closest known
+ * key as a suggestion; so is null as a value: an option is either given or omitted (omitted means its default).
+ */
 export function options<T extends object>(name: string, v: unknown, known: readonly string[]): Partial<T> {
   if (v === undefined) return {};
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new TypeError(`${name} must be an object, got ${show(v)}`);
   for (const k of Object.keys(v)) {
-    if (!known.includes(k)) throw new RangeError(`${name}.${k} is not a known option (known: ${known.join(", ")})`);
+    if (!known.includes(k)) {
+      const near = closest(k, known);
+      throw new RangeError(`${name}.${k} is not a known option${near ? ` (did you mean ${near}?)` : ""} (known: ${known.join(", ")})`);
+    }
+    if ((v as Record<string, unknown>)[k] === null) throw new TypeError(`${name}.${k} must not be null: omit it to use the default`);
   }
   return v as Partial<T>;
+}
+
+/** closest(word, candidates): the candidate within edit distance 2 (or a third of its length) of word, if any. */
+export function closest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null, bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { bestD = d; best = c; }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+/** editDistance(a, b): the Levenshtein distance (insertions, deletions, substitutions; transposed neighbours count 1). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) {
+    d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+  }
+  return d[a.length][b.length];
 }

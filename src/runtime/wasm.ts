@@ -4,6 +4,7 @@
  * @module
  */
 import { show } from "./validate.js";
+import { LoadError } from "./errors.js";
 
 /** Which build a module is: "simd" (f64x2 kernels) or "scalar" (same reduction order, no SIMD). */
 export type Build = "simd" | "scalar";
@@ -43,8 +44,40 @@ async function fromResponse(res: Response): Promise<WebAssembly.Module> {
 /** defaultUrl(build): the .wasm shipped next to this file. */
 export function defaultUrl(build: Build): URL { return new URL(`./mast-${build}.wasm`, import.meta.url); }
 
-/** loadModule(source, build): compile the given source, or the shipped build when source is undefined. */
+/** Where a source is loaded from, for messages. */
+function describeSource(source: WasmSource | undefined, build: Build): string {
+  if (source === undefined) return `the shipped ${build} build (${defaultUrl(build).href})`;
+  if (source instanceof URL) return source.href;
+  if (typeof source === "string") return source;
+  if (typeof Response !== "undefined" && source instanceof Response) return source.url || "the fetch Response";
+  return "the given bytes";
+}
+
+/** Exports every mast-wasm module has: a compiled module without them is some other module. */
+const REQUIRED = ["hasSimd", "alloc", "mark", "dsgdRun", "vrRun", "sketchConfigure"];
+
+/**
+ * loadModule(source, build): compile the given source, or the shipped build when source is undefined. A source that
+ * cannot be read, is not WebAssembly, or is not a mast-wasm module throws a {@link LoadError} naming it.
+ */
 export async function loadModule(source: WasmSource | undefined, build: Build): Promise<WebAssembly.Module> {
+  const where = describeSource(source, build);
+  let module: WebAssembly.Module;
+  try {
+    module = await compileSource(source, build);
+  } catch (e) {
+    if (e instanceof TypeError && /^source must be/.test(e.message)) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    const reading = !(e instanceof WebAssembly.CompileError);
+    throw new LoadError(`mast-wasm: could not ${reading ? "read" : "compile"} the kernels from ${where}: ${why}`, where, e);
+  }
+  const names = new Set(WebAssembly.Module.exports(module).map((x) => x.name));
+  const missing = REQUIRED.find((n) => !names.has(n));
+  if (missing) throw new LoadError(`mast-wasm: ${where} is a WebAssembly module but not mast-wasm's (it has no export ${missing})`, where);
+  return module;
+}
+
+async function compileSource(source: WasmSource | undefined, build: Build): Promise<WebAssembly.Module> {
   if (source === undefined) return WebAssembly.compile(await readUrl(defaultUrl(build)) as BufferSource);
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
@@ -65,5 +98,5 @@ export async function loadModule(source: WasmSource | undefined, build: Build): 
 
 /** shippedModule(build): the shipped .wasm of a build, compiled (for runtimes that can't clone a Module into a worker). */
 export async function shippedModule(build: Build): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(await readUrl(defaultUrl(build)) as BufferSource);
+  return loadModule(undefined, build);
 }

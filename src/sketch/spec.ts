@@ -21,16 +21,28 @@ export interface PermutationSketch { readonly kind: "permutation"; readonly node
 /** Any sketch spec. */
 export type Sketch = IdentitySketch | BernoulliSketch | RandKSketch | PermutationSketch;
 
+/** The smallest keep probability a Bernoulli sketch takes: below it the scale 1/p exceeds 10^6, L_S^max = 1/p² exceeds
+ *  10^12 and the theory step is effectively 0, so a run would silently stand still. */
+export const MIN_KEEP_PROBABILITY = 1e-6;
+
+function keepProbability(name: string, v: unknown): number {
+  const p = probability(name, v);
+  if (p < MIN_KEEP_PROBABILITY) {
+    throw new RangeError(`${name} must be at least ${MIN_KEEP_PROBABILITY} (a keep probability below it makes the scale 1/p above 10^6 and the theory step vanish), got ${p}`);
+  }
+  return p;
+}
+
 /** Sketch constructors. Each returns a frozen plain object; `JSON.parse(JSON.stringify(s))` is the same sketch. */
 export const sketch = {
   /** The identity S = I: MAST reduces to the original problem. */
   identity(): IdentitySketch { return Object.freeze({ kind: "identity" as const }); },
   /** Bernoulli sketch with keep-probability p ∈ (0, 1], one number or an array with one p_j per coordinate. Scale 1/p_j. */
   bernoulli(p: number | ArrayLike<number>): BernoulliSketch {
-    if (typeof p === "number") return Object.freeze({ kind: "bernoulli" as const, p: probability("p", p) });
+    if (typeof p === "number") return Object.freeze({ kind: "bernoulli" as const, p: keepProbability("p", p) });
     const ps = Array.from(vector("p", p));
     if (ps.length === 0) throw new RangeError("p must not be empty");
-    ps.forEach((x, j) => probability(`p[${j}]`, x));
+    ps.forEach((x, j) => keepProbability(`p[${j}]`, x));
     return Object.freeze({ kind: "bernoulli" as const, p: Object.freeze(ps) });
   },
   /** Rand-K: a uniform K-subset of coordinates, scale d/K; K must be in 1..d (checked against the problem). */

@@ -8,7 +8,7 @@ import * as repro from "../../dist/repro.js";
 import { root } from "../helpers.ts";
 
 const MAIN = [
-  "BaseProblem", "ConvergenceError", "Dataset", "DistributedError", "DivergenceError", "KernelError", "LibsvmParseError",
+  "BaseProblem", "ConvergenceError", "Dataset", "DistributedError", "DivergenceError", "KernelError", "LibsvmParseError", "LoadError",
   "ModelProblem", "Problem", "QuadraticProblem", "boxplotStats", "digestF64", "distributedConstants", "hessian", "init",
   "newton", "pruneAccuracies", "quantile", "randomMasks", "randomPrune", "schedules", "sha256", "simdSupported", "sketch",
   "sketchConstants",

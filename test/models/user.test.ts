@@ -1,6 +1,6 @@
 // User-supplied models: a JS model follows the built-in problem's iterates; bad answers are reported where they happen.
 import { describe, it, expect } from "vitest";
-import { sketch, schedules, type MinimizeOptions, type Sketch } from "../../dist/index.js";
+import { sketch, schedules, DivergenceError, type MinimizeOptions, type Sketch } from "../../dist/index.js";
 import { mast, lcg, maxRelErr, sameBits, spd, quadraticModel } from "../helpers.ts";
 
 const relDist = (x: ArrayLike<number>, y: ArrayLike<number>) => {
@@ -35,11 +35,14 @@ describe("user-supplied models", () => {
     await expect(short.minimize({ iterations: 5, stepSize: 0.1 })).rejects.toThrow(/gradient must have length 3 \(the dimension\) at x, got length 2/);
     let calls = 0;
     const nan = m.model({ dimension: 3, valueAndGradient: (y: Float64Array, g: Float64Array) => { calls++; g.fill(calls > 4 ? NaN : 1); return 0; } });
-    await expect(nan.minimize({ iterations: 10, stepSize: 0.1, recordEvery: 100 })).rejects.toThrow(/gradient is not finite at step \d+: gradient\[0\] = NaN/);
+    const err = await nan.minimize({ iterations: 10, stepSize: 0.1, recordEvery: 100 }).catch((e: unknown) => e) as DivergenceError;
+    expect(err).toBeInstanceOf(DivergenceError);   // a diverging model stops the run as a non-finite iterate does
+    expect(err.message).toMatch(/diverged at step \d+: the model's gradient is not finite at step \d+: gradient\[0\] = NaN with stepSize 0.1; no theory step size is known/);
+    expect(err.lastIterate.every(Number.isFinite)).toBe(true);
     expect(() => m.model({ dimension: 0, valueAndGradient: () => 0 })).toThrow(/dimension must be in 1\.\./);
     expect(() => m.model({ dimension: 3, valueAndGradient: 5 as any })).toThrow(/valueAndGradient must be a function/);
     const noL = m.model({ dimension: 2, valueAndGradient: () => 0 });
-    await expect(noL.minimize({ iterations: 3 })).rejects.toThrow(/stepSize "theory" needs the smoothness constant L/);
+    await expect(noL.minimize({ iterations: 3 })).rejects.toThrow(/stepSize "theory" cannot be used: no theory step size is known: the model gave no smoothness constant L/);
     await expect(noL.minimize({ iterations: 3, stepSize: 0.1, batch: 2 })).rejects.toThrow(/batch and sampling need a data problem/);
   });
 });

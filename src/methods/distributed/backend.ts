@@ -21,7 +21,13 @@ export interface Backend {
 
 /** localBackend(problem, specs, shared): every node in the calling thread, each on a shard objective of its own. */
 export function localBackend(problem: Objective, specs: NodeSpec[], shared: SharedSpec): Backend {
-  const nodes = specs.map((s) => new NodeState(problem.shard!(datasetOf(s.data)), s, shared));
+  const nodes = specs.map((s, i) => {
+    try {
+      return new NodeState(problem.shard!(datasetOf(s.data)), s, shared);
+    } catch (e) {
+      throw new DistributedError(`distributed run failed at set-up: node ${i} (coordinator thread) threw: ${describe(e)}`, null, [i], null, e);
+    }
+  });
   let phase = "set-up";
   const guard = <T>(round: number | null, i: number, f: () => T): T => {
     try { return f(); } catch (e) {

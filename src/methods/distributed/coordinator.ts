@@ -199,6 +199,10 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
         const fs = await backend.values(coord.x, t);
         let f = 0;
         for (let i = 0; i < M; i++) f += fs[i];
+        if (!Number.isFinite(f)) {
+          const used = t > 0 ? (schedule ? schedule(t - 1) : gamma) : gamma;
+          throw new DivergenceError("distributed", t, used, (await theory()).stepSize, Float64Array.from(coord.x), `x stayed finite but f(x_${t}) = ${f / M}`);
+        }
         return {
           iteration: t, f: f / M, gradEvals: t * totalRows, ms,
           bytesDown: coord.sentDown, bytesUp: coord.sentUp, denseBytes: t * M * problem.dimension * 8,

@@ -1,0 +1,61 @@
+/**
+ * How much wasm memory a problem needs, computed before anything is allocated, so that a problem that cannot fit its
+ * instance's limit (4 GiB, or `maxMemory`) is refused with the size, the limit and the largest size that would fit —
+ * instead of a trap, or a module that grows until the machine runs out of memory. The counts mirror the allocations of
+ * assembly/problem.ts (workspace), assembly/sketch.ts and the facade's buffers; test/models/memory.test.ts checks them
+ * against what a kernel really allocates.
+ * @module
+ */
+import { WASM_MEMORY_LIMIT, formatBytes } from "../runtime/kernel.js";
+import { GAMMA_BLOCK } from "../methods/objective.js";
+import { integer } from "../runtime/validate.js";
+
+/** Static data, the allocator's alignment of ~40 blocks, and the γ_t buffer: bytes that do not scale with n or d. */
+const FIXED = 16 * 1024 + 40 * 16 + 8 * GAMMA_BLOCK;
+/** Bytes per coordinate: the sketch buffers (T, s, marks, permutation: 24), thirteen d-vectors of the workspace (100),
+ *  x and the gradient buffer (16) and the shift (8). */
+const PER_COORD = 148;
+/** Bytes per row beyond its entries: label (8), a_iᵀv (8), the sampler's row, weight and mark buffers (16). */
+const PER_ROW = 32;
+
+/** The memory a problem's layout needs: total bytes, and how it splits (for messages). */
+export interface MemoryNeed { bytes: number; parts: string }
+
+/** dataProblemBytes(n, d, entries, csr): a data problem with n rows, d columns and `entries` stored values. */
+export function dataProblemBytes(n: number, d: number, entries: number, csr: boolean): MemoryNeed {
+  const data = csr ? 12 * entries + 4 * (n + 1) : 8 * entries;
+  const bytes = FIXED + PER_COORD * d + PER_ROW * n + data;
+  return { bytes, parts: `data ${formatBytes(data)}, ${PER_COORD} B × d = ${d}, ${PER_ROW} B × n = ${n}` };
+}
+
+/** quadraticBytes(d): A (8d²), b, and the per-coordinate buffers (with A v and A x). */
+export function quadraticBytes(d: number): MemoryNeed {
+  const bytes = FIXED + 8 * d * d + (PER_COORD + 24) * d;
+  return { bytes, parts: `A ${formatBytes(8 * d * d)}, ${PER_COORD + 24} B × d = ${d}` };
+}
+
+/** modelBytes(d): the per-coordinate buffers of a user model. */
+export function modelBytes(d: number): MemoryNeed {
+  return { bytes: FIXED + PER_COORD * d, parts: `${PER_COORD} B × d = ${d}` };
+}
+
+/** memoryLimit(v): the `maxMemory` option: bytes in 1 MiB .. 4 GiB (default 4 GiB). */
+export function memoryLimit(v: unknown): number {
+  return v === undefined ? WASM_MEMORY_LIMIT : integer("maxMemory", v, 2 ** 20, WASM_MEMORY_LIMIT);
+}
+
+/** checkFits(what, need, limit, largest): a RangeError when `need` exceeds the limit, naming the largest size that fits. */
+export function checkFits(what: string, need: MemoryNeed, limit: number, largest: () => string): void {
+  if (need.bytes <= limit) return;
+  throw new RangeError(`${what} needs ${formatBytes(need.bytes)} of wasm memory (${need.parts}), more than the ` +
+    `${formatBytes(limit)} limit${limit === WASM_MEMORY_LIMIT ? " of a wasm32 instance" : " (maxMemory)"}; ${largest()}`);
+}
+
+/** The largest x ≥ 0 with f(x) ≤ limit for an increasing f (bisection over integers up to 2^53). */
+export function largestFitting(f: (x: number) => number, limit: number): number {
+  if (f(1) > limit) return 0;
+  let lo = 1, hi = 2;
+  while (f(hi) <= limit && hi < 2 ** 52) hi *= 2;
+  while (hi - lo > 1) { const mid = Math.floor((lo + hi) / 2); if (f(mid) <= limit) lo = mid; else hi = mid; }
+  return lo;
+}
