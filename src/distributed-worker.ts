@@ -56,7 +56,7 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
       shared = m.shared;
       for (const spec of m.nodes) {
         try {
-          const objective = new Problem(module, { data: datasetOf(spec.data), loss: m.shared.loss, l2: m.shared.l2, shift: m.shared.shift });
+          const objective = new Problem(module, { data: datasetOf(spec.data), loss: m.shared.loss, l2: m.shared.l2, shift: m.shared.shift, maxMemory: m.shared.maxMemory });
           nodes.set(spec.node, new NodeState(objective, spec, m.shared));
         } catch (e) {
           io.post({ type: "error", node: spec.node, round: null, message: describe(e) });

@@ -66,11 +66,11 @@ export function settingsOf(spec: Settings, gamma: number): Record<string, unknow
  * (0 for quadratics and models).
  */
 export function normaliseSettings(o: Record<string, unknown>, n: number, d: number): Settings {
-  const method = oneOf("method", o.method ?? "dsgd", ["dsgd", "lsvrg", "svrg"] as const);
-  const sk = checkSketch(o.sketch ?? sketchApi.identity(), d);
+  const method = oneOf("method", o.method === undefined ? "dsgd" : o.method, ["dsgd", "lsvrg", "svrg"] as const);
+  const sk = checkSketch(o.sketch === undefined ? sketchApi.identity() : o.sketch, d);
   const { sampling, batch, probabilities } = sampler(o, n);
-  const seed = integer("seed", o.seed ?? 0, 0);
-  const step = o.stepSize ?? "theory";
+  const seed = integer("seed", o.seed === undefined ? 0 : o.seed, 0);
+  const step = o.stepSize === undefined ? "theory" : o.stepSize;
   if (!(step === "theory" || typeof step === "function")) {
     if (typeof step !== "number") throw new TypeError(`stepSize must be a positive number, "theory" or a function t => γ_t, got ${show(step)}`);
     positive("stepSize", step);

@@ -30,3 +30,31 @@ describe("stopping rules", () => {
     expect(mc.trace.at(-1)!.gradEvals).toBe(200 * 10);      // the stopping test does not count as work
   });
 });
+
+describe("a long run shares the event loop", () => {
+  it("timers keep firing while a run is on, the bits do not change, and runs on one problem queue in call order", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 4000, cols: 60, seed: 5 }), l2: 1e-3 });
+    const o = { sketch: sketch.randK(20), batch: 8, iterations: 40_000, seed: 2, recordEvery: 40_000 };
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 5);
+    const t0 = performance.now();
+    const a = await p.minimize(o);
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    if (ms > 150) expect(ticks).toBeGreaterThanOrEqual(Math.floor(ms / 5 / 6));   // a turn at least every ~16 ms (allowing a slow machine)
+    const whole = await m.problem({ data: p.data, l2: 1e-3 }).minimize({ ...o, recordEvery: 40_000 });
+    expect(a.digest).toBe(whole.digest);
+    // two runs started together on one problem: the second waits for the first; a call into the problem meanwhile throws
+    const order: string[] = [];
+    const r1 = p.minimize({ ...o, iterations: 20_000 }).then((r) => { order.push("first"); return r; });
+    const r2 = p.minimize({ ...o, iterations: 10 }).then((r) => { order.push("second"); return r; });
+    await new Promise((r) => setTimeout(r, 1));
+    const during = (() => { try { p.value(new Float64Array(60)); return null; } catch (e) { return (e as Error).message; } })();
+    const [x1, x2] = await Promise.all([r1, r2]);
+    expect(order).toEqual(["first", "second"]);
+    expect(x2.iterations).toBe(10);
+    expect(x1.iterations).toBe(20_000);
+    if (during !== null) expect(during).toMatch(/cannot be called while minimize\(\) is running on this problem/);
+  });
+});

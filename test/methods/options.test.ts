@@ -31,3 +31,22 @@ describe("bad settings are rejected, naming the setting", () => {
     for (const [o, re] of bad) await expect(p.minimize(o)).rejects.toThrow(re);
   });
 });
+
+describe("options that would do nothing, nulls and typos are refused", () => {
+  it("sampling with batch \"full\", null as a value, typos in minimize and constants", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 30, cols: 6, seed: 1 }), l2: 0.1 });
+    await expect(p.minimize({ sampling: "uniform", batch: "full" })).rejects.toThrow(/sampling "uniform" draws τ rows a step \(option II\) and goes with batch τ; batch "full" uses every row/);
+    expect(() => p.constants(sketch.identity(), { sampling: "importance", batch: "full" })).toThrow(/goes with batch τ/);
+    for (const key of ["method", "sketch", "stepSize", "iterations", "seed", "recordEvery"]) {
+      await expect(p.minimize({ [key]: null } as any)).rejects.toThrow(new RegExp(`options\\.${key} must not be null: omit it to use the default`));
+    }
+    expect(() => m.problem({ data: p.data, l2: null } as any)).toThrow(/options\.l2 must not be null/);
+    expect(() => m.problem({ data: p.data, loss: null } as any)).toThrow(/options\.loss must not be null/);
+    expect(() => p.constants(null as any)).toThrow(/sketch must be a sketch spec, got null/);
+    expect(() => p.constants(sketch.identity(), { bacth: 2 } as any)).toThrow(/options\.bacth is not a known option \(did you mean batch\?\)/);
+    await expect(p.minimize({ iteration: 10 } as any)).rejects.toThrow(/options\.iteration is not a known option \(did you mean iterations\?\)/);
+    expect(() => sketch.bernoulli(1e-200)).toThrow(/p must be at least 0\.000001/);
+    expect(() => sketch.bernoulli([0.5, 1e-9])).toThrow(/p\[1\] must be at least 0\.000001/);
+  });
+});

@@ -51,7 +51,7 @@ export function distributedConstants(problem: Objective, opts: { nodes?: unknown
   const T = integer("iterations", o.iterations ?? 1000, 0);
   const gamma = o.stepSize === undefined || o.stepSize === "theory" ? undefined : positive("stepSize", o.stepSize);
   const lin = problem.linear!;
-  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: problem.shift, seed: [0, 0], M: p.M, failAt: null };
+  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: problem.shift, seed: [0, 0], M: p.M, failAt: null, maxMemory: problem.kernel.limit };
   const per = p.specs.map((s) => new NodeState(problem.shard!(datasetOf(s.data)), s, shared).constants());
   return combine(per, T, gamma);
 }

@@ -173,7 +173,7 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
   const c = distributedSpec(problem, opts);
   const { M, specs } = c.plan;
   const T = c.T;
-  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: Float64Array.from(problem.shift), seed: c.seed, M, failAt: c.failAt };
+  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: Float64Array.from(problem.shift), seed: c.seed, M, failAt: c.failAt, maxMemory: problem.kernel.limit };
   let totalRows = 0;
   for (const s of specs) totalRows += s.data.rows;
 

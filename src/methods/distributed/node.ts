@@ -25,6 +25,8 @@ export interface SharedSpec {
   seed: [number, number];
   M: number;
   failAt: { node: number; round: number; mode: "throw" | "crash" | "exit" } | null;
+  /** Each node's wasm memory limit (the problem's). */
+  maxMemory: number;
 }
 
 /** @internal One node's set-up. */
