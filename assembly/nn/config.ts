@@ -18,6 +18,7 @@
 //   pPar                   d            compact parameters Ŵ (unit sketches, v = 0) or the model point y (dense paths)
 //   pGrad                  d            ∇f(y) in the layout of pPar
 //   pOutIdx (i32), pOutVal d            the output S∇̂f(y) as (support, values)
+//   pRuns (i32 pairs)      2 Σ_{l≥1} n_l  runs of consecutive indices in the output (for the update)
 //   kept units             Σ_{l≤L} n_l  T_l (i32, ascending), their scales s (f32); marks, Floyd/permutation scratch
 //   batch labels (i32), sampled rows (i32) and weights (f64): Bmax each; exps (f64): C
 import { alloc } from "../memory";
@@ -49,6 +50,7 @@ export let pPar: usize = 0;
 export let pGrad: usize = 0;
 export let pOutIdx: usize = 0;
 export let pOutVal: usize = 0;
+export let pRuns: usize = 0;       // i32 pairs (first output slot, length): runs of consecutive indices in the output
 export let pKept: usize = 0;       // i32 T_l at unitOff(l)
 export let pKeptScale: usize = 0;  // f32 s at unitOff(l)
 export let pKeptCount: usize = 0;  // i32 |T_l| at l − 1
@@ -119,7 +121,7 @@ export function nnConfigure(sizes: usize, L: i32, act: i32, lam: f64, bmax: i32)
   const C = <f64>load<i32>(sizes + (<usize>(L + 1) << 2));
   const B = <f64>bmax;
   const bytes = 4 * (4 * <f64>(L + 2)) + 4 * (L + 2) + 4 * d * 4 + 4 * B * acts + 2 * 4 * B * widest
-    + 4 * (2 * hid + 2 * <f64>L + 3 * hidMax) + 4 * 2 * B + 8 * B + 8 * C + 16 * 32 * <f64>(L + 2);
+    + 4 * (2 * hid + 2 * <f64>L + 3 * hidMax) + 4 * 2 * B + 8 * B + 8 * C + 16 * 32 * <f64>(L + 2) + 16 * (acts - <f64>load<i32>(sizes));
   if (d > 2147483647.0 || bytes > 4026531840.0) fail(ERR_MEMORY);   // 3.75 GiB: above it memory.grow cannot succeed
 
   nHidden = L; actKind = act; lambda = lam; lambda32 = <f32>lam; maxBatch = bmax;
@@ -138,6 +140,7 @@ export function nnConfigure(sizes: usize, L: i32, act: i32, lam: f64, bmax: i32)
   pGrad = alloc(<usize>dParams << 2);
   pOutIdx = alloc(<usize>dParams << 2);
   pOutVal = alloc(<usize>dParams << 2);
+  pRuns = alloc(<usize>(<i32>acts - size(0)) << 4);
   const nh = <i32>hid;
   pKept = alloc(<usize>nh << 2); pKeptScale = alloc(<usize>nh << 2);
   pKeptCount = alloc(<usize>(L + 1) << 2); pUnitOff = alloc(<usize>(L + 1) << 2); pUnitParam = alloc(<usize>(L + 1) << 2);

@@ -29,7 +29,7 @@ import { sampleUnits, unitKind } from "./units";
 import { gatherRows, requireData, nnSampleRows } from "./data";
 import {
   nHidden, lambda, lambda32, maxBatch, dParams, size, offW, offB, dimOf, curOffW, curOffB, actBuf, dzBuf, classes, layoutFor,
-  setFullDims, requireConfigured, pDims, pCurOffW, pCurOffB, pPar, pGrad, pOutIdx, pOutVal, pKept, pKeptScale, unitOff,
+  setFullDims, requireConfigured, pDims, pCurOffW, pCurOffB, pPar, pGrad, pOutIdx, pOutVal, pRuns, pKept, pKeptScale, unitOff,
   keptCount, pBatchY, pExp, pRowBuf, pRowWBuf,
 } from "./config";
 
@@ -38,10 +38,11 @@ let lastLoss: f64 = 0;
 let lossSum: f64 = 0;
 let failStep: f64 = -1;
 let outLen: i32 = 0;
+let runCount: i32 = -1;            // runs of consecutive indices in the output (pRuns); −1: not recorded
 let lastPar: usize = 0;
 
 /** resetStepState(): v = 0 and the counters zeroed (called by nnConfigure). */
-export function resetStepState(): void { pV = 0; lastLoss = 0; lossSum = 0; failStep = -1; outLen = 0; lastPar = 0; }
+export function resetStepState(): void { pV = 0; lastLoss = 0; lossSum = 0; failStep = -1; outLen = 0; runCount = -1; lastPar = 0; }
 
 /** nnSetShift(pV): the shift v (f32, d entries, kept alive by the host), or 0 for v = 0 (the compact path). */
 export function nnSetShift(v: usize): void { requireConfigured(); pV = v; }
@@ -65,17 +66,54 @@ export function nnLastParPtr(): usize { return lastPar; }
 
 // rowSqScaled(p, n, s) = Σ_k f64(f32(s·p_k))² in the four-lane order (lane c: k ≡ c mod 4; (c0 + c2) + (c1 + c3); tail).
 function rowSqScaled(p: usize, n: i32, s: f32): f64 {
-  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const o = <usize>k << 2;
-    const y0 = <f64>(s * load<f32>(p + o)), y1 = <f64>(s * load<f32>(p + o, 4));
-    const y2 = <f64>(s * load<f32>(p + o, 8)), y3 = <f64>(s * load<f32>(p + o, 12));
-    s0 += y0 * y0; s1 += y1 * y1; s2 += y2 * y2; s3 += y3 * y3;
+  let t: f64;
+  if (ASC_FEATURE_SIMD) {
+    const vs = f32x4.splat(s);
+    let a01 = f64x2.splat(0), a23 = f64x2.splat(0);   // lanes (c0, c1) and (c2, c3)
+    for (; k + 4 <= n; k += 4) {
+      const y = f32x4.mul(vs, v128.load(p + (<usize>k << 2)));
+      const lo = f64x2.promote_low_f32x4(y), hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(y, y, 2, 3, 2, 3));
+      a01 = f64x2.add(a01, f64x2.mul(lo, lo));
+      a23 = f64x2.add(a23, f64x2.mul(hi, hi));
+    }
+    const c = f64x2.add(a01, a23);
+    t = f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
+  } else {
+    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+    for (; k + 4 <= n; k += 4) {
+      const o = <usize>k << 2;
+      const y0 = <f64>(s * load<f32>(p + o)), y1 = <f64>(s * load<f32>(p + o, 4));
+      const y2 = <f64>(s * load<f32>(p + o, 8)), y3 = <f64>(s * load<f32>(p + o, 12));
+      s0 += y0 * y0; s1 += y1 * y1; s2 += y2 * y2; s3 += y3 * y3;
+    }
+    t = (s0 + s2) + (s1 + s3);
   }
-  let t = (s0 + s2) + (s1 + s3);
   for (; k < n; k++) { const y = <f64>(s * load<f32>(p + (<usize>k << 2))); t += y * y; }
   return t;
+}
+
+// iota(pDst, first, n): dst_k = first + k (i32).
+function iota(pDst: usize, first: i32, n: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const base = i32x4.add(i32x4.splat(first), i32x4(0, 1, 2, 3));
+    for (; k + 4 <= n; k += 4) v128.store(pDst + (<usize>k << 2), i32x4.add(base, i32x4.splat(k)));
+  }
+  for (; k < n; k++) store<i32>(pDst + (<usize>k << 2), first + k);
+}
+
+// addRun(q, n, idx0): output slots q .. q+n−1 hold the indices idx0 .. idx0+n−1 (already written); merged into the last
+// run when it continues it in both.
+function addRun(q: i32, n: i32, idx0: i32): void {
+  if (runCount > 0) {
+    const pr = pRuns + (<usize>(runCount - 1) << 3);
+    const q0 = load<i32>(pr), len = load<i32>(pr, 4);
+    if (q0 + len == q && load<i32>(pOutIdx + (<usize>q0 << 2)) + len == idx0) { store<i32>(pr, len + n, 4); return; }
+  }
+  const p = pRuns + (<usize>runCount << 3);
+  store<i32>(p, q); store<i32>(p, n, 4);
+  runCount++;
 }
 
 // keptAt(l, a) / scaleAt(l, a): unit a of layer l's row list (the kept list of a hidden layer; every unit of the
@@ -116,20 +154,50 @@ function scaleCopy(dst: usize, src: usize, s: f32, n: i32): void {
 }
 
 // emitRow(q, idx0, xrow, grow, n, s, pTc, mp) -> q + n: S∇f(y) on one kept row, n = n_{l−1} entries from index idx0:
-// value s·(g_k + λ y_k), y_k = s·x_k, g_k the compact gradient at column k (grow[b] where pTc[b] = k; 0 at dropped
-// columns; pTc = 0: every column, grow[k]).
+// value s·(g_k + λ y_k), y_k = s·x_k, g_k the compact gradient at column k (grow[b] where pTc[b] = k, the columns of
+// kept inputs; 0 at dropped columns; pTc = 0: every column, grow[k]). Elementwise, so SIMD and scalar agree.
 function emitRow(q: i32, idx0: i32, xrow: usize, grow: usize, n: i32, s: f32, pTc: usize, mp: i32): i32 {
   const lam = lambda32, useLam = lambda != 0;
-  let b = 0;
-  for (let k = 0; k < n; k++) {
-    let g: f32 = 0;
-    if (pTc == 0) g = load<f32>(grow + (<usize>k << 2));
-    else if (b < mp && load<i32>(pTc + (<usize>b << 2)) == k) { g = load<f32>(grow + (<usize>b << 2)); b++; }
-    if (useLam) g = g + lam * (s * load<f32>(xrow + (<usize>k << 2)));
-    const o = <usize>(q + k) << 2;
-    store<i32>(pOutIdx + o, idx0 + k);
-    store<f32>(pOutVal + o, s * g);
+  const pv = pOutVal + (<usize>q << 2);
+  iota(pOutIdx + (<usize>q << 2), idx0, n);
+  let k = 0;
+  if (pTc == 0) {
+    if (ASC_FEATURE_SIMD) {
+      const vs = f32x4.splat(s), vl = f32x4.splat(lam);
+      for (; k + 4 <= n; k += 4) {
+        const o = <usize>k << 2;
+        let g = v128.load(grow + o);
+        if (useLam) g = f32x4.add(g, f32x4.mul(vl, f32x4.mul(vs, v128.load(xrow + o))));
+        v128.store(pv + o, f32x4.mul(vs, g));
+      }
+    }
+    for (; k < n; k++) {
+      const o = <usize>k << 2;
+      let g = load<f32>(grow + o);
+      if (useLam) g = g + lam * (s * load<f32>(xrow + o));
+      store<f32>(pv + o, s * g);
+    }
+  } else {
+    // every column as if dropped (data gradient 0), then the kept columns over them
+    if (!useLam) memory.fill(pv, 0, <usize>n << 2);
+    else {
+      if (ASC_FEATURE_SIMD) {
+        const vs = f32x4.splat(s), vl = f32x4.splat(lam), zero = f32x4.splat(0);
+        for (; k + 4 <= n; k += 4) {
+          const o = <usize>k << 2;
+          v128.store(pv + o, f32x4.mul(vs, f32x4.add(zero, f32x4.mul(vl, f32x4.mul(vs, v128.load(xrow + o))))));
+        }
+      }
+      for (; k < n; k++) { const o = <usize>k << 2; store<f32>(pv + o, s * (<f32>0 + lam * (s * load<f32>(xrow + o)))); }
+    }
+    for (let b = 0; b < mp; b++) {
+      const o = <usize>load<i32>(pTc + (<usize>b << 2)) << 2;
+      let g = load<f32>(grow + (<usize>b << 2));
+      if (useLam) g = g + lam * (s * load<f32>(xrow + o));
+      store<f32>(pv + o, s * g);
+    }
   }
+  addRun(q, n, idx0);
   return q + n;
 }
 
@@ -138,6 +206,7 @@ function emitRow(q: i32, idx0: i32, xrow: usize, grow: usize, n: i32, s: f32, pT
 function compactOutput(px: usize): f64 {
   const L = nHidden;
   let q = 0;
+  runCount = 0;
   let pen: f64 = 0;
   for (let l = 1; l <= L + 1; l++) {
     const m = dimOf(l), mp = dimOf(l - 1), np = size(l - 1);
@@ -153,6 +222,7 @@ function compactOutput(px: usize): f64 {
       const j = keptAt(l, a), s = scaleAt(l, a), o = <usize>q << 2;
       store<i32>(pOutIdx + o, offB(l) + j);
       store<f32>(pOutVal + o, s * load<f32>(pGrad + (<usize>(curOffB(l) + a) << 2)));
+      addRun(q, 1, offB(l) + j);
       q++;
     }
   }
@@ -210,12 +280,14 @@ function addL2(pY: usize): f64 {
   for (let l = 1; l <= nHidden + 1; l++) {
     const n = size(l), np = size(l - 1);
     for (let j = 0; j < n; j++) {
-      const row = (<usize>offW(l) + <usize>j * <usize>np) << 2;
-      for (let k = 0; k < np; k++) {
-        const o = row + (<usize>k << 2);
-        store<f32>(pGrad + o, load<f32>(pGrad + o) + lam * load<f32>(pY + o));
+      const row = (<usize>offW(l) + <usize>j * <usize>np) << 2, g = pGrad + row, y = pY + row;
+      let k = 0;
+      if (ASC_FEATURE_SIMD) {
+        const vl = f32x4.splat(lam);
+        for (; k + 4 <= np; k += 4) { const o = <usize>k << 2; v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(vl, v128.load(y + o)))); }
       }
-      pen += rowSqScaled(pY + row, np, 1);
+      for (; k < np; k++) { const o = <usize>k << 2; store<f32>(g + o, load<f32>(g + o) + lam * load<f32>(y + o)); }
+      pen += rowSqScaled(y, np, 1);
     }
   }
   return pen;
@@ -224,21 +296,21 @@ function addL2(pY: usize): f64 {
 // unitDenseOutput(): s·∇f(y) on the kept units' rows and biases and the whole output layer, in compactOutput's order.
 function unitDenseOutput(): void {
   let q = 0;
+  runCount = 0;
   for (let l = 1; l <= nHidden + 1; l++) {
     const m = rowsOf(l), np = size(l - 1);
     for (let a = 0; a < m; a++) {
-      const j = keptAt(l, a), s = scaleAt(l, a), idx0 = offW(l) + j * np;
-      for (let k = 0; k < np; k++) {
-        const o = <usize>(q + k) << 2;
-        store<i32>(pOutIdx + o, idx0 + k);
-        store<f32>(pOutVal + o, s * load<f32>(pGrad + (<usize>(idx0 + k) << 2)));
-      }
+      const j = keptAt(l, a), idx0 = offW(l) + j * np;
+      iota(pOutIdx + (<usize>q << 2), idx0, np);
+      scaleCopy(pOutVal + (<usize>q << 2), pGrad + (<usize>idx0 << 2), scaleAt(l, a), np);
+      addRun(q, np, idx0);
       q += np;
     }
     for (let a = 0; a < m; a++) {
       const j = keptAt(l, a), o = <usize>q << 2;
       store<i32>(pOutIdx + o, offB(l) + j);
       store<f32>(pOutVal + o, scaleAt(l, a) * load<f32>(pGrad + (<usize>(offB(l) + j) << 2)));
+      addRun(q, 1, offB(l) + j);
       q++;
     }
   }
@@ -281,11 +353,14 @@ function step(px: usize, pRows: usize, pRowW: usize, B: i32, D: f64, t: u64, pat
         store<f32>(pOutVal + o, <f32>load<f64>(pS + (<usize>k << 3)) * load<f32>(pGrad + (<usize>i << 2)));
       }
       outLen = mT;
+      runCount = -1;
     } else if (sketched) unitDenseOutput();
     else {
-      for (let i = 0; i < dParams; i++) store<i32>(pOutIdx + (<usize>i << 2), i);
+      iota(pOutIdx, 0, dParams);
       memory.copy(pOutVal, pGrad, <usize>dParams << 2);
       outLen = dParams;
+      runCount = 1;
+      store<i32>(pRuns, 0); store<i32>(pRuns, dParams, 4);
     }
     lastPar = pY;
   }
@@ -295,16 +370,49 @@ function step(px: usize, pRows: usize, pRowW: usize, B: i32, D: f64, t: u64, pat
 }
 
 // apply(px, gamma) -> 1, or 0 with x unchanged: x_i ← x_i − γ g on the output support, refused when any new
-// coordinate would be non-finite.
+// coordinate would be non-finite. Over the runs of consecutive indices when they were recorded (f32x4), else entry by
+// entry; elementwise either way, so the same bits.
 function apply(px: usize, gamma: f64): i32 {
-  const g = <f32>gamma, m = outLen;
-  for (let k = 0; k < m; k++) {
-    const o = <usize>load<i32>(pOutIdx + (<usize>k << 2)) << 2;
-    if (!isFinite(load<f32>(px + o) - g * load<f32>(pOutVal + (<usize>k << 2)))) return 0;
+  const g = <f32>gamma;
+  if (runCount < 0) {
+    const m = outLen;
+    for (let k = 0; k < m; k++) {
+      const o = <usize>load<i32>(pOutIdx + (<usize>k << 2)) << 2;
+      if (!isFinite(load<f32>(px + o) - g * load<f32>(pOutVal + (<usize>k << 2)))) return 0;
+    }
+    for (let k = 0; k < m; k++) {
+      const o = <usize>load<i32>(pOutIdx + (<usize>k << 2)) << 2;
+      store<f32>(px + o, load<f32>(px + o) - g * load<f32>(pOutVal + (<usize>k << 2)));
+    }
+    return 1;
   }
-  for (let k = 0; k < m; k++) {
-    const o = <usize>load<i32>(pOutIdx + (<usize>k << 2)) << 2;
-    store<f32>(px + o, load<f32>(px + o) - g * load<f32>(pOutVal + (<usize>k << 2)));
+  for (let pass = 0; pass < 2; pass++) {
+    for (let r = 0; r < runCount; r++) {
+      const q0 = load<i32>(pRuns + (<usize>r << 3)), n = load<i32>(pRuns + (<usize>r << 3), 4);
+      const x = px + (<usize>load<i32>(pOutIdx + (<usize>q0 << 2)) << 2), v = pOutVal + (<usize>q0 << 2);
+      let k = 0;
+      if (pass == 0) {
+        let ok = true;
+        if (ASC_FEATURE_SIMD) {
+          const vg = f32x4.splat(g), zero = f32x4.splat(0);
+          let fin = i32x4.splat(-1);
+          for (; k + 4 <= n; k += 4) {
+            const o = <usize>k << 2;
+            const nx = f32x4.sub(v128.load(x + o), f32x4.mul(vg, v128.load(v + o)));
+            fin = v128.and(fin, f32x4.eq(f32x4.sub(nx, nx), zero));   // x − x = 0 exactly when x is finite
+          }
+          ok = i32x4.all_true(fin);
+        }
+        for (; k < n; k++) { const o = <usize>k << 2; if (!isFinite(load<f32>(x + o) - g * load<f32>(v + o))) ok = false; }
+        if (!ok) return 0;
+      } else {
+        if (ASC_FEATURE_SIMD) {
+          const vg = f32x4.splat(g);
+          for (; k + 4 <= n; k += 4) { const o = <usize>k << 2; v128.store(x + o, f32x4.sub(v128.load(x + o), f32x4.mul(vg, v128.load(v + o)))); }
+        }
+        for (; k < n; k++) { const o = <usize>k << 2; store<f32>(x + o, load<f32>(x + o) - g * load<f32>(v + o)); }
+      }
+    }
   }
   return 1;
 }
