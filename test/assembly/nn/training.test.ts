@@ -6,6 +6,7 @@ import { describe, it, expect } from "vitest";
 import { rawKernels, lcg } from "../../helpers.ts";
 import { RefRng } from "../../reference/philox.ts";
 import { layout } from "../../reference/network.ts";
+import { floyd } from "../../reference/kernels.ts";
 import { harness, fillRandom, firstDiff } from "./net-helpers.ts";
 
 /** Three Gaussian-ish blobs in 8 dimensions, labels by blob. */
@@ -62,6 +63,19 @@ describe("initial parameters", () => {
     const c = harness({ sizes, act: "relu", lambda: 0, bmax: 2, n: 4, seed: 6 }).x().slice();
     expect(firstDiff(a, b)).toBe(-1);
     expect(firstDiff(a, c)).not.toBe(-1);
+  });
+});
+
+describe("nnSampleRows", () => {
+  it("draws sampling.ts's τ-nice rows: Floyd on stream 1 at step t (τ = 1: one nextBelow(n)), weights 1", () => {
+    const h = harness({ sizes: [3, 2], act: "relu", lambda: 0, bmax: 40, n: 1000, seed: 12 });
+    const { k } = h, rng = new RefRng(12);
+    for (const [tau, t] of [[1, 0], [1, 77], [5, 3], [40, 9], [12, 123456]]) {
+      expect(k.nnSampleRows(t, tau)).toBe(tau);
+      const rows = Array.from(h.i32(k.nnRowsPtr() >>> 0, tau));
+      expect(rows, `τ ${tau} t ${t}`).toEqual(tau === 1 ? [rng.cursor(1, t).nextBelow(1000)] : floyd(rng, 1000, tau, 1, t));
+      expect(Array.from(h.f64(k.nnRowWeightsPtr() >>> 0, tau))).toEqual(new Array(tau).fill(1));
+    }
   });
 });
 
