@@ -167,5 +167,6 @@ export function nnActPtr(l: i32): usize { requireConfigured(); if (l < 0 || l > 
 /** nnWidth(l) -> m_l of the last pass (n_l on dense paths, |T_l| on the compact path). */
 export function nnWidth(l: i32): i32 { requireConfigured(); if (l < 0 || l > nHidden + 1) fail(ERR_ABORT); return dimOf(l); }
 /** nnGradPtr(): ∇f at the last pass's parameters (nnLastParPtr()), in its layout: widths nnWidth(l), offsets as in the
- *  table above with m_l for n_l (weights only the data term; the step's output adds λ y). */
+ *  table above with m_l for n_l. The compact path leaves the data term here (its output adds λ y); dense paths add λ y
+ *  to the weights in place. */
 export function nnGradPtr(): usize { requireConfigured(); return pGrad; }

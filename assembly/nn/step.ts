@@ -51,7 +51,8 @@ export function nnSetShift(v: usize): void { requireConfigured(); pV = v; }
 export function nnResetCounters(): void { resetGemmMacs(); lossSum = 0; failStep = -1; }
 /** nnMacs() -> multiply-adds done by the GEMMs since the last reset (f64). */
 export function nnMacs(): f64 { return gemmMacs; }
-/** nnLastLoss() -> f̂(y) of the last step: (1/D) Σ_r w_r ℓ_r(y) + λ/2 ‖W_y‖². nnLossSum() -> the sum over steps. */
+/** nnLastLoss() -> f̂(y) of the last step: (1/D) Σ_r w_r ℓ_r(y) + λ/2 ‖W_y‖². nnLossSum() -> the sum of f̂(y) over every
+ *  step evaluated since the last reset (gradient, SGD and nnRun steps; a refused step's value included). */
 export function nnLastLoss(): f64 { return lastLoss; }
 export function nnLossSum(): f64 { return lossSum; }
 /** nnFailStep() -> the step nnRun stopped at (its update would have made x non-finite), or −1. */

@@ -67,6 +67,31 @@ describe("SIMD and scalar builds: the same bits on training runs", () => {
     });
   }
 
+  it("a run is a function of its inputs: the same run after other calls in the same instance gives the same bits", () => {
+    const h = harness({ sizes: SIZES, act: "relu", lambda: 1e-3, bmax: 11, n: 90, seed: 77 });
+    const { k, d } = h;
+    const x0 = h.x().slice();
+    const once = () => {
+      h.x().set(x0);
+      k.nnSketchUnits(3, 6, 0);
+      k.nnResetCounters();
+      k.nnRun(h.px, 7, 20, 9, 0.1);
+      return { x: h.x().slice(), loss: k.nnLossSum(), macs: k.nnMacs() };
+    };
+    const a = once();
+    // unrelated calls: other sketches, steps, shifts, rows, full-data passes, raw kernels
+    k.nnSketchUnits(4, 3, 0); k.nnSampleUnits(11);
+    fillRandom(h.f32(h.pv, d), lcg(1), 0.2); k.nnSetShift(h.pv);
+    k.nnSketchUnits(1, 0.5, 0); k.nnRun(h.px, 0, 3, 5, 0.05);
+    k.nnSetShift(0);
+    h.setRows([1, 2, 3], null); k.nnGradient(h.px, h.pRows, 0, 3, 3, 99);
+    k.nnValue(h.px); k.nnAccuracy(h.px, 0); k.nnSampleRows(5, 11);
+    const b = once();
+    expect(firstDiff(a.x, b.x)).toBe(-1);
+    expect(Object.is(a.loss, b.loss)).toBe(true);
+    expect(a.macs).toBe(b.macs);
+  });
+
   it("raw GEMMs at 64×256×784-like shapes (with tails): the same bits", () => {
     const res = (["simd", "scalar"] as const).map((build) => {
       const h = harness({ sizes: [5, 3], act: "relu", lambda: 0, bmax: 1, n: 1, seed: 1 }, build);

@@ -128,6 +128,24 @@ describe("keep-all unit sketches = the identity, bit for bit", () => {
       });
     }
   }
+  it("the coordinate path with every coordinate at scale 1 is the identity too, bit for bit (both builds)", () => {
+    for (const build of ["simd", "scalar"] as const) {
+      const h = harness({ sizes: [37, 16, 12, 5], act: "tanh", lambda: 0.01, bmax: 9, n: 50, seed: 8 }, build);
+      const { k, d } = h;
+      fillRandom(h.x(), lcg(3), 0.5);
+      h.setRows([1, 5, 9, 13, 44], [1, 2, 1, 0.5, 1]);
+      k.nnGradient(h.px, h.pRows, h.pW, 5, 5.5, 0);
+      const id = h.out(), loss = k.nnLastLoss();
+      const pT = k.alloc(4 * d) >>> 0, pS = k.alloc(8 * d) >>> 0;
+      h.i32(pT, d).set(Array.from({ length: d }, (_, i) => i)); h.f64(pS, d).fill(1);
+      k.nnGradientCoords(h.px, pT, pS, d, h.pRows, h.pW, 5, 5.5);
+      const c = h.out();
+      expect(c.idx).toEqual(id.idx);
+      expect(firstDiff(c.val, id.val)).toBe(-1);
+      expect(Object.is(k.nnLastLoss(), loss)).toBe(true);
+    }
+  });
+
   it("and a keep-most sketch is not the identity (the comparison can fail)", () => {
     const id = gradRun("simd", 0, 1, null, 0), r = gradRun("simd", 3, 0, [15, 12], 0);
     expect(firstDiff(r.x, id.x)).not.toBe(-1);
