@@ -76,7 +76,7 @@ export function nnFullGradient(px: usize, pg: usize): f64 {
     const pIn = pX + ((<usize>r0 * <usize>nCols) << 2);
     forwardNet(px, pIn, B);
     total = xentSum(actBuf(L + 1), C, dzBuf(L + 1), C, B, C, pLabels + (<usize>r0 << 2), 0, <f64>n, pExp, total);
-    backwardNet(px, pGrad, pIn, B);
+    backwardNet(px, pGrad, pIn, B, false);
     if (r0 == 0) memory.copy(pg, pGrad, <usize>d << 2);
     else for (let i = 0; i < d; i++) { const o = <usize>i << 2; store<f32>(pg + o, load<f32>(pg + o) + load<f32>(pGrad + o)); }
   }

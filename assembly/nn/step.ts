@@ -10,9 +10,12 @@
 //   multiply-adds: B (2 Σ_l m_l m_{l−1} + Σ_{l≥2} m_l m_{l−1}), i.e. ∝ q for the input and output layers and q² between
 //   hidden layers at keep ratio q; the ℓ2 term and the gather/scatter are O(q·d) elementwise.
 // - Unit sketch, v ≠ 0 (dense): a dropped unit falls back to v and still feeds the next layer, so y is built whole
-//   (kept units v + s(x − v), dropped units v, the output layer x) and the full network runs at y: the GEMM
-//   multiply-adds of a dense step, B (3 Σ_l n_l n_{l−1} − n_1 n_0), plus O(d) to build y and add λ y. The output is
-//   the same support as the compact path (rows and biases of kept units, the output layer), values s·∇f(y).
+//   (kept units v + s(x − v), dropped units v, the output layer x) and the full network runs at y, forward and
+//   backward-data; backward-weights only at the rows of kept units (and the output layer). GEMM multiply-adds:
+//   B (Σ_l n_l n_{l−1} + Σ_{l≥2} n_l n_{l−1} + Σ_l m_l n_{l−1}) with m_l = |T_l| on hidden layers, n_{L+1} on the
+//   output layer — at keep ratio q between 2/3 (q → 0) and 1 of a dense step's B (3 Σ_l n_l n_{l−1} − n_1 n_0) —
+//   plus O(d) to build y and for the penalty. The output is the same support as the compact path (rows and biases of
+//   kept units, the output layer), values s·∇f(y).
 // - Coordinate sketch (DropConnect over all d parameters, from sketch.ts sample(): support T, f64 scales): y = v
 //   off T, v + s(x − v) on T (v = 0: s·x); the dense network at y; output s_k ∇f(y)_{T_k} in T's order. Dense cost.
 // The identity (no sketch, or nnSketchUnits(0)) runs the dense network at y = x and writes all d coordinates in order:
@@ -274,21 +277,27 @@ function coordPoint(px: usize, pT: usize, pS: usize, m: i32): void {
   }
 }
 
-// addL2(pY) -> ‖W_y‖²: g ← g + λ y on every weight of the full layout (pGrad), and the penalty sum (λ ≠ 0 only).
-function addL2(pY: usize): f64 {
+// addL2(pY, keptRows) -> ‖W_y‖²: g ← g + λ y on the weights of the full layout (pGrad) — on hidden layers only the
+// rows of kept units when keptRows (the others are stale there) — and the penalty sum over every row (λ ≠ 0 only).
+function addL2(pY: usize, keptRows: bool): f64 {
   const lam = lambda32;
   let pen: f64 = 0;
   for (let l = 1; l <= nHidden + 1; l++) {
-    const n = size(l), np = size(l - 1);
+    const n = size(l), np = size(l - 1), m = rowsOf(l);
+    let a = 0;
     for (let j = 0; j < n; j++) {
       const row = (<usize>offW(l) + <usize>j * <usize>np) << 2, g = pGrad + row, y = pY + row;
+      pen += rowSqScaled(y, np, 1);
+      if (keptRows && l <= nHidden) {
+        if (a < m && keptAt(l, a) == j) a++;
+        else continue;
+      }
       let k = 0;
       if (ASC_FEATURE_SIMD) {
         const vl = f32x4.splat(lam);
         for (; k + 4 <= np; k += 4) { const o = <usize>k << 2; v128.store(g + o, f32x4.add(v128.load(g + o), f32x4.mul(vl, v128.load(y + o)))); }
       }
       for (; k < np; k++) { const o = <usize>k << 2; store<f32>(g + o, load<f32>(g + o) + lam * load<f32>(y + o)); }
-      pen += rowSqScaled(y, np, 1);
     }
   }
   return pen;
@@ -335,7 +344,7 @@ function step(px: usize, pRows: usize, pRowW: usize, B: i32, D: f64, t: u64, pat
     compactGather(px);
     forwardNet(pPar, in0, B);
     data = xentSum(actBuf(L + 1), C, dzBuf(L + 1), C, B, C, pBatchY, pRowW, D, pExp, 0) / D;
-    backwardNet(pPar, pGrad, in0, B);
+    backwardNet(pPar, pGrad, in0, B, false);
     pen = compactOutput(px);
     lastPar = pPar;
   } else {
@@ -345,8 +354,8 @@ function step(px: usize, pRows: usize, pRowW: usize, B: i32, D: f64, t: u64, pat
     else if (sketched) { unitPoint(px); pY = pPar; }
     forwardNet(pY, in0, B);
     data = xentSum(actBuf(L + 1), C, dzBuf(L + 1), C, B, C, pBatchY, pRowW, D, pExp, 0) / D;
-    backwardNet(pY, pGrad, in0, B);
-    if (lambda != 0) pen = addL2(pY);
+    backwardNet(pY, pGrad, in0, B, sketched);
+    if (lambda != 0) pen = addL2(pY, sketched);
     if (path == PATH_COORDS) {
       for (let k = 0; k < mT; k++) {
         const i = load<i32>(pT + (<usize>k << 2)), o = <usize>k << 2;

@@ -197,10 +197,13 @@ describe("multiply-adds scale with the kept units (counted, never timed)", () =>
       let total = 0, formula = 0;
       for (let t = 0; t < 5; t++) {
         k.nnGradient(h.px, h.pRows, 0, 64, 64, t);
-        const m = [784, kind === 0 || dense ? 256 : k.nnKeptCount(1), kind === 0 || dense ? 256 : k.nnKeptCount(2), 10];
-        let f = 0, b = 0;
-        for (let l = 1; l <= 3; l++) { f += m[l] * m[l - 1]; if (l >= 2) b += m[l] * m[l - 1]; }
-        formula += 64 * (2 * f + b);
+        const m = [784, kind === 0 ? 256 : k.nnKeptCount(1), kind === 0 ? 256 : k.nnKeptCount(2), 10];
+        let f = 0, b = 0, w = 0;
+        for (let l = 1; l <= 3; l++) {
+          if (!dense) { f += m[l] * m[l - 1]; w += m[l] * m[l - 1]; if (l >= 2) b += m[l] * m[l - 1]; }
+          else { f += sizes[l] * sizes[l - 1]; w += m[l] * sizes[l - 1]; if (l >= 2) b += sizes[l] * sizes[l - 1]; }
+        }
+        formula += 64 * (f + w + b);
       }
       total = k.nnMacs();
       expect(total).toBe(formula);
@@ -213,8 +216,10 @@ describe("multiply-adds scale with the kept units (counted, never timed)", () =>
       expect(q / full, `kind ${kind}`).toBeLessThanOrEqual(0.3);
       expect(q / full).toBeGreaterThan(0.1);
     }
-    // the dense path (v ≠ 0) costs a full step
+    // with a shift (v ≠ 0) the network runs whole, forward and backward-data; backward-weights at kept rows only
     k.nnSetShift(h.pv);
-    expect(macs(1, 0.25, true)).toBe(full);
+    const shifted = macs(1, 0.25, true);
+    expect(shifted / full).toBeGreaterThan(0.66);
+    expect(shifted / full).toBeLessThan(0.75);
   });
 });
