@@ -209,8 +209,8 @@ export function colSums(pD: usize, ld: i32, pOut: usize, R: i32, N: i32): void {
 
 /** nnPeak(iters, pConst) -> a checksum: the bench's peak kernel, iters × 2 × 13 independent f32x4 chains
  *  acc ← acc·c + d (c = pConst[0..3], d = pConst[4..7]) held in registers: 208 flops an iteration. */
-export function nnPeak(iters: i32, pConst: usize): f32 {
-  if (ASC_FEATURE_SIMD) return peakSimd(iters, pConst);
+export function nnPeak(iters: i32, pConst: usize): f64 {
+  if (ASC_FEATURE_SIMD) return <f64>peakSimd(iters, pConst);
   // scalar build: the same chains on lane 0 only (52 flops an iteration)
   const c = load<f32>(pConst), d = load<f32>(pConst, 16);
   let a0: f32 = 0.1, a1: f32 = 0.2, a2: f32 = 0.3, a3: f32 = 0.4, a4: f32 = 0.5, a5: f32 = 0.6, a6: f32 = 0.7;
@@ -221,7 +221,7 @@ export function nnPeak(iters: i32, pConst: usize): f32 {
       a7 = a7 * c + d; a8 = a8 * c + d; a9 = a9 * c + d; a10 = a10 * c + d; a11 = a11 * c + d; a12 = a12 * c + d;
     }
   }
-  return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + a12;
+  return <f64>(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) + ((a8 + a9) + (a10 + a11)) + a12);
 }
 
 function peakSimd(iters: i32, pConst: usize): f32 {
