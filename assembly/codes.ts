@@ -19,6 +19,10 @@ export const SAMPLE_UNIFORM: i32 = 2;      // τ rows i.i.d. uniform, w = 1, D =
 export const SAMPLE_INDEPENDENT: i32 = 3;  // row i with probability p_i independently, w = 1/p_i, D = n
 export const SAMPLE_IMPORTANCE: i32 = 4;   // τ rows i.i.d. with p_i (alias table), w = 1/(n p_i), D = τ
 
+// Network activations (nnConfigure).
+export const ACT_RELU: i32 = 0;
+export const ACT_TANH: i32 = 1;
+
 // Variance-reduced methods (vrConfigure).
 export const VR_LSVRG: i32 = 0;
 export const VR_SVRG: i32 = 1;
@@ -48,4 +52,9 @@ export const STREAM_SYN_LABELS: u32 = 7;    // synthetic data: the label of row 
 export const STREAM_REFERENCE: u32 = 8;     // the reference minibatch of a VR refresh before step t
 export const STREAM_REFRESH: u32 = 9;       // L-SVRG's refresh coin after step t
 export const STREAM_SKETCH_SET: u32 = 10;   // member j of a sketch set drawn from a spec (its own seed)
+export const STREAM_UNITS: u32 = 11;        // networks: the unit sketch of hidden layer l at step t (step index t·L + l − 1)
+export const STREAM_INIT: u32 = 12;         // networks: initial parameters of layer l (step index l − 1)
+export const STREAM_UNITS_MONTE_CARLO: u32 = 13; // networks: the unit sketch of Monte Carlo sample s (as stream 11, step s)
+export const STREAM_UNITS_SET: u32 = 14;    // networks: member j of a unit sketch set (its own seed; as stream 11, step j)
 export const STREAM_PRUNE: u32 = 16;        // random pruning masks (drawn in TypeScript, src/tools/prune.ts)
+export const STREAM_SPLIT: u32 = 17;        // the permutation of Dataset.split({ testFraction }) (drawn in TypeScript)

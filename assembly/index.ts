@@ -26,11 +26,11 @@ export { syntheticCounts, syntheticFill } from "./synthetic";
 /** hasSimd(): 1 in the SIMD build, 0 in the scalar build. */
 export function hasSimd(): i32 { return ASC_FEATURE_SIMD ? 1 : 0; }
 export { hessian, lossCurvatureAt } from "./hessian";
-export { nnConfigure, nnParamCount, nnSize, nnOffsetW, nnOffsetB, nnActPtr, nnWidth, nnGradPtr } from "./nn/config";
-export { nnSetData, nnSampleRows, nnRowsPtr, nnRowWeightsPtr } from "./nn/data";
-export { nnSketchUnits, nnSampleUnits, nnKeptPtr, nnKeptScalePtr, nnKeptCount } from "./nn/units";
+export { nnConfigure, nnSetPenalty, nnParamCount, nnSize, nnOffsetW, nnOffsetB, nnActPtr, nnWidth, nnGradPtr } from "./nn/config";
+export { nnSetData, nnSwapData, nnSampleRows, nnRowsPtr, nnRowWeightsPtr } from "./nn/data";
+export { nnSketchUnits, nnSetUnitStream, nnSampleUnits, nnKeptPtr, nnKeptScalePtr, nnKeptCount } from "./nn/units";
 export {
-  nnSetShift, nnResetCounters, nnMacs, nnLastLoss, nnLossSum, nnFailStep, nnGradIdxPtr, nnGradValPtr, nnGradLen, nnLastParPtr,
+  nnSetShift, nnResetCounters, nnRowsTouched, nnCoordsTouched, nnSetRowsTouched, nnMacs, nnLastLoss, nnLossSum, nnFailStep, nnGradIdxPtr, nnGradValPtr, nnGradLen, nnLastParPtr,
   nnGradient, nnSgd, nnGradientCoords, nnSgdCoords, nnRun,
 } from "./nn/step";
 export { nnValue, nnAccuracy, nnFullGradient } from "./nn/eval";
@@ -38,3 +38,4 @@ export { nnInit, nnSetSeed } from "./nn/init";
 export { nnMatmulNT, nnMatmulNN, nnMatmulTN, nnPeak } from "./nn/gemm";
 export { nnActivate, nnActivateBackward } from "./nn/act";
 export { nnSoftmaxXent } from "./nn/softmax";
+export { nnRunSampled, nnSampleBatch, nnBatchRowsPtr, nnBatchWeightsPtr, nnBatchDivisor, nnMaxBatch, nnAccumulate, nnDivide, nnVrUpdate } from "./nn/run";

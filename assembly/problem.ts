@@ -88,7 +88,7 @@ function workspace(d: i32, n: i32): void {
   pY = alloc(<usize>d << 3);
   pJournal = alloc(<usize>d << 3);
   const nr: i32 = n > 0 ? n : 1;
-  samplingBuffers(alloc(<usize>nr << 2), alloc(<usize>nr << 3), alloc(<usize>nr << 2));
+  samplingBuffers(alloc(<usize>nr << 2), alloc(<usize>nr << 3), alloc(<usize>nr << 2), n);
   pG = alloc(<usize>d << 3);
   pW = alloc(<usize>d << 3);
   pModelGrad = alloc(<usize>d << 3);

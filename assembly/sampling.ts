@@ -2,7 +2,6 @@
 import { SAMPLE_FULL, SAMPLE_NICE, SAMPLE_UNIFORM, SAMPLE_INDEPENDENT, STREAM_ROWS } from "./codes";
 import { seek, nextBelow, nextUniform, firstBelow } from "./philox";
 import { floyd } from "./sketch";
-import { nRows } from "./data";
 
 export let samplingKind: i32 = SAMPLE_FULL;
 export let tau: i32 = 0;
@@ -16,8 +15,11 @@ export let rowDivisor: f64 = 1;
 let pRowMark: usize = 0;
 let rowStamp: i32 = 0;
 
-/** samplingBuffers(pSel, pW, pMark): where sampled rows, weights and Floyd stamps live (n entries each). */
-export function samplingBuffers(sel: usize, w: usize, mark: usize): void { pRowSel = sel; pRowW = w; pRowMark = mark; rowStamp = 0; }
+/** The number of rows the sampler draws from (the data set of a linear problem, or a network's). */
+let nRows: i32 = 0;
+
+/** samplingBuffers(pSel, pW, pMark, n): where sampled rows, weights and Floyd stamps live (n entries each), for n rows. */
+export function samplingBuffers(sel: usize, w: usize, mark: usize, n: i32): void { pRowSel = sel; pRowW = w; pRowMark = mark; rowStamp = 0; nRows = n; }
 
 /** samplingConfigure(kind, τ, pP, pAlias, pW): the sampler and its tables (see the SAMPLE_* kinds). */
 export function samplingConfigure(kind: i32, t: i32, p: usize, alias: usize, w: usize): void {

@@ -25,9 +25,11 @@ export { Dataset } from "./data/dataset.js";
 export { LibsvmParseError } from "./data/libsvm.js";
 export type { LibsvmOptions } from "./data/libsvm.js";
 export type { SyntheticOptions } from "./data/synthetic.js";
+export { IdxParseError } from "./data/idx.js";
+export type { IdxOptions } from "./data/idx.js";
 // sketches
 export { sketch } from "./sketch/spec.js";
-export type { Sketch, IdentitySketch, BernoulliSketch, RandKSketch, PermutationSketch } from "./sketch/spec.js";
+export type { Sketch, IdentitySketch, BernoulliSketch, RandKSketch, PermutationSketch, SketchOptions, SketchOver } from "./sketch/spec.js";
 export { sketchConstants } from "./sketch/constants.js";
 export type { SketchConstants } from "./sketch/constants.js";
 // problems
@@ -39,6 +41,8 @@ export { QuadraticProblem } from "./models/quadratic.js";
 export type { QuadraticOptions } from "./models/quadratic.js";
 export { ModelProblem } from "./models/user.js";
 export type { ModelOptions, ValueAndGradient } from "./models/user.js";
+export { NetworkProblem } from "./models/network.js";
+export type { NetworkOptions } from "./models/network.js";
 export type { Loss } from "./methods/objective.js";
 // methods
 export { schedules } from "./methods/schedules.js";

@@ -1,6 +1,6 @@
 /**
  * init(): compile the kernels once and return the library bound to that module — the data constructors, the sketch
- * constructors and the problem constructors (data problems, quadratics, user models).
+ * constructors and the problem constructors (data problems, quadratics, user models, networks).
  * @module
  */
 import { type Build, type WasmSource, loadModule, simdSupported } from "./runtime/wasm.js";
@@ -9,10 +9,12 @@ import { options, show } from "./runtime/validate.js";
 import { Dataset, dense, csr, normaliseLabels } from "./data/dataset.js";
 import { parseLibsvm, type LibsvmOptions } from "./data/libsvm.js";
 import { synthetic, type SyntheticOptions } from "./data/synthetic.js";
+import { parseIdx, type IdxOptions } from "./data/idx.js";
 import { sketch } from "./sketch/spec.js";
 import { Problem, type ProblemOptions } from "./models/linear.js";
 import { QuadraticProblem, type QuadraticOptions } from "./models/quadratic.js";
 import { ModelProblem, type ModelOptions } from "./models/user.js";
+import { NetworkProblem, type NetworkOptions } from "./models/network.js";
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -36,6 +38,8 @@ export interface Mast {
     csr(init: { indptr: ArrayLike<number>; indices: ArrayLike<number>; values: ArrayLike<number>; labels: ArrayLike<number>; cols: number }): Dataset;
     /** A planted sparse logistic problem with binary features: a_ij ~ Bernoulli(density), P(b_i = 1) = σ(a_iᵀw*). */
     synthetic(options?: SyntheticOptions): Dataset;
+    /** Read IDX image and label files (MNIST's format; bytes, gzip accepted): a dense data set with classes 0…C−1. */
+    idx(images: Uint8Array | ArrayBuffer, labels: Uint8Array | ArrayBuffer, options?: IdxOptions): Promise<Dataset>;
   };
   /** Sketch constructors (the same object as the `sketch` export). */
   readonly sketch: typeof sketch;
@@ -45,6 +49,9 @@ export interface Mast {
   quadratic(options: QuadraticOptions): QuadraticProblem;
   /** A user-supplied model: f and ∇f from a JS function evaluated at the sketched point y = v + S(x − v). */
   model(options: ModelOptions): ModelProblem;
+  /** A softmax network (hidden: [] is multinomial logistic regression; else an MLP) on a data set with class labels:
+   *  f(x) = (1/n) Σ CE(softmax(net_x(a_i)), c_i) + λ/2‖W‖², trained in wasm with coordinate or unit sketches. */
+  network(options: NetworkOptions): NetworkProblem;
 }
 
 /**
@@ -75,9 +82,11 @@ export async function init(source?: WasmSource, opts: InitOptions = {}): Promise
       dense,
       csr,
       synthetic(options?: SyntheticOptions): Dataset { return synthetic(utility(), options); },
+      idx: parseIdx,
     }),
     problem: (options: ProblemOptions) => new Problem(module, options),
     quadratic: (options: QuadraticOptions) => new QuadraticProblem(module, options),
     model: (options: ModelOptions) => new ModelProblem(module, options),
+    network: (options: NetworkOptions) => new NetworkProblem(module, options),
   });
 }

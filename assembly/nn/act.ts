@@ -3,9 +3,7 @@
 //   tanh: a = Mathf.tanh(z) (the module's own musl tanhf); backward dz = da · (1 − a·a), each operation rounded.
 // Backward reads the activations a (not z): relu's a > 0 ⟺ z > 0, and tanh' = 1 − a².
 
-export const ACT_RELU: i32 = 0;
-export const ACT_TANH: i32 = 1;
-
+import { ACT_RELU } from "../codes";
 /** activate(kind, pZ, n): z ← act(z) in place, n entries. */
 export function activate(kind: i32, pZ: usize, n: i32): void {
   let i = 0;

@@ -21,10 +21,11 @@
 //   pRuns (i32 pairs)      2 Σ_{l≥1} n_l  runs of consecutive indices in the output (for the update)
 //   kept units             Σ_{l≤L} n_l  T_l (i32, ascending), their scales s (f32); marks, Floyd/permutation scratch
 //   batch labels (i32), sampled rows (i32) and weights (f64): Bmax each; exps (f64): C
+import { ACT_RELU, ACT_TANH, ERR_ABORT, ERR_MEMORY, ERR_STATE } from "../codes";
 import { alloc } from "../memory";
-import { fail, ERR_MEMORY, ERR_STATE, ERR_ABORT } from "../errors";
+import { fail } from "../errors";
 import { resetGemmMacs } from "./gemm";
-import { ACT_RELU, ACT_TANH } from "./act";
+
 import { resetUnits } from "./units";
 import { resetStepState } from "./step";
 
@@ -124,7 +125,7 @@ export function nnConfigure(sizes: usize, L: i32, act: i32, lam: f64, bmax: i32)
     + 4 * (2 * hid + 2 * <f64>L + 3 * hidMax) + 4 * 2 * B + 8 * B + 8 * C + 16 * 32 * <f64>(L + 2) + 16 * (acts - <f64>load<i32>(sizes));
   if (d > 2147483647.0 || bytes > 4026531840.0) fail(ERR_MEMORY);   // 3.75 GiB: above it memory.grow cannot succeed
 
-  nHidden = L; actKind = act; lambda = lam; lambda32 = <f32>lam; maxBatch = bmax;
+  nHidden = L; actKind = act; lambda = lam; lambda32 = <f32>lam; maxBatch = bmax; configuredLambda = lam;
   dParams = <i32>d; maxHidden = <i32>hidMax; maxWidth = <i32>widest;
   pSizes = alloc(<usize>(L + 2) << 2);
   memory.copy(pSizes, sizes, <usize>(L + 2) << 2);
@@ -155,6 +156,16 @@ export function nnConfigure(sizes: usize, L: i32, act: i32, lam: f64, bmax: i32)
   setFullDims();
   resetGemmMacs(); resetUnits(); resetStepState();
   return dParams;
+}
+
+let configuredLambda: f64 = 0;
+
+/** nnSetPenalty(on): whether steps add the ℓ2 term λ y (and λ/2‖W_y‖²): off for all but the first chunk of a
+ *  full-data sketched gradient summed over chunks of rows, so that the term is counted once. */
+export function nnSetPenalty(on: i32): void {
+  requireConfigured();
+  lambda = on != 0 ? configuredLambda : 0;
+  lambda32 = <f32>lambda;
 }
 
 /** nnParamCount() -> d. nnSize(l) -> n_l. nnOffsetW(l) / nnOffsetB(l) -> the offsets (in f32 entries) of W_l, b_l. */

@@ -1,9 +1,11 @@
 // The network's data set (its own module state, apart from data.ts): dense f32 rows and i32 class labels, uploaded once.
 // Minibatch rows: the host's (rows, weights, D), as the samplers of sampling.ts write them, or nnSampleRows (τ-nice).
+import { ERR_ABORT, ERR_STATE, STREAM_ROWS } from "../codes";
 import { alloc } from "../memory";
-import { fail, ERR_STATE, ERR_ABORT } from "../errors";
+import { samplingBuffers } from "../sampling";
+import { fail } from "../errors";
 import { floyd } from "../sketch";
-import { firstBelow, STREAM_ROWS } from "../philox";
+import { firstBelow } from "../philox";
 import { maxBatch, pRowBuf, pRowWBuf, pBatchY, classes, requireConfigured, size } from "./config";
 
 export let pX: usize = 0;         // f32 n × n_0, row-major
@@ -20,6 +22,19 @@ export function nnSetData(x: usize, labels: usize, n: i32, n0: i32): void {
   pX = x; pLabels = labels; nRows = n; nCols = n0;
   pRowMarks = alloc(<usize>n << 2);
   rowStamp = 0;
+  // the samplers of sampling.ts (nice, uniform, importance) draw the minibatches of training runs from these rows
+  samplingBuffers(alloc(<usize>n << 2), alloc(<usize>n << 3), alloc(<usize>n << 2), n);
+}
+
+/** nnSwapData(pX, pLabels, n) -> the previous n: point the full-data passes (nnValue, nnAccuracy, nnFullGradient) at
+ *  other rows with the same n_0 columns, without allocating; training steps must not run until the host swaps the
+ *  training rows back (the samplers and Floyd marks are sized for them). */
+export function nnSwapData(x: usize, labels: usize, n: i32): i32 {
+  requireData();
+  if (n < 1) fail(ERR_ABORT);
+  const before = nRows;
+  pX = x; pLabels = labels; nRows = n;
+  return before;
 }
 
 /** requireData(): data set, with n_0 columns and every label below C (checked by the kernels that read them). */

@@ -2,11 +2,9 @@
 // a_l = √(6/n_{l−1}), Glorot-uniform for tanh, a_l = √(6/(n_{l−1} + n_l)) — on every layer including the output layer;
 // biases 0. Draws: Philox stream 12, step l − 1 for layer l, words in order: weight e (row-major) is
 // f32((2u_e − 1)·a_l) with u_e = nextUniform() from words 2e, 2e + 1.
+import { ACT_RELU, STREAM_INIT } from "../codes";
 import { setSeed, seek, nextUniform } from "../philox";
 import { nHidden, actKind, dParams, size, offW, offB, requireConfigured } from "./config";
-import { ACT_RELU } from "./act";
-
-export const STREAM_INIT: u32 = 12;
 
 /** nnInit(px, seed): the initial parameters into x (f32, d). Sets the generator's key to the seed (setSeed(lo, hi)),
  *  which later steps also use. */

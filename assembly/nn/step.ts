@@ -23,18 +23,15 @@
 // f32 throughout: y = f32(v + f32(s·f32(x − v))), g = f32(s·f32(∇_data + f32(λ₃₂·y))), x ← f32(x − f32(γ₃₂·g)),
 // with the scales, λ and γ rounded to f32 once. The penalty ‖W_y‖² is a sum over weight rows (layer and row order) of
 // each row's four-lane f64 sum of y² (a dropped row adds +0 exactly, so the compact path needs only kept rows).
-import { fail, ERR_ABORT } from "../errors";
-import { SKETCH_IDENTITY } from "../sketch";
+import { SKETCH_IDENTITY, ERR_ABORT } from "../codes";
+import { fail } from "../errors";
+
 import { gemmMacs, resetGemmMacs } from "./gemm";
 import { xentSum } from "./softmax";
 import { forwardNet, backwardNet } from "./net";
 import { sampleUnits, unitKind } from "./units";
 import { gatherRows, requireData, nnSampleRows } from "./data";
-import {
-  nHidden, lambda, lambda32, maxBatch, dParams, size, offW, offB, dimOf, curOffW, curOffB, actBuf, dzBuf, classes, layoutFor,
-  setFullDims, requireConfigured, pDims, pCurOffW, pCurOffB, pPar, pGrad, pOutIdx, pOutVal, pRuns, pKept, pKeptScale, unitOff,
-  keptCount, pBatchY, pExp, pRowBuf, pRowWBuf,
-} from "./config";
+import { nHidden, lambda, lambda32, maxBatch, dParams, size, offW, offB, dimOf, curOffW, curOffB, actBuf, dzBuf, classes, layoutFor, setFullDims, requireConfigured, pDims, pCurOffW, pCurOffB, pPar, pGrad, pOutIdx, pOutVal, pRuns, pKept, pKeptScale, unitOff, keptCount, pBatchY, pExp, pRowBuf, pRowWBuf } from "./config";
 
 export let pV: usize = 0;          // the shift v (f32, d) or 0 for v = 0
 let lastLoss: f64 = 0;
@@ -43,6 +40,8 @@ let failStep: f64 = -1;
 let outLen: i32 = 0;
 let runCount: i32 = -1;            // runs of consecutive indices in the output (pRuns); −1: not recorded
 let lastPar: usize = 0;
+let stepRows: f64 = 0;             // rows through training steps since the last reset (full-data passes not counted)
+let stepCoords: f64 = 0;           // output coordinates (|supp S∇̂f|) of those steps
 
 /** resetStepState(): v = 0 and the counters zeroed (called by nnConfigure). */
 export function resetStepState(): void { pV = 0; lastLoss = 0; lossSum = 0; failStep = -1; outLen = 0; runCount = -1; lastPar = 0; }
@@ -51,7 +50,12 @@ export function resetStepState(): void { pV = 0; lastLoss = 0; lossSum = 0; fail
 export function nnSetShift(v: usize): void { requireConfigured(); pV = v; }
 
 /** nnResetCounters(): zero nnMacs, nnLossSum and nnFailStep (−1). */
-export function nnResetCounters(): void { resetGemmMacs(); lossSum = 0; failStep = -1; }
+export function nnResetCounters(): void { resetGemmMacs(); lossSum = 0; failStep = -1; stepRows = 0; stepCoords = 0; }
+/** nnRowsTouched() / nnCoordsTouched(): rows and output coordinates of the sketched steps since the last reset;
+ *  nnSetRowsTouched(n) sets the first (a resumed run). */
+export function nnRowsTouched(): f64 { return stepRows; }
+export function nnCoordsTouched(): f64 { return stepCoords; }
+export function nnSetRowsTouched(n: f64): void { stepRows = n; }
 /** nnMacs() -> multiply-adds done by the GEMMs since the last reset (f64). */
 export function nnMacs(): f64 { return gemmMacs; }
 /** nnLastLoss() -> f̂(y) of the last step: (1/D) Σ_r w_r ℓ_r(y) + λ/2 ‖W_y‖². nnLossSum() -> the sum of f̂(y) over every
@@ -60,6 +64,8 @@ export function nnLastLoss(): f64 { return lastLoss; }
 export function nnLossSum(): f64 { return lossSum; }
 /** nnFailStep() -> the step nnRun stopped at (its update would have made x non-finite), or −1. */
 export function nnFailStep(): f64 { return failStep; }
+/** setNnFailStep(t): record the step a run stopped at (run.ts). */
+export function setNnFailStep(t: f64): void { failStep = t; }
 /** nnGradIdxPtr() / nnGradValPtr() / nnGradLen(): the last step's S∇̂f(y): support (i32, ascending except for coordinate
  *  supports, given in their order), values (f32), length. */
 export function nnGradIdxPtr(): usize { requireConfigured(); return pOutIdx; }
@@ -376,6 +382,8 @@ function step(px: usize, pRows: usize, pRowW: usize, B: i32, D: f64, t: u64, pat
   }
   lastLoss = data + 0.5 * lambda * pen;
   lossSum += lastLoss;
+  stepRows += <f64>B;
+  stepCoords += <f64>outLen;
   return outLen;
 }
 

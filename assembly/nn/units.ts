@@ -6,23 +6,28 @@
 //   permutation   M_l blocks of a random permutation of M_l⌈n_l/M_l⌉ slots (slot ≥ n_l a phantom): block t mod M_l
 //                 of round ⌊t/M_l⌋'s permutation (Fisher–Yates as sketch.ts permutationRound), s = M_l
 // E[S] = I for every parameter: P(kept)·s = 1 (for Bernoulli up to the f32 rounding of 1/p, exact when 1/p is).
-// Draws: Philox stream 11; hidden layer l at step t reads the sequence of step index t·L + (l − 1) (for the
+// Draws: Philox stream 11 (13 for Monte Carlo samples, 14 for sketch-set members: nnSetUnitStream); hidden layer l at step t reads the sequence of step index t·L + (l − 1) (for the
 // permutation: round·L + (l − 1)), so layers draw independent sequences and a step's sketch depends on (seed, t) only.
+import { SKETCH_IDENTITY, SKETCH_BERNOULLI, SKETCH_RANDK, SKETCH_PERMUTATION, ERR_ABORT, STREAM_UNITS, STREAM_UNITS_MONTE_CARLO, STREAM_UNITS_SET } from "../codes";
 import { seek, nextBelow, nextUniform } from "../philox";
-import { floyd, SKETCH_IDENTITY, SKETCH_BERNOULLI, SKETCH_RANDK, SKETCH_PERMUTATION } from "../sketch";
-import { fail, ERR_ABORT } from "../errors";
-import {
-  nHidden, maxHidden, size, requireConfigured, pKept, pKeptScale, pKeptCount, pUnitParam, pUnitMarks, pUnitTmp, unitOff, keptCount,
-} from "./config";
-
-export const STREAM_UNITS: u32 = 11;
+import { floyd } from "../sketch";
+import { fail } from "../errors";
+import { nHidden, maxHidden, size, requireConfigured, pKept, pKeptScale, pKeptCount, pUnitParam, pUnitMarks, pUnitTmp, unitOff, keptCount } from "./config";
 
 export let unitKind: i32 = SKETCH_IDENTITY;
 let unitP: f64 = 1;
 let unitStamp: i32 = 0;
+let unitStream: u32 = STREAM_UNITS;
 
 /** resetUnits(): the identity (called by nnConfigure). */
-export function resetUnits(): void { unitKind = SKETCH_IDENTITY; unitP = 1; unitStamp = 0; }
+export function resetUnits(): void { unitKind = SKETCH_IDENTITY; unitP = 1; unitStamp = 0; unitStream = STREAM_UNITS; }
+
+/** nnSetUnitStream(s): the stream later unit draws read: 11 (training steps, the default), 13 (Monte Carlo samples) or
+ *  14 (members of a unit sketch set, under the set's own seed). */
+export function nnSetUnitStream(s: i32): void {
+  if (s != <i32>STREAM_UNITS && s != <i32>STREAM_UNITS_MONTE_CARLO && s != <i32>STREAM_UNITS_SET) fail(ERR_ABORT);
+  unitStream = <u32>s;
+}
 
 /** nnSketchUnits(kind, param, pPerLayer): the unit sketch of later steps. kind as sketch.ts: 0 identity,
  *  1 Bernoulli (p = param, 0 < p ≤ 1), 3 Rand-K, 4 permutation; for 3 and 4 the per-layer k_l or M_l are the L i32
@@ -62,14 +67,14 @@ export function sampleUnits(t: u64): i32 {
       m = n;
     } else if (unitKind == SKETCH_BERNOULLI) {
       const p = unitP, s = <f32>(1.0 / p);
-      seek(STREAM_UNITS, seq, 0);
+      seek(unitStream, seq, 0);
       for (let j = 0; j < n; j++) {
         if (nextUniform() < p) { store<i32>(pT + (<usize>m << 2), j); store<f32>(pS + (<usize>m << 2), s); m++; }
       }
     } else if (unitKind == SKETCH_RANDK) {
       const k = load<i32>(pUnitParam + (<usize>(l - 1) << 2));
       const st = nextStamp();
-      floyd(n, k, STREAM_UNITS, seq, pUnitTmp, pUnitMarks, st);
+      floyd(n, k, unitStream, seq, pUnitTmp, pUnitMarks, st);
       m = sweep(n, st, pT);
       const s = <f32>(<f64>n / <f64>k);
       for (let a = 0; a < m; a++) store<f32>(pS + (<usize>a << 2), s);
@@ -79,7 +84,7 @@ export function sampleUnits(t: u64): i32 {
       const q = (n + M - 1) / M, slots = q * M;
       const perm = pUnitTmp;
       for (let i = 0; i < slots; i++) store<i32>(perm + (<usize>i << 2), i);
-      seek(STREAM_UNITS, round * <u64>L + <u64>(l - 1), 0);
+      seek(unitStream, round * <u64>L + <u64>(l - 1), 0);
       for (let i = slots - 1; i > 0; i--) {
         const j = <i32>nextBelow(<u32>(i + 1));
         const pi = perm + (<usize>i << 2), pj = perm + (<usize>j << 2);

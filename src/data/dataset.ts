@@ -1,9 +1,29 @@
 /**
  * Data sets: the sparse-row contract shared by every problem. Rows are dense row-major or CSR (f64 values,
- * i32 column indices); labels are ±1 for classification or any finite value for least squares.
+ * i32 column indices); labels are ±1 for binary classification, any finite value for least squares, and integer
+ * labels also carry classes 0…C−1 for multi-class models.
  * @module
  */
-import { integer, options, show, vector } from "../runtime/validate.js";
+import { integer, options, positive, show, vector } from "../runtime/validate.js";
+import { permutation } from "../runtime/philox.js";
+import { STREAM } from "../runtime/codes.js";
+
+/** The classes of integer labels: the label value of each class, ascending, and each row's class 0…C−1. */
+export interface ClassInfo { values: Float64Array; labels: Int32Array }
+
+/** classInfo(raw): classes from integer labels (the distinct values, ascending), or null when a label is not an integer. */
+export function classInfo(raw: ArrayLike<number>): ClassInfo | null {
+  const seen = new Set<number>();
+  for (let i = 0; i < raw.length; i++) {
+    const y = raw[i];
+    if (!Number.isInteger(y) || Math.abs(y) > 2 ** 31) return null;
+    seen.add(y === 0 ? 0 : y);   // −0 and +0 are one class
+  }
+  const values = Float64Array.from([...seen].sort((a, b) => a - b));
+  const index = new Map<number, number>();
+  values.forEach((v, c) => index.set(v, c));
+  return { values, labels: Int32Array.from(raw, (y) => index.get(y === 0 ? 0 : y)!) };
+}
 
 /** A data set, immutable once made. Build one with `mast.data.dense`, `mast.data.libsvm` or `mast.data.synthetic`. */
 export class Dataset {
@@ -25,11 +45,19 @@ export class Dataset {
   readonly binary: boolean;
   /** For synthetic data: the planted weights w* that generated the labels. */
   readonly planted: Float64Array | null;
+  /**
+   * The classes, when every label is an integer: `classValues[c]` is the label value of class c (ascending; 0…9 for
+   * MNIST), `classLabels[i]` the class of row i. Multi-class models (networks) train on these. Null otherwise.
+   */
+  readonly classValues: Float64Array | null;
+  /** The class 0…C−1 of each row (see {@link Dataset.classValues}), or null. */
+  readonly classLabels: Int32Array | null;
 
   /** @internal Use the `mast.data` constructors. */
   constructor(init: {
     format: "dense" | "csr"; rows: number; cols: number; values: Float64Array;
     indptr?: Int32Array | null; indices?: Int32Array | null; labels: Float64Array; planted?: Float64Array | null;
+    classes?: ClassInfo | null;
   }) {
     this.format = init.format;
     this.rows = init.rows;
@@ -42,7 +70,36 @@ export class Dataset {
     let binary = true;
     for (const y of this.labels) if (y !== 1 && y !== -1) { binary = false; break; }
     this.binary = binary;
+    const classes = init.classes === undefined ? classInfo(this.labels) : init.classes;
+    this.classValues = classes ? classes.values : null;
+    this.classLabels = classes ? classes.labels : null;
     Object.freeze(this);
+  }
+
+  /** C, the number of classes (the length of {@link Dataset.classValues}), or 0 when the labels are not integers. */
+  get classes(): number { return this.classValues ? this.classValues.length : 0; }
+
+  /**
+   * split({ at } | { testFraction, seed }): a deterministic train/test split. `at`: the first `at` rows train, the rest
+   * test (the MNIST t10k split is `{ at: 8000 }`). `testFraction`: a uniform permutation of the rows from the library's
+   * generator (stream 17, the seed) and its last ⌈testFraction·n⌉ rows test. Both keep the parent's classes.
+   */
+  split(opts: { at?: number; testFraction?: number; seed?: number }): { train: Dataset; test: Dataset } {
+    const o = options<{ at: number; testFraction: number; seed: number }>("options", opts, ["at", "testFraction", "seed"]);
+    if ((o.at === undefined) === (o.testFraction === undefined)) throw new TypeError("split needs either at (a row count) or testFraction");
+    let order: Int32Array, cut: number;
+    if (o.at !== undefined) {
+      if (o.seed !== undefined) throw new RangeError("options.seed goes with testFraction, not with at");
+      cut = integer("at", o.at, 1, this.rows - 1);
+      order = Int32Array.from({ length: this.rows }, (_, i) => i);
+    } else {
+      const f = positive("testFraction", o.testFraction);
+      if (!(f < 1)) throw new RangeError(`testFraction must be in (0, 1), got ${f}`);
+      cut = this.rows - Math.ceil(f * this.rows);
+      if (cut < 1) throw new RangeError(`testFraction ${f} leaves no training rows of ${this.rows}`);
+      order = permutation(this.rows, integer("seed", o.seed ?? 0, 0), STREAM.split);
+    }
+    return { train: this.subset(order.subarray(0, cut)), test: this.subset(order.subarray(cut)) };
   }
 
   /** Number of stored entries (rows·cols for dense). */
@@ -52,10 +109,11 @@ export class Dataset {
   subset(rowIndices: ArrayLike<number>): Dataset {
     const idx = Array.from(rowIndices, (i, k) => integer(`rowIndices[${k}]`, i, 0, this.rows - 1));
     const labels = Float64Array.from(idx, (i) => this.labels[i]);
+    const classes = this.classValues ? { values: this.classValues, labels: Int32Array.from(idx, (i) => this.classLabels![i]) } : null;
     if (this.format === "dense") {
       const d = this.cols, values = new Float64Array(idx.length * d);
       idx.forEach((i, r) => values.set(this.values.subarray(i * d, (i + 1) * d), r * d));
-      return new Dataset({ format: "dense", rows: idx.length, cols: d, values, labels });
+      return new Dataset({ format: "dense", rows: idx.length, cols: d, values, labels, classes });
     }
     const ip = this.indptr!, ix = this.indices!;
     let nnz = 0;
@@ -68,7 +126,7 @@ export class Dataset {
       e += ip[i + 1] - ip[i];
       indptr[r + 1] = e;
     });
-    return new Dataset({ format: "csr", rows: idx.length, cols: this.cols, values, indptr, indices, labels });
+    return new Dataset({ format: "csr", rows: idx.length, cols: this.cols, values, indptr, indices, labels, classes });
   }
 }
 
@@ -83,7 +141,8 @@ export function dense(values: ArrayLike<number>, opts: DenseOptions): Dataset {
   const cols = integer("cols", o.cols, 1, 2 ** 31 - 1);
   if (rows * cols > 2 ** 28) throw new RangeError(`rows × cols must be at most 2^28 values, got ${rows * cols}`);
   const v = vector("values", values, rows * cols);
-  return new Dataset({ format: "dense", rows, cols, values: v, labels: normaliseLabels(vector("labels", o.labels, rows)) });
+  const raw = vector("labels", o.labels, rows);
+  return new Dataset({ format: "dense", rows, cols, values: v, labels: normaliseLabels(raw), classes: classInfo(raw) });
 }
 
 /** The arrays of {@link csr}. */
@@ -115,7 +174,8 @@ export function csr(init: CsrInit): Dataset {
   const values = vector("values", o.values);
   const indices = int32s("indices", o.indices, values.length);
   checkCsr(rows, cols, indptr, indices, values.length, "");
-  return new Dataset({ format: "csr", rows, cols, values, indptr, indices, labels: normaliseLabels(vector("labels", o.labels, rows)) });
+  const raw = vector("labels", o.labels, rows);
+  return new Dataset({ format: "csr", rows, cols, values, indptr, indices, labels: normaliseLabels(raw), classes: classInfo(raw) });
 }
 
 /** checkCsr: indptr from 0 to nnz, non-decreasing; each row's indices increasing and in 0..cols−1. */

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { gunzip, isGzip } from "./gzip.js";
 
 /**
  * Compressed sparse rows, 0-based column indices, strictly increasing within a row.
@@ -436,26 +437,6 @@ function parseFeatureIndex(text: string, ts: number, colon: number, te: number, 
   return index;
 }
 
-/** Gunzip `bytes` with the platform `DecompressionStream("gzip")`. */
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  if (typeof DecompressionStream !== "function") {
-    throw new Error(
-      "libsvm: input is gzip-compressed but DecompressionStream is not available in this runtime",
-    );
-  }
-  try {
-    // Copy into a fresh ArrayBuffer-backed view (also detaches us from
-    // SharedArrayBuffer-backed or later-mutated inputs).
-    const copy = new Uint8Array(bytes);
-    const stream = new Blob([copy]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new Error(`libsvm: invalid gzip data (input starts with 1f 8b): ${detail}`, {
-      cause: err,
-    });
-  }
-}
 
 /**
  * Parse LibSVM / svmlight text or bytes into {@link CsrArrays}.
@@ -491,9 +472,7 @@ export async function parseLibsvm(
     );
   }
   checkOptions(options); // fail fast before any decompression
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    bytes = await gunzip(bytes);
-  }
+  if (isGzip(bytes)) bytes = await gunzip(bytes, "libsvm");
   const text = new TextDecoder("utf-8").decode(bytes);
   return parseLibsvmText(text, options);
 }

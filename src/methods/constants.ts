@@ -5,6 +5,8 @@
  */
 import type { Sketch } from "../sketch/spec.js";
 import { sketchConstants } from "../sketch/constants.js";
+import { unitSketchConstants } from "../sketch/units.js";
+import { isUnitSketch } from "../sketch/spec.js";
 import { type SketchSetWire, sketchSetWire } from "../sketch/set.js";
 import { expectedSmoothness } from "./sampling.js";
 import { RUN_KEYS, type Settings, normaliseSettings } from "./options.js";
@@ -57,7 +59,7 @@ export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"
  */
 export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWire | null): Constants {
   const { L, mu, Lmax, Li } = obj.smooth();
-  const c = sketchConstants(spec.sketch, obj.dimension);
+  const c = isUnitSketch(spec.sketch) ? unitSketchConstants(spec.sketch, obj.layout!) : sketchConstants(spec.sketch, obj.dimension);
   let { LD, muD, LSmax } = c;
   if (set) ({ LD, muD, LSmax } = set);
   const Lexp = obj.rows === 0 ? L : expectedSmoothness(spec.sampling, typeof spec.batch === "number" ? spec.batch : 1, L, Li, spec.probabilities ?? undefined);
@@ -76,6 +78,10 @@ export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | nu
   if (spec.method === "dsgd") return null;
   const src = spec.sketchSet!;
   const k = obj.kernel;
+  if (isUnitSketch(spec.sketch)) {
+    if (Array.isArray(src)) throw new RangeError(`sketchSet must be { size, seed } with a unit sketch (its members are drawn over units); explicit diagonals are coordinate sketches`);
+    return obj.unitSketchSet!(spec.sketch, src);
+  }
   const N = Array.isArray(src) ? src.length : src.size;
   const entries = Array.isArray(src)
     ? src.reduce((s, diag) => s + diag.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0), 0)
@@ -121,6 +127,6 @@ export function constantsOf(obj: Objective, sketch: Sketch | undefined, opts: Co
     const LD = Math.max(...dc.LD), muD = Math.min(...dc.muD), LSmax = Math.max(...dc.LSmax);
     return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", distributed: dc };
   }
-  const spec = normaliseSettings({ ...o, sketch: sketch === undefined ? { kind: "identity" } : sketch }, obj.rows, obj.dimension);
+  const spec = normaliseSettings({ ...o, sketch: sketch === undefined ? { kind: "identity" } : sketch }, obj);
   return theoryConstants(obj, spec, runSketchSet(obj, spec));
 }

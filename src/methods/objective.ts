@@ -6,6 +6,8 @@
  */
 import type { Kernel } from "../runtime/kernel.js";
 import type { Dataset } from "../data/dataset.js";
+import type { Sketch } from "../sketch/spec.js";
+import type { SketchSetWire } from "../sketch/set.js";
 
 /** L_f, μ_f, max_i L_i and the per-row L_i (empty without data). */
 export interface Smoothness { L: number; mu: number; Lmax: number; Li: Float64Array }
@@ -23,6 +25,9 @@ export interface Buffers {
   gammas: number;
   /** The mark that per-call scratch is released to. */
   base: number;
+  /** Networks: the variance-reduced methods' f32 state and scratch (w, G, the two member gradients on a step's support,
+   *  the support, the journal for a refused update) and 0 … n−1 as i32 (full-data passes in chunks). */
+  nn?: { w: number; G: number; gx: number; gw: number; idx: number; journal: number; rows: number };
 }
 
 /** How many γ_t a chunk of a scheduled run can hold. */
@@ -48,9 +53,27 @@ export interface HostOracle {
 /** A data objective: f(x) = (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖². */
 export interface LinearTerms { data: Dataset; loss: Loss; l2: number }
 
+/** A network objective's defining terms (what distributed nodes rebuild on their shards, and what runs check). */
+export interface NetworkTerms {
+  data: Dataset;
+  /** Hidden widths n_1 … n_L. */
+  hidden: readonly number[];
+  activation: "relu" | "tanh";
+  /** λ on the weights. */
+  l2: number;
+  /** The largest minibatch the instance has scratch for. */
+  maxBatch: number;
+  /** True for hidden: [] (multinomial logistic regression: convex, with known L). */
+  convex: boolean;
+}
+
+/** Work a run did: coordinates of x read or written, data rows (or sketched gradients) evaluated, and for networks the
+ *  multiply-adds of their matrix products. */
+export interface Work { coordsTouched: number; rowsTouched: number; macs?: number }
+
 /** The objective a method minimises (f_D of it, with the problem's shift v). */
 export interface Objective {
-  readonly kind: "data" | "quadratic" | "model";
+  readonly kind: "data" | "quadratic" | "model" | "network";
   /** d. */
   readonly dimension: number;
   /** v. */
@@ -74,4 +97,27 @@ export interface Objective {
   shard?(data: Dataset): Objective;
   /** Told when a run on this objective gives the event loop a turn (false) and resumes (true). */
   setActive?(active: boolean): void;
+  /** Networks: the layer sizes n_0 … n_{L+1} (unit sketches are checked and their constants computed against them). */
+  readonly layout: readonly number[] | null;
+  /** Networks: their terms; null otherwise. */
+  readonly network: NetworkTerms | null;
+  /** Networks: a set of N unit sketches drawn from `sketch` with the set's seed (stream 14), in wire form with empty
+   *  members (drawn again on demand) and the set's L_D, μ_D, L_S^max over the parameters. */
+  unitSketchSet?(sketch: Sketch, src: { size: number; seed: number }): SketchSetWire;
+  /** The default x_0 of a run with this seed (networks: initial parameters); the shift v when absent. */
+  initialX?(seed: number): Float64Array;
+  /** x at buffers.x (f64; a network's f32 parameters widened exactly). */
+  readX(): Float64Array;
+  /** Put x at buffers.x (a network rounds it to f32). */
+  writeX(x: ArrayLike<number>): void;
+  /** f at buffers.x, for the trace. */
+  valueAtX(): number;
+  /** Gradient evaluations so far in this run (rows, or sketched gradients of a quadratic or a model), and setting it
+   *  (when resuming). */
+  gradientEvaluations(): number;
+  setGradientEvaluations(n: number): void;
+  /** The work counters of the run so far. */
+  work(): Work;
+  /** Zero the work counters at the start of a run. */
+  resetWork(): void;
 }

@@ -61,14 +61,20 @@ export function settingsOf(spec: Settings, gamma: number): Record<string, unknow
   };
 }
 
+/** What the settings are checked against: n rows (0 for quadratics and models), d, and a network's layout and terms. */
+export type RunShape = Pick<Objective, "rows" | "dimension" | "layout" | "network">;
+
+/** The minibatch a network run takes when `batch` is not given (at most n). */
+export const NETWORK_DEFAULT_BATCH = 64;
+
 /**
- * normaliseSettings(opts, n, d): check every run-defining option and fill the defaults. `n` is the number of data rows
- * (0 for quadratics and models).
+ * normaliseSettings(opts, shape): check every run-defining option against the objective's shape and fill the defaults.
  */
-export function normaliseSettings(o: Record<string, unknown>, n: number, d: number): Settings {
+export function normaliseSettings(o: Record<string, unknown>, shape: RunShape): Settings {
+  const n = shape.rows, d = shape.dimension;
   const method = oneOf("method", o.method === undefined ? "dsgd" : o.method, ["dsgd", "lsvrg", "svrg"] as const);
-  const sk = checkSketch(o.sketch === undefined ? sketchApi.identity() : o.sketch, d);
-  const { sampling, batch, probabilities } = sampler(o, n);
+  const sk = checkSketch(o.sketch === undefined ? sketchApi.identity() : o.sketch, d, "sketch", shape.layout);
+  const { sampling, batch, probabilities } = shape.network ? networkSampler(o, n, shape.network) : sampler(o, n);
   const seed = integer("seed", o.seed === undefined ? 0 : o.seed, 0);
   const step = o.stepSize === undefined ? "theory" : o.stepSize;
   if (!(step === "theory" || typeof step === "function")) {
@@ -106,6 +112,25 @@ function sampler(o: Record<string, unknown>, n: number): Pick<Settings, "samplin
   }
   if (sampling === "nice" && batch === "full") sampling = "full";
   return { sampling, batch, probabilities };
+}
+
+/** A network's data sampling: option II always (a step on all n rows would run the whole data set through the network),
+ *  τ ≤ the network's maxBatch (default min(64, n)); "independent" (a random count) is refused, and "importance" needs
+ *  the per-row L_i that only the convex network (hidden: []) has. */
+function networkSampler(o: Record<string, unknown>, n: number, net: NonNullable<RunShape["network"]>): Pick<Settings, "sampling" | "batch" | "probabilities"> {
+  if (o.batch === "full") {
+    throw new RangeError(`batch "full" is not available on a network (every step would run all ${n} rows through it); give batch τ in 1..${Math.min(n, net.maxBatch)} (default ${Math.min(n, NETWORK_DEFAULT_BATCH, net.maxBatch)})`);
+  }
+  const sampling = o.sampling === undefined ? "nice" : oneOf("sampling", o.sampling, SAMPLINGS);
+  if (sampling === "independent") throw new RangeError(`sampling "independent" is not available on a network: its batch size is random and can exceed the network's maxBatch (${net.maxBatch}); use "nice", "uniform" or "importance"`);
+  if (sampling === "importance" && !net.convex) throw new RangeError(`sampling "importance" draws rows with p_i ∝ L_i, and no L_i is known for a network with hidden layers; use "nice" or "uniform"`);
+  if (o.probabilities !== undefined) throw new RangeError(`probabilities go with sampling "independent", which networks do not take`);
+  const most = Math.min(n, net.maxBatch);
+  if (o.batch !== undefined && typeof o.batch === "number" && Number.isInteger(o.batch) && o.batch > net.maxBatch && o.batch <= n) {
+    throw new RangeError(`batch must be at most the network's maxBatch (${net.maxBatch}), got ${o.batch}; build the network with mast.network({ maxBatch: ${o.batch} }) for larger batches`);
+  }
+  const batch = o.batch === undefined ? Math.min(NETWORK_DEFAULT_BATCH, most) : integer("batch", o.batch, 1, most);
+  return { sampling, batch, probabilities: null };
 }
 
 /** The finite sketch set and the reference-gradient settings of L-SVRG / SVRG (section 4.4). */
@@ -159,16 +184,17 @@ export function runSpec(obj: Objective, opts: MinimizeOptions | undefined): RunS
     resume = decodeCheckpoint(o.resumeFrom);
     runOpts = resumedOptions(obj, o, resume);
   }
-  const settings = normaliseSettings(runOpts, n, d);
+  const settings = normaliseSettings(runOpts, obj);
   const t0 = resume ? (resume.header.t as number) : 0;
   const iterations = integer("iterations", o.iterations ?? 1000, t0);
   const recordEvery = integer("recordEvery", o.recordEvery ?? Math.max(1, Math.ceil((iterations - t0) / 100)), 1);
+  if (o.tolerance !== undefined && obj.network) throw new RangeError(`tolerance is not available on a network (‖∇f_D‖ would take full-data passes at every record); stop by iterations or timeLimitMs`);
   const tolerance = o.tolerance === undefined ? null : positive("tolerance", o.tolerance);
   const timeLimitMs = o.timeLimitMs === undefined ? null : positive("timeLimitMs", o.timeLimitMs);
   const gradientSamples = integer("gradientSamples", o.gradientSamples ?? 100, 1, 1e6);
   const onProgress = o.onProgress as RunSpec["onProgress"] | undefined;
   if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
-  const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : Float64Array.from(obj.shift);
+  const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : obj.initialX ? obj.initialX(settings.seed) : Float64Array.from(obj.shift);
   return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume };
 }
 
@@ -184,12 +210,11 @@ function resumedOptions(obj: Objective, o: Record<string, unknown>, resume: Chec
   }
   const runOpts = optionsFromCheckpoint(st, resume.arrays, obj.dimension, o.stepSize);
   if (o.x0 !== undefined) throw new RangeError("x0 cannot be given when resuming (the checkpoint holds x)");
-  const n = obj.rows, d = obj.dimension;
-  const theirs = settingsOf(normaliseSettings(runOpts, n, d), NaN);
+  const theirs = settingsOf(normaliseSettings(runOpts, obj), NaN);
   for (const key of RUN_KEYS) {
     if (o[key] === undefined || key === "x0") continue;
     if (key === "stepSize" && (st.stepSize === "schedule" || (o.stepSize === "theory" && st.stepRule === "theory"))) continue;
-    const mine = settingsOf(normaliseSettings({ ...runOpts, [key]: o[key] }, n, d), NaN);
+    const mine = settingsOf(normaliseSettings({ ...runOpts, [key]: o[key] }, obj), NaN);
     const same = firstDifference(theirs, mine) === null && plain(o[key]) === plain(runOpts[key]);
     if (!same) throw new RangeError(`${key} differs from the checkpoint's setting (${show(runOpts[key])}); omit it when resuming`);
   }

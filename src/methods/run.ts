@@ -10,12 +10,12 @@ import { positive } from "../runtime/validate.js";
 import { splitSeed } from "../runtime/seed.js";
 import { SAMPLE } from "../runtime/codes.js";
 import { configureSampler } from "../sketch/wire.js";
+import { isUnitSketch } from "../sketch/spec.js";
 import { aliasTable } from "./sampling.js";
 import { type RunSpec, concatRows, settingsOf } from "./options.js";
 import { runSketchSet, theoryConstants } from "./constants.js";
 import { GAMMA_BLOCK, NonFiniteOutput, type Objective } from "./objective.js";
 import type { MethodContext, MethodDescriptor } from "./method.js";
-import { hostValue } from "./host.js";
 import { runLoop, type Runner } from "./loop.js";
 import type { MinimizeResult, TraceRow } from "./types.js";
 
@@ -28,7 +28,10 @@ function stepRule(c: MethodContext): StepRule {
   const theory = k.stepSize;
   let noTheory = "";
   if (!(Number.isFinite(theory) && theory > 0)) {
-    noTheory = c.obj.host && !Number.isFinite(k.L)
+    noTheory = c.obj.network && !c.obj.network.convex
+      ? "no theory step size is known for a network with hidden layers: its loss is non-convex and no smoothness constant L is known " +
+        "(the paper's step sizes need an L-smooth f; only hidden: [] has one)"
+      : c.obj.host && !Number.isFinite(k.L)
       ? "no theory step size is known: the model gave no smoothness constant L (mast.model({ smoothness: L }))"
       : `the theory step 1/(${c.spec.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) is not a finite positive number here ` +
         `(L_exp = ${k.Lexp}, L_S^max = ${k.LSmax}${k.Lexp === 0 ? ": every data row is zero and λ = 0, so f is constant" : ""})`;
@@ -44,7 +47,8 @@ function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): 
   const { obj, spec } = c;
   const k = obj.kernel, b = obj.buffers;
   const [lo, hi] = splitSeed(spec.seed);
-  configureSampler(k, spec.sketch, b.base);
+  if (isUnitSketch(spec.sketch)) k.ex.release(b.base);   // a unit sketch is the network's own (method.configure)
+  else configureSampler(k, spec.sketch, b.base);
   k.call("dsgdConfigure", (ex) => {
     ex.setSeed(lo, hi);
     ex.dsgdConfigure(spec.batch === "full" ? 0 : spec.batch, rule.schedule ? 0 : rule.gamma, rule.schedule ? b.gammas : 0);
@@ -66,19 +70,13 @@ function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): 
     k.call("samplingConfigure", (ex) => ex.samplingConfigure(SAMPLE.uniform, spec.batch as number, 0, 0, 0));
   }
   method.configure(c);
-  if (obj.host) obj.host.evaluations = 0;
-  k.ex.resetCounters();
-  k.ex.resetVrCounters();
-  k.ex.lazyReset();
+  obj.resetWork();
 }
-
-/** Gradient evaluations so far: data rows (or sketched gradients of a quadratic), or host evaluations of a model. */
-function gradEvals(obj: Objective): number { return obj.host ? obj.host.evaluations : obj.kernel.ex.getRowsTouched(); }
 
 /** The state of a run for its checkpoint: x, the method's state, and the lazy path's (u, α) when it holds x = α u. */
 function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string, Float64Array> {
   const k = c.obj.kernel, d = c.obj.dimension;
-  const out: Record<string, Float64Array> = { x: k.f64(c.obj.buffers.x, d).slice(), ...method.state(c) };
+  const out: Record<string, Float64Array> = { x: c.obj.readX(), ...method.state(c) };
   const alpha = k.ex.lazyStateAlpha();
   if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d).slice(); out.lazyAlpha = Float64Array.of(alpha); }
   return out;
@@ -86,7 +84,7 @@ function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string,
 
 function restoreState(c: MethodContext, method: MethodDescriptor, arrays: Record<string, Float64Array>): void {
   const k = c.obj.kernel, d = c.obj.dimension;
-  k.f64(c.obj.buffers.x, d).set(arrays.x);
+  c.obj.writeX(arrays.x);
   if (c.spec.method !== "dsgd") method.restore(c, arrays);
   if (arrays.lazyU) { k.f64(k.ex.lazyStatePtr(), d).set(arrays.lazyU); k.ex.setLazyState(arrays.lazyAlpha[0]); }
 }
@@ -99,17 +97,17 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const c: MethodContext = { obj, spec, set: runSketchSet(obj, spec) };
   const rule = stepRule(c);
   configure(c, method, rule);
-  const k = obj.kernel, d = obj.dimension, px = obj.buffers.x;
+  const k = obj.kernel, d = obj.dimension;
   const evals0 = spec.resume ? (spec.resume.header.gradEvals as number) : 0;
   if (spec.resume) {
     restoreState(c, method, spec.resume.arrays);
-    if (obj.host) obj.host.evaluations = evals0; else k.ex.setRowsTouched(evals0);
-  } else k.f64(px, d).set(spec.x0!);
+    obj.setGradientEvaluations(evals0);
+  } else obj.writeX(spec.x0!);
 
   const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
   let lastGamma = rule.gamma;
   const diverged = (t: number, gamma: number, what?: string) =>
-    new DivergenceError(spec.method, t, gamma, rule.theory, k.f64(px, d).slice(), what, rule.noTheory || undefined);
+    new DivergenceError(spec.method, t, gamma, rule.theory, obj.readX(), what, rule.noTheory || undefined);
   const runner: Runner<TraceRow> = {
     maxChunk: rule.schedule ? GAMMA_BLOCK : Infinity,
     advance(t, steps) {
@@ -132,13 +130,13 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     row(t, ms) {
       let f: number;
       try {
-        f = obj.host ? hostValue(obj, px) : k.call("value", (ex) => ex.value(px));
+        f = obj.valueAtX();
       } catch (e) {
         if (e instanceof NonFiniteOutput) throw diverged(t, lastGamma, e.message);
         throw e;
       }
       if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
-      return { iteration: t, f, gradEvals: gradEvals(obj), ms };
+      return { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
     },
     gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
     diverged(t, done) {
@@ -153,12 +151,11 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
   const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
   const checkpoint = encodeCheckpoint({
-    format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: gradEvals(obj),
+    format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule },
   }, arrays);
   const x = state.x;
-  return {
-    x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint,
-    work: { coordsTouched: k.ex.getCoordsTouched() + k.ex.getVrCoords(), rowsTouched: k.ex.getRowsTouched() - (obj.host ? 0 : evals0) },
-  };
+  const work = obj.work();
+  if (!obj.host) work.rowsTouched -= evals0;
+  return { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
 }

@@ -38,7 +38,8 @@ export interface MinimizeOptions {
   stepSize?: number | "theory" | ((t: number) => number);
   /** T, the iteration to run to (default 1000). With `resumeFrom`, the run continues from the checkpoint's t to T. */
   iterations?: number;
-  /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows per step, see `sampling`). */
+  /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows per step, see `sampling`). Networks take
+   *  τ only (default min(64, n), at most the network's maxBatch). */
   batch?: "full" | number;
   /** How option II picks rows: "nice" (default: τ rows without replacement), "uniform" (τ rows i.i.d.),
    *  "independent" (row i with probability `probabilities[i]`), "importance" (τ rows i.i.d. with p_i ∝ L_i). */
@@ -47,7 +48,7 @@ export interface MinimizeOptions {
   probabilities?: ArrayLike<number>;
   /** Seed of the counter-based generator (a safe integer ≥ 0, default 0). */
   seed?: number;
-  /** Start point x_0 (default: the shift v). */
+  /** Start point x_0 (default: the shift v; on a network without a shift, `network.initialParameters(seed)`). */
   x0?: ArrayLike<number>;
   /** The finite sketch set {S_1..S_N} of the VR methods: N draws from `sketch` with their own seed, or explicit
    *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }. */
@@ -90,6 +91,7 @@ export interface MinimizeResult {
   stoppedBy: StopReason;
   /** The full state of the run, to continue it with `resumeFrom`. */
   checkpoint: Uint8Array;
-  /** Work done by the kernels in this call: x coordinates read or written, and data rows (or sketched gradients) evaluated. */
-  work: { coordsTouched: number; rowsTouched: number };
+  /** Work done by the kernels in this call: x coordinates read or written, data rows (or sketched gradients) evaluated,
+   *  and on networks the multiply-adds of the training steps' matrix products (`macs`; trace evaluations not counted). */
+  work: { coordsTouched: number; rowsTouched: number; macs?: number };
 }

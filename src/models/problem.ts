@@ -10,7 +10,7 @@ import { splitSeed } from "../runtime/seed.js";
 import { integer, show, vector } from "../runtime/validate.js";
 import { type Sketch, checkSketch } from "../sketch/spec.js";
 import { configureSampler } from "../sketch/wire.js";
-import { GAMMA_BLOCK, type Buffers, type HostOracle, type LinearTerms, type Objective, type Smoothness } from "../methods/objective.js";
+import { GAMMA_BLOCK, type Buffers, type HostOracle, type LinearTerms, type NetworkTerms, type Objective, type Smoothness, type Work } from "../methods/objective.js";
 import { type Constants, type ConstantsOptions, constantsOf } from "../methods/constants.js";
 import { minimize } from "../methods/minimize.js";
 import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
@@ -65,12 +65,18 @@ export abstract class BaseProblem implements Objective {
     this.kernel = new Kernel(module, (k) => {
       this.upload(k);
       const b = this.buffers;
-      b.x = k.alloc(this.dimension * 8, "x");
-      b.g = k.alloc(this.dimension * 8, "the gradient buffer");
+      const bytes = this.coordinateBytes();
+      b.x = k.alloc(this.dimension * bytes, "x");
+      b.g = k.alloc(this.dimension * bytes, "the gradient buffer");
       b.gammas = k.alloc(GAMMA_BLOCK * 8, "the step-size buffer");
+      this.reserve(k);
       b.base = k.ex.mark();
     }, this.limit);
   }
+  /** Bytes of one coordinate of x in the kernel (8: f64; networks keep f32 parameters). */
+  protected coordinateBytes(): number { return 8; }
+  /** Buffers a problem keeps for its whole life besides x, g and γ_t (allocated before the scratch mark). */
+  protected reserve(_k: Kernel): void {}
   /** Copy the problem's arrays into a fresh instance and set its objective up. */
   protected abstract upload(k: Kernel): void;
   /** L_f, μ_f, max_i L_i and the L_i (computed once, by `smooth`). */
@@ -79,6 +85,37 @@ export abstract class BaseProblem implements Objective {
   protected abstract fingerprintParts(): Float64Array[];
   /** @internal The same objective on other rows (data problems). */
   shard?(data: Dataset): Objective;
+  /** @internal Networks' layer sizes; null for the others. */
+  readonly layout: readonly number[] | null = null;
+  /** @internal Networks' terms; null for the others. */
+  readonly network: NetworkTerms | null = null;
+
+  /** @internal x at the run buffer (f64). */
+  readX(): Float64Array { return this.kernel.f64(this.buffers.x, this.dimension).slice(); }
+  /** @internal Put x at the run buffer. */
+  writeX(x: ArrayLike<number>): void { this.kernel.f64(this.buffers.x, this.dimension).set(x); }
+  /** @internal f at the run buffer: the kernel's value, or the host oracle's for a user model. */
+  valueAtX(): number {
+    if (this.host) return this.host.evaluate(this.readX(), new Float64Array(this.dimension), "at x");
+    return this.kernel.call("value", (ex) => ex.value(this.buffers.x));
+  }
+  /** @internal Gradient evaluations of the run so far: rows (or a quadratic's sketched gradients), or model calls. */
+  gradientEvaluations(): number { return this.host ? this.host.evaluations : this.kernel.ex.getRowsTouched(); }
+  /** @internal */
+  setGradientEvaluations(n: number): void { if (this.host) this.host.evaluations = n; else this.kernel.ex.setRowsTouched(n); }
+  /** @internal The kernel's work counters. */
+  work(): Work {
+    const ex = this.kernel.ex;
+    return { coordsTouched: ex.getCoordsTouched() + ex.getVrCoords(), rowsTouched: ex.getRowsTouched() };
+  }
+  /** @internal */
+  resetWork(): void {
+    const ex = this.kernel.ex;
+    if (this.host) this.host.evaluations = 0;
+    ex.resetCounters();
+    ex.resetVrCounters();
+    ex.lazyReset();
+  }
 
   /** Which build runs this problem's kernels. */
   get build(): "simd" | "scalar" { return this.kernel.ex.hasSimd() ? "simd" : "scalar"; }

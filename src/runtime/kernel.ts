@@ -89,10 +89,14 @@ export class Kernel {
   }
   /** Float64Array view of n doubles at p (take views after the last alloc). */
   f64(p: number, n: number): Float64Array { return new Float64Array(this.ex.memory.buffer, p, n); }
+  /** Float32Array view of n floats at p. */
+  f32(p: number, n: number): Float32Array { return new Float32Array(this.ex.memory.buffer, p, n); }
   /** Int32Array view of n ints at p. */
   i32(p: number, n: number): Int32Array { return new Int32Array(this.ex.memory.buffer, p, n); }
   /** putF64(src, what) → pointer to a fresh copy of src in wasm memory. */
   putF64(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 8 || 8, what); this.f64(p, src.length).set(src); return p; }
+  /** putF32(src, what) → pointer to a fresh copy of src rounded to f32. */
+  putF32(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 4 || 4, what); this.f32(p, src.length).set(src); return p; }
   /** putI32(src, what) → pointer to a fresh copy of src. */
   putI32(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 4 || 4, what); this.i32(p, src.length).set(src); return p; }
 }

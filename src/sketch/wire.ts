@@ -2,7 +2,7 @@
  * A sketch spec in the form the kernel takes it (`sketchConfigure`), and configuring a kernel's sampler with it.
  * @module
  */
-import type { Sketch } from "./spec.js";
+import { type Sketch, isUnitSketch } from "./spec.js";
 import type { Kernel } from "../runtime/kernel.js";
 import { SKETCH } from "../runtime/codes.js";
 
@@ -25,4 +25,21 @@ export function configureSampler(k: Kernel, s: Sketch, scratchMark: number): voi
   k.ex.release(scratchMark);
   const probs = w.probs ? k.putF64(w.probs) : 0;
   k.call("sketchConfigure", (ex) => ex.sketchConfigure(w.code, w.k, w.p, probs));
+}
+
+/**
+ * configureNetworkSketch(k, sketch, base): a unit sketch goes to the network's unit sampler (nnSketchUnits) and the
+ * coordinate sampler is left as the identity; a coordinate sketch goes to the coordinate sampler and the units to the
+ * identity.
+ */
+export function configureNetworkSketch(k: Kernel, sk: Sketch, base: number): void {
+  if (isUnitSketch(sk)) {
+    configureSampler(k, { kind: "identity" }, base);
+    const code = sk.kind === "bernoulli" ? SKETCH.bernoulli : sk.kind === "randK" ? SKETCH.randK : SKETCH.permutation;
+    const param = sk.kind === "bernoulli" ? (sk.p as number) : sk.kind === "randK" ? sk.k : sk.kind === "permutation" ? sk.nodes : 1;
+    k.call("nnSketchUnits", (ex) => ex.nnSketchUnits(code, param, 0));
+  } else {
+    configureSampler(k, sk, base);
+    k.call("nnSketchUnits", (ex) => ex.nnSketchUnits(SKETCH.identity, 1, 0));
+  }
 }

@@ -8,8 +8,8 @@ import * as repro from "../../dist/repro.js";
 import { root } from "../helpers.ts";
 
 const MAIN = [
-  "BaseProblem", "ConvergenceError", "Dataset", "DistributedError", "DivergenceError", "KernelError", "LibsvmParseError", "LoadError",
-  "ModelProblem", "Problem", "QuadraticProblem", "boxplotStats", "digestF64", "distributedConstants", "hessian", "init",
+  "BaseProblem", "ConvergenceError", "Dataset", "DistributedError", "DivergenceError", "IdxParseError", "KernelError", "LibsvmParseError", "LoadError",
+  "ModelProblem", "NetworkProblem", "Problem", "QuadraticProblem", "boxplotStats", "digestF64", "distributedConstants", "hessian", "init",
   "newton", "pruneAccuracies", "quantile", "randomMasks", "randomPrune", "schedules", "sha256", "simdSupported", "sketch",
   "sketchConstants",
 ];

@@ -19,7 +19,7 @@ const asName = (table: string, key: string) => `${table}_${key.replace(/^randK$/
 describe("codes: one table per language, and they agree", () => {
   const asm = assemblyCodes();
   const tables: Record<string, Record<string, number>> = {
-    SKETCH: codes.SKETCH, LOSS: codes.LOSS, SAMPLE: codes.SAMPLE, VR: codes.VR, ERR: codes.ERR, PATH: codes.PATH, STREAM: codes.STREAM,
+    SKETCH: codes.SKETCH, LOSS: codes.LOSS, ACT: codes.ACT, SAMPLE: codes.SAMPLE, VR: codes.VR, ERR: codes.ERR, PATH: codes.PATH, STREAM: codes.STREAM,
   };
   it("every TypeScript code has the same value in assembly/codes.ts", () => {
     for (const [table, entries] of Object.entries(tables)) {
