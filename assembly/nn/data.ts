@@ -14,27 +14,33 @@ export let nRows: i32 = 0;
 export let nCols: i32 = 0;
 let pRowMarks: usize = 0;          // i32 n: Floyd stamps of nnSampleRows
 let rowStamp: i32 = 0;
+let trainX: usize = 0;             // the rows of nnSetData (nnSwapData points back at them)
+let trainLabels: usize = 0;
+let trainRows: i32 = 0;
 
 /** nnSetData(pX, pLabels, n, n0): rows i = pX[i·n0 .. (i+1)·n0) (f32), labels (i32). The host allocates and writes
  *  both and keeps them alive; allocates n i32 of Floyd marks for nnSampleRows (may grow memory). */
 export function nnSetData(x: usize, labels: usize, n: i32, n0: i32): void {
   if (n < 1 || n0 < 1) fail(ERR_ABORT);
   pX = x; pLabels = labels; nRows = n; nCols = n0;
+  trainX = x; trainLabels = labels; trainRows = n;
   pRowMarks = alloc(<usize>n << 2);
   rowStamp = 0;
   // the samplers of sampling.ts (nice, uniform, importance) draw the minibatches of training runs from these rows
   samplingBuffers(alloc(<usize>n << 2), alloc(<usize>n << 3), alloc(<usize>n << 2), n);
 }
 
-/** nnSwapData(pX, pLabels, n) -> the previous n: point the full-data passes (nnValue, nnAccuracy, nnFullGradient) at
- *  other rows with the same n_0 columns, without allocating; training steps must not run until the host swaps the
- *  training rows back (the samplers and Floyd marks are sized for them). */
+/** nnSwapData(pX, pLabels, n) -> n in use: point the full-data passes (nnValue, nnAccuracy, nnFullGradient) at other rows
+ *  with the same n_0 columns, without allocating; pX = 0 points them back at the rows of nnSetData. Training steps must
+ *  not run on swapped rows (the samplers and Floyd marks are sized for the training rows). */
 export function nnSwapData(x: usize, labels: usize, n: i32): i32 {
   requireData();
-  if (n < 1) fail(ERR_ABORT);
-  const before = nRows;
-  pX = x; pLabels = labels; nRows = n;
-  return before;
+  if (x == 0) { pX = trainX; pLabels = trainLabels; nRows = trainRows; }
+  else {
+    if (n < 1 || labels == 0) fail(ERR_ABORT);
+    pX = x; pLabels = labels; nRows = n;
+  }
+  return nRows;
 }
 
 /** requireData(): data set, with n_0 columns and every label below C (checked by the kernels that read them). */

@@ -61,12 +61,12 @@ export function largestFitting(f: (x: number) => number, limit: number): number 
 }
 
 /**
- * networkBytes(layout, n, maxBatch): a network n_0 … n_{L+1} on n rows: the data as f32 with i32 class labels, the
- * kernels' scratch for batches of maxBatch rows (assembly/nn/config.ts), the sketch buffers (24 B per parameter), x, the
- * gradient buffer, the shift and the variance-reduced methods' state (36 B per parameter), and per row the samplers'
- * and Floyd marks' buffers and 0 … n−1 (24 B).
+ * networkBytes(layout, n, maxBatch, shifted): a network n_0 … n_{L+1} on n rows: the data as f32 with i32 class labels,
+ * the kernels' scratch for batches of maxBatch rows (assembly/nn/config.ts), the sketch buffers (24 B per parameter),
+ * x and the gradient buffer (8 B), the variance-reduced methods' state and scratch (24 B), the shift when there is one
+ * (4 B), and per row the samplers' and Floyd marks' buffers and 0 … n−1 (24 B).
  */
-export function networkBytes(layout: readonly number[], n: number, maxBatch: number): MemoryNeed {
+export function networkBytes(layout: readonly number[], n: number, maxBatch: number, shifted = false): MemoryNeed {
   const L = layout.length - 2, n0 = layout[0], C = layout[L + 1];
   let d = 0, acts = 0, widest = 0, hid = 0, hidMax = 0;
   for (let l = 0; l <= L + 1; l++) {
@@ -78,7 +78,7 @@ export function networkBytes(layout: readonly number[], n: number, maxBatch: num
   const scratch = 20 * (L + 2) + 16 * d + 4 * B * acts + 8 * B * widest + 4 * (2 * hid + 2 * L + 3 * hidMax) + 16 * B + 8 * C +
     512 * (L + 2) + 16 * (acts - n0) + 16 * 8 * (L + 2);
   const data = 4 * n * n0 + 4 * n;
-  const perParam = 24 + 12 + 36;
+  const perParam = 24 + 8 + 24 + (shifted ? 4 : 0);
   const bytes = FIXED + scratch + data + perParam * d + 24 * n;
   return { bytes, parts: `data ${formatBytes(data)} (f32), ${perParam} B × d = ${d}, scratch ${formatBytes(scratch)} for batches of ${B}, 24 B × n = ${n}` };
 }

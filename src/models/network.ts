@@ -89,8 +89,9 @@ export class NetworkProblem extends BaseProblem {
     const layout = [D.cols, ...hidden, D.classes];
     const maxBatch = integer("maxBatch", o.maxBatch ?? 256, 1, 65536);
     const limit = memoryLimit(o.maxMemory);
-    checkFits(`a network ${layout.join("-")} on ${D.rows} rows`, networkBytes(layout, D.rows, maxBatch), limit, () => {
-      const n = largestFitting((x) => networkBytes(layout, x, maxBatch).bytes, limit);
+    const shifted = o.shift !== undefined && Array.from(o.shift as ArrayLike<number>).some((v) => v !== 0);
+    checkFits(`a network ${layout.join("-")} on ${D.rows} rows`, networkBytes(layout, D.rows, maxBatch, shifted), limit, () => {
+      const n = largestFitting((x) => networkBytes(layout, x, maxBatch, shifted).bytes, limit);
       return n > 0 ? `with this network the largest n that fits is ${n}` : `this network does not fit even on one row`;
     });
     checkDataset(D, "data");
@@ -265,11 +266,11 @@ export class NetworkProblem extends BaseProblem {
       if (data.format === "dense") X.set(data.values);
       else for (let i = 0; i < data.rows; i++) for (let e = data.indptr![i]; e < data.indptr![i + 1]; e++) X[i * data.cols + data.indices![e]] = data.values[e];
       const pY = k.putI32(classes);
-      const before = k.call("nnSwapData", (ex) => ex.nnSwapData(pX, pY, data.rows));
+      k.call("nnSwapData", (ex) => ex.nnSwapData(pX, pY, data.rows));
       try {
         return f();
       } finally {
-        k.ex.nnSwapData(0, 0, before);
+        k.ex.nnSwapData(0, 0, 0);
       }
     } finally {
       k.ex.release(base);

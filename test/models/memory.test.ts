@@ -2,7 +2,7 @@
 // really allocates, and is not far above it.
 import { describe, it, expect } from "vitest";
 import { mast, lcg } from "../helpers.ts";
-import { dataProblemBytes, quadraticBytes, modelBytes } from "../../src/models/memory.ts";
+import { dataProblemBytes, quadraticBytes, modelBytes, networkBytes } from "../../src/models/memory.ts";
 
 describe("memory estimates against real allocations", () => {
   const within = (estimate: number, used: number) => {
@@ -29,6 +29,17 @@ describe("memory estimates against real allocations", () => {
       for (let j = 0; j < d; j++) A[j * d + j] = 1;
       within(quadraticBytes(d).bytes, (m.quadratic({ A, b: new Float64Array(d) }) as any).kernel.used());
       within(modelBytes(d).bytes, (m.model({ dimension: d, valueAndGradient: () => 0 }) as any).kernel.used());
+    }
+  });
+  it("networks: data, scratch for maxBatch rows, per-parameter buffers", async () => {
+    const m = await mast();
+    for (const [n, cols, hidden, B] of [[20, 3, [], 8], [300, 50, [40, 30], 64], [1000, 784, [256], 256]] as const) {
+      const rnd = lcg(3);
+      const data = m.data.dense(Array.from({ length: n * cols }, () => rnd()), { rows: n, cols, labels: Array.from({ length: n }, (_, i) => i % 3) });
+      const net = m.network({ data, hidden: [...hidden], maxBatch: B }) as any;
+      within(networkBytes(net.layout, n, B).bytes, net.kernel.used());
+      const shifted = m.network({ data, hidden: [...hidden], maxBatch: B, shift: net.initialParameters(1) }) as any;
+      within(networkBytes(net.layout, n, B, true).bytes, shifted.kernel.used());
     }
   });
 });

@@ -85,9 +85,10 @@ export function lossGrad64(net: Net, x: ArrayLike<number>, X: number[][], labels
 
 export interface UnitSketch { T: number[][]; s: number[][] }   // per hidden layer l (index l − 1): kept units, scales
 
-/** The unit sketch of step t as assembly/nn/units.ts draws it: stream 11, step index t·L + (l − 1). kind: 0 identity,
- *  1 Bernoulli(param), 3 Rand-K (k per layer), 4 permutation (M per layer). Scales are f32 values. */
-export function refUnits(seed: number, sizes: number[], kind: number, param: number, perLayer: number[] | null, t: number): UnitSketch {
+/** The unit sketch of step t as assembly/nn/units.ts draws it: stream 11 (13: Monte Carlo, 14: sketch-set members),
+ *  step index t·L + (l − 1). kind: 0 identity, 1 Bernoulli(param), 3 Rand-K (k per layer), 4 permutation (M per layer).
+ *  Scales are f32 values. */
+export function refUnits(seed: number, sizes: number[], kind: number, param: number, perLayer: number[] | null, t: number, stream = 11): UnitSketch {
   const L = sizes.length - 2, rng = new RefRng(seed);
   const T: number[][] = [], s: number[][] = [];
   for (let l = 1; l <= L; l++) {
@@ -95,16 +96,16 @@ export function refUnits(seed: number, sizes: number[], kind: number, param: num
     let kept: number[] = [], scale = 1;
     if (kind === 0) kept = Array.from({ length: n }, (_, j) => j);
     else if (kind === 1) {
-      const cur = rng.cursor(11, seq);
+      const cur = rng.cursor(stream, seq);
       for (let j = 0; j < n; j++) if (cur.nextUniform() < param) kept.push(j);
       scale = Math.fround(1 / param);
     } else if (kind === 3) {
-      kept = floyd(rng, n, k, 11, seq).sort((a, b) => a - b);
+      kept = floyd(rng, n, k, stream, seq).sort((a, b) => a - b);
       scale = Math.fround(n / k);
     } else if (kind === 4) {
       const M = k, round = Math.floor(t / M), block = t % M, q = Math.ceil(n / M), slots = q * M;
       const perm = Array.from({ length: slots }, (_, i) => i);
-      const cur = rng.cursor(11, round * L + (l - 1));
+      const cur = rng.cursor(stream, round * L + (l - 1));
       for (let i = slots - 1; i > 0; i--) { const j = cur.nextBelow(i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
       kept = perm.slice(block * q, (block + 1) * q).filter((j) => j < n).sort((a, b) => a - b);
       scale = M;
