@@ -31,7 +31,7 @@ describe("mast.network: options", () => {
   it("a network that cannot fit its memory limit is refused with its size before anything is allocated", async () => {
     const m = await mast();
     const { data } = blobs(m, 50, 10, 3, 2);
-    expect(() => m.network({ data, hidden: [4096, 4096], maxMemory: 64 * 2 ** 20 })).toThrow(/network 10-4096-4096-3 on 50 rows needs 1\.50 GB of wasm memory .* more than the 67\.1 MB limit \(maxMemory\)/);
+    expect(() => m.network({ data, hidden: [4096, 4096], maxMemory: 64 * 2 ** 20 })).toThrow(/network 10-4096-4096-3 on 50 rows needs 1\.23 GB of wasm memory .* more than the 67\.1 MB limit \(maxMemory\)/);
   });
 
   it("reports its layout: per layer the weights row by row, then the biases", async () => {
