@@ -9,7 +9,9 @@
  * @module
  */
 import { shippedModule } from "./runtime/wasm.js";
-import { NodeState, datasetOf, type SharedSpec } from "./methods/distributed/node.js";
+import { datasetOf, type SharedSpec } from "./methods/distributed/node.js";
+import { type AnyNode, nodeFor } from "./methods/distributed/nodes.js";
+import { NetworkProblem } from "./models/network.js";
 import type { InitMessage } from "./methods/distributed/threads.js";
 import { describe } from "./methods/distributed/errors.js";
 import { Problem } from "./models/linear.js";
@@ -44,7 +46,7 @@ async function port(): Promise<Port> {
   };
 }
 
-const nodes = new Map<number, NodeState>();
+const nodes = new Map<number, AnyNode>();
 let shared: SharedSpec | null = null;
 
 
@@ -56,8 +58,11 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
       shared = m.shared;
       for (const spec of m.nodes) {
         try {
-          const objective = new Problem(module, { data: datasetOf(spec.data), loss: m.shared.loss, l2: m.shared.l2, shift: m.shared.shift, maxMemory: m.shared.maxMemory });
-          nodes.set(spec.node, new NodeState(objective, spec, m.shared));
+          const sh = m.shared, net = sh.network;
+          const objective = net
+            ? new NetworkProblem(module, { data: datasetOf(spec.data), hidden: net.hidden, activation: net.activation, l2: net.l2, shift: sh.shift, maxBatch: net.maxBatch, maxMemory: sh.maxMemory })
+            : new Problem(module, { data: datasetOf(spec.data), loss: sh.loss, l2: sh.l2, shift: sh.shift, maxMemory: sh.maxMemory });
+          nodes.set(spec.node, nodeFor(objective, spec, sh));
         } catch (e) {
           io.post({ type: "error", node: spec.node, round: null, message: describe(e) });
           return;
@@ -101,7 +106,7 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
       return;
     }
     case "constants": {
-      const constants: [number, ReturnType<NodeState["constants"]>][] = [];
+      const constants: [number, ReturnType<AnyNode["constants"]>][] = [];
       for (const [i, n] of nodes) {
         try { constants.push([i, n.constants()]); } catch (e) { io.post({ type: "error", node: i, round: null, message: describe(e) }); return; }
       }

@@ -17,6 +17,7 @@ import type { SketchSetWire } from "../sketch/set.js";
 import { parameterCount } from "../sketch/units.js";
 import type { NetworkTerms, Smoothness, Work } from "../methods/objective.js";
 import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
+import type { DistributedOptions, DistributedResult } from "../methods/distributed/types.js";
 import { BaseProblem, type SketchedValue } from "./problem.js";
 import { checkFits, largestFitting, memoryLimit, networkBytes } from "./memory.js";
 
@@ -113,6 +114,10 @@ export class NetworkProblem extends BaseProblem {
 
   /** @internal n. */
   get rows(): number { return this.data.rows; }
+  /** @internal The same network on other rows (a distributed node's shard), in an instance of its own. */
+  shard(data: Dataset): NetworkProblem {
+    return new NetworkProblem(this.module, { data, hidden: this.hidden, activation: this.activation, l2: this.l2, shift: this.shift, maxBatch: this.maxBatch, maxMemory: this.kernel.limit });
+  }
 
   /** The parameter layout: for each layer l = 1 … L+1, where W_l (n_l × n_{l−1}, row j = unit j's incoming weights) and
    *  b_l start in x, and their shapes. */
@@ -438,8 +443,12 @@ export class NetworkProblem extends BaseProblem {
   }
 
   /** minimize(options): DSGD, L-SVRG or SVRG on f_D with minibatches (see {@link BaseProblem.minimize}); x_0 defaults
-   *  to `initialParameters(seed)` (or v when a shift is given); `work.macs` counts the training steps' multiply-adds. */
-  override minimize(opts: MinimizeOptions = {}): Promise<MinimizeResult> { return super.minimize(opts); }
+   *  to `initialParameters(seed)` (or v when a shift is given); `work.macs` counts the training steps' multiply-adds.
+   *  With `method: "distributed"`: distributed DSGD over `nodes` shards (section 4.3), IST by default (the blocks of
+   *  `sketch.permutation(M, { over: "units" })`), `batch` τ rows of each shard a round (default 64) or "full". */
+  minimize(opts: DistributedOptions): Promise<DistributedResult>;
+  minimize(opts?: MinimizeOptions): Promise<MinimizeResult>;
+  override minimize(opts: MinimizeOptions | DistributedOptions = {}): Promise<MinimizeResult> { return super.minimize(opts as MinimizeOptions); }
 }
 
 /** y of one coordinate: x where s = 1, else v + s(x − v), each operation rounded to f32 (the kernel's yOf). */

@@ -6,7 +6,8 @@
 import type { Objective } from "../objective.js";
 import type { DistributedResult } from "./types.js";
 import { DistributedError, describe } from "./errors.js";
-import { type NodeConstants, type NodeSpec, type SharedSpec, NodeState, datasetOf } from "./node.js";
+import { type NodeConstants, type NodeSpec, type SharedSpec, datasetOf } from "./node.js";
+import { nodeFor } from "./nodes.js";
 
 /** The node side as the coordinator sees it: in this thread or on workers. */
 export interface Backend {
@@ -23,7 +24,7 @@ export interface Backend {
 export function localBackend(problem: Objective, specs: NodeSpec[], shared: SharedSpec): Backend {
   const nodes = specs.map((s, i) => {
     try {
-      return new NodeState(problem.shard!(datasetOf(s.data)), s, shared);
+      return nodeFor(problem.shard!(datasetOf(s.data)), s, shared);
     } catch (e) {
       throw new DistributedError(`distributed run failed at set-up: node ${i} (coordinator thread) threw: ${describe(e)}`, null, [i], null, e);
     }

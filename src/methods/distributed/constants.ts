@@ -7,11 +7,16 @@ import type { Sketch } from "../../sketch/spec.js";
 import { integer, options, positive, show } from "../../runtime/validate.js";
 import type { Objective } from "../objective.js";
 import type { DistributedConstants } from "./types.js";
-import { type NodeConstants, type SharedSpec, NodeState, datasetOf } from "./node.js";
-import { plan } from "./options.js";
+import { type NodeConstants, type SharedSpec, datasetOf } from "./node.js";
+import { nodeFor } from "./nodes.js";
+import { plan, sharedSpec } from "./options.js";
 
 /** combine(per, T, γ): D_max, the step sizes and the bound's coefficients from the per-node constants. */
 export function combine(per: NodeConstants[], T: number, gammaArg?: number): DistributedConstants {
+  if (per.some((c) => !Number.isFinite(c.L))) {
+    throw new RangeError("no theory step size is known for a network with hidden layers: its loss is non-convex and no smoothness constant L is known " +
+      "(section 4.3's constants need L_{f_i}); give stepSize as a number");
+  }
   let Dmax = 0, convex = 0;
   for (const c of per) {
     Dmax = Math.max(Dmax, c.L * c.L * c.LD * c.LSmax);
@@ -43,15 +48,14 @@ export function combine(per: NodeConstants[], T: number, gammaArg?: number): Dis
  */
 export function distributedConstants(problem: Objective, opts: { nodes?: unknown; sketch?: Sketch; iterations?: number; stepSize?: unknown } = {}): DistributedConstants {
   const o = options<{ nodes: unknown; sketch: Sketch; iterations: number; stepSize: unknown }>("options", opts, ["nodes", "sketch", "iterations", "stepSize"]);
-  if (typeof problem !== "object" || problem === null || !(problem as Objective).linear || typeof (problem as Objective).shard !== "function") {
-    throw new TypeError(`problem must be a data problem (mast.problem), got ${show(problem)}`);
+  if (typeof problem !== "object" || problem === null || !((problem as Objective).linear || (problem as Objective).network) || typeof (problem as Objective).shard !== "function") {
+    throw new TypeError(`problem must be a data problem (mast.problem) or a network (mast.network), got ${show(problem)}`);
   }
   if (o.nodes === undefined) throw new TypeError("nodes must be an integer M ≥ 1 or a non-empty array of { data, sketch }, got undefined");
   const p = plan(problem, o.nodes, o.sketch);
   const T = integer("iterations", o.iterations ?? 1000, 0);
   const gamma = o.stepSize === undefined || o.stepSize === "theory" ? undefined : positive("stepSize", o.stepSize);
-  const lin = problem.linear!;
-  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: problem.shift, seed: [0, 0], M: p.M, failAt: null, maxMemory: problem.kernel.limit };
-  const per = p.specs.map((s) => new NodeState(problem.shard!(datasetOf(s.data)), s, shared).constants());
+  const shared: SharedSpec = sharedSpec(problem, [0, 0], p.M, null, "full");
+  const per = p.specs.map((s) => nodeFor(problem.shard!(datasetOf(s.data)), s, shared).constants());
   return combine(per, T, gamma);
 }

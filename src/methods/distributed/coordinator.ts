@@ -25,19 +25,23 @@ import { Kernel } from "../../runtime/kernel.js";
 import { digestF64 } from "../../runtime/digest.js";
 import { positive } from "../../runtime/validate.js";
 import { STREAM } from "../../runtime/codes.js";
-import type { Sketch } from "../../sketch/spec.js";
+import { type Sketch, isUnitSketch } from "../../sketch/spec.js";
 import { sketchWire } from "../../sketch/wire.js";
+import { ACT, SKETCH } from "../../runtime/codes.js";
 import type { Objective } from "../objective.js";
 import { runLoop, type Runner } from "../loop.js";
 import type { Communication, DistributedConstants, DistributedResult, DistributedTraceRow } from "./types.js";
 import type { SharedSpec } from "./node.js";
-import { type DistributedSpec, distributedSpec, linearOf } from "./options.js";
+import { type DistributedSpec, distributedSpec, sharedSpec } from "./options.js";
 import { combine } from "./constants.js";
 import { type Backend, localBackend } from "./backend.js";
 import { workerBackend } from "./threads.js";
 
+/** The supports the coordinator draws: T of draw `step` (a view, valid until the next call). */
+interface SupportSampler { sample(step: number): { T: Int32Array; s: Float64Array | null } }
+
 /** Coordinator-side sampler of one sketch distribution: its own small wasm instance. */
-class Sampler {
+class Sampler implements SupportSampler {
   private readonly k: Kernel;
   constructor(module: WebAssembly.Module, d: number, sk: Sketch, seed: [number, number]) {
     const k = (this.k = new Kernel(module));
@@ -51,6 +55,39 @@ class Sampler {
     const k = this.k;
     const m = k.call("sketchSample", (ex) => ex.sketchSample(step));
     return { T: k.i32(k.ex.supportPtr(), m), s: k.f64(k.ex.scalePtr(), m) };
+  }
+}
+
+/**
+ * Coordinator-side sampler of a unit sketch over a network's hidden units (stream 11, draw `step`): the support is the
+ * kept units' incoming weights and biases, layer by layer, and the whole output layer — the subnetwork's parameters.
+ */
+class UnitSampler implements SupportSampler {
+  private readonly k: Kernel;
+  private readonly T: Int32Array;
+  constructor(module: WebAssembly.Module, private readonly layout: readonly number[], sk: Sketch, seed: [number, number]) {
+    const k = (this.k = new Kernel(module));
+    const L = layout.length - 2;
+    const pSizes = k.putI32(layout);
+    const d = k.call("nnConfigure", (ex) => ex.nnConfigure(pSizes, L, ACT.relu, 0, 1));
+    this.T = new Int32Array(d);
+    const code = sk.kind === "bernoulli" ? SKETCH.bernoulli : sk.kind === "randK" ? SKETCH.randK : SKETCH.permutation;
+    const param = sk.kind === "bernoulli" ? (sk.p as number) : sk.kind === "randK" ? sk.k : sk.kind === "permutation" ? sk.nodes : 1;
+    k.call("nnSketchUnits", (ex) => { ex.nnSketchUnits(code, param, 0); ex.setSeed(seed[0], seed[1]); });
+  }
+  sample(step: number): { T: Int32Array; s: null } {
+    const k = this.k, layout = this.layout, L = layout.length - 2, T = this.T;
+    k.call("nnSampleUnits", (ex) => ex.nnSampleUnits(step));
+    let e = 0, o = 0;
+    for (let l = 1; l <= L + 1; l++) {
+      const rows = layout[l], cols = layout[l - 1], bias = o + rows * cols;
+      const kept = l <= L ? k.i32(k.ex.nnKeptPtr(l), k.ex.nnKeptCount(l)) : null;
+      const m = kept ? kept.length : rows;
+      for (let q = 0; q < m; q++) { const j = kept ? kept[q] : q; for (let c = 0; c < cols; c++) T[e++] = o + j * cols + c; }
+      for (let q = 0; q < m; q++) T[e++] = bias + (kept ? kept[q] : q);
+      o = bias + rows;
+    }
+    return { T: T.subarray(0, e), s: null };
   }
 }
 
@@ -68,7 +105,9 @@ class Coordinator {
   sentDown = 0;
   sentUp = 0;
   coords = 0;
-  private readonly samplerOf: Sampler[];
+  private readonly samplerOf: SupportSampler[];
+  /** Networks: x is f32, nodes get x on their support (they form y themselves) and the step is in f32. */
+  private readonly network: boolean;
   private readonly subIdx: Int32Array[];
   private readonly subVal: Float64Array[];
   private readonly scratchIdx: Int32Array[];
@@ -82,10 +121,13 @@ class Coordinator {
     this.down = new Float64Array(c.T); this.up = new Float64Array(c.T);
     this.nodeDown = new Float64Array(M); this.nodeUp = new Float64Array(M);
     // one sampler per distinct distribution (a permutation is drawn once per round for all its nodes)
-    const samplers = new Map<string, Sampler>();
+    this.network = problem.network !== null;
+    const samplers = new Map<string, SupportSampler>();
     this.samplerOf = c.plan.specs.map((s) => {
       const key = JSON.stringify(s.sketch);
-      if (!samplers.has(key)) samplers.set(key, new Sampler(problem.module, d, s.sketch, c.seed));
+      if (!samplers.has(key)) {
+        samplers.set(key, isUnitSketch(s.sketch) ? new UnitSampler(problem.module, problem.layout!, s.sketch, c.seed) : new Sampler(problem.module, d, s.sketch, c.seed));
+      }
       return samplers.get(key)!;
     });
     this.subIdx = new Array(M); this.subVal = new Array(M);
@@ -106,10 +148,15 @@ class Coordinator {
       this.coords += m;
       const bi = local ? this.scratchIdx[i] : new Int32Array(m), bv = local ? this.scratchVal[i] : new Float64Array(m);
       let e = 0;
-      for (let q = 0; q < m; q++) {
-        const j = supp[q];
-        const y = v[j] + s[q] * (x[j] - v[j]);
-        if (y !== v[j]) { bi[e] = j; bv[e] = y; e++; }
+      if (this.network) {
+        // a network node forms y itself from x on its support (its f32 y is then a single-machine step's)
+        for (let q = 0; q < m; q++) { const j = supp[q]; bi[e] = j; bv[e] = x[j]; e++; }
+      } else {
+        for (let q = 0; q < m; q++) {
+          const j = supp[q];
+          const y = v[j] + s![q] * (x[j] - v[j]);
+          if (y !== v[j]) { bi[e] = j; bv[e] = y; e++; }
+        }
       }
       this.subIdx[i] = local ? bi.subarray(0, e) : e === m ? bi : bi.slice(0, e);
       this.subVal[i] = local ? bv.subarray(0, e) : e === m ? bv : bv.slice(0, e);
@@ -132,17 +179,29 @@ class Coordinator {
       const n = idx.length;
       this.nodeUp[i] += 12 * n;
       roundUp += 12 * n;
+      const f32 = this.network;
       for (let r = 0; r < n; r++) {
         const j = idx[r];
-        if (seen[j] === 0) { seen[j] = 1; touched[nt++] = j; acc[j] = val[r]; } else acc[j] += val[r];
+        if (seen[j] === 0) { seen[j] = 1; touched[nt++] = j; acc[j] = val[r]; } else acc[j] = f32 ? Math.fround(acc[j] + val[r]) : acc[j] + val[r];
       }
     }
     let ok = true;
-    for (let q = 0; q < nt; q++) {
-      const j = touched[q];
-      const nx = x[j] - g * (acc[j] / M);
-      if (!Number.isFinite(nx)) ok = false;
-      next[j] = nx;
+    if (this.network) {
+      // f32: x_j ← x_j − γ₃₂·(acc_j / M), each operation rounded (M = 1: the single-machine update)
+      const g32 = Math.fround(g);
+      for (let q = 0; q < nt; q++) {
+        const j = touched[q];
+        const nx = Math.fround(x[j] - Math.fround(g32 * Math.fround(acc[j] / M)));
+        if (!Number.isFinite(nx)) ok = false;
+        next[j] = nx;
+      }
+    } else {
+      for (let q = 0; q < nt; q++) {
+        const j = touched[q];
+        const nx = x[j] - g * (acc[j] / M);
+        if (!Number.isFinite(nx)) ok = false;
+        next[j] = nx;
+      }
     }
     if (!ok) return false;
     for (let q = 0; q < nt; q++) { const j = touched[q]; x[j] = next[j]; seen[j] = 0; }
@@ -169,13 +228,12 @@ class Coordinator {
 
 /** @internal `problem.minimize({ method: "distributed", … })`. */
 export async function minimizeDistributed(problem: Objective & { build: "simd" | "scalar" }, opts: Record<string, unknown>): Promise<DistributedResult> {
-  const lin = linearOf(problem);
   const c = distributedSpec(problem, opts);
   const { M, specs } = c.plan;
   const T = c.T;
-  const shared: SharedSpec = { loss: lin.loss, l2: lin.l2, shift: Float64Array.from(problem.shift), seed: c.seed, M, failAt: c.failAt, maxMemory: problem.kernel.limit };
+  const shared: SharedSpec = sharedSpec(problem, c.seed, M, c.failAt, c.batch);
   let totalRows = 0;
-  for (const s of specs) totalRows += s.data.rows;
+  for (const s of specs) totalRows += c.batch === "full" ? s.data.rows : Math.min(c.batch, s.data.rows);
 
   const backend = c.workers === 0 ? localBackend(problem, specs, shared) : await workerBackend(problem, specs, shared, c.workers, c.plan.ownShards);
   try {

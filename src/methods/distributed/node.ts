@@ -15,6 +15,18 @@ import type { Loss, Objective } from "../objective.js";
 export interface DatasetWire {
   format: "dense" | "csr"; rows: number; cols: number; values: Float64Array;
   indptr: Int32Array | null; indices: Int32Array | null; labels: Float64Array;
+  /** The classes (a shard keeps its parent's, even those it has no row of). */
+  classValues?: Float64Array | null; classLabels?: Int32Array | null;
+}
+
+/** @internal What network nodes share besides the common spec: the network and the rows of a node's round. */
+export interface NetworkShared {
+  hidden: number[];
+  activation: "relu" | "tanh";
+  l2: number;
+  maxBatch: number;
+  /** τ rows of the node's shard per round (nice sampling, draw t·M + i), or "full": the whole shard. */
+  batch: number | "full";
 }
 
 /** @internal What every node of a run shares. */
@@ -27,6 +39,8 @@ export interface SharedSpec {
   failAt: { node: number; round: number; mode: "throw" | "crash" | "exit" } | null;
   /** Each node's wasm memory limit (the problem's). */
   maxMemory: number;
+  /** Networks: the network every node builds on its shard; null for data problems. */
+  network?: NetworkShared | null;
 }
 
 /** @internal One node's set-up. */
@@ -37,11 +51,14 @@ export interface NodeConstants { rows: number; L: number; LD: number; muD: numbe
 
 /** wireOf(d): a data set's arrays, for postMessage. */
 export function wireOf(d: Dataset): DatasetWire {
-  return { format: d.format, rows: d.rows, cols: d.cols, values: d.values, indptr: d.indptr, indices: d.indices, labels: d.labels };
+  return { format: d.format, rows: d.rows, cols: d.cols, values: d.values, indptr: d.indptr, indices: d.indices, labels: d.labels,
+    classValues: d.classValues, classLabels: d.classLabels };
 }
 /** datasetOf(w): a Dataset again from its arrays. */
 export function datasetOf(w: DatasetWire | Dataset): Dataset {
-  return w instanceof Dataset ? w : new Dataset({ ...w });
+  if (w instanceof Dataset) return w;
+  const { classValues, classLabels, ...rest } = w;
+  return new Dataset({ ...rest, classes: classValues && classLabels ? { values: classValues, labels: classLabels } : undefined });
 }
 
 /**

@@ -4,17 +4,28 @@
  * @module
  */
 import { Dataset } from "../../data/dataset.js";
-import { type Sketch, checkSketch } from "../../sketch/spec.js";
+import { type Sketch, checkSketch, isUnitSketch } from "../../sketch/spec.js";
 import { integer, oneOf, options, positive, show, vector } from "../../runtime/validate.js";
 import { splitSeed } from "../../runtime/seed.js";
-import type { LinearTerms, Objective } from "../objective.js";
+import type { Objective } from "../objective.js";
 import type { DistributedNode, DistributedOptions, DistributedTraceRow } from "./types.js";
 import { type NodeSpec, type SharedSpec, wireOf } from "./node.js";
 
-/** linearOf(problem): the data terms of a data problem; distributed runs need one. */
-export function linearOf(problem: Objective): LinearTerms {
-  if (!problem.linear) throw new RangeError(`method "distributed" needs a data problem (mast.problem), not a ${problem.kind === "quadratic" ? "quadratic" : "model"}`);
-  return problem.linear;
+/** dataOf(problem): the data set of a data problem or a network; distributed runs need one. */
+export function dataOf(problem: Objective): Dataset {
+  const data = problem.linear?.data ?? problem.network?.data;
+  if (!data) throw new RangeError(`method "distributed" needs a data problem (mast.problem) or a network (mast.network), not a ${problem.kind === "quadratic" ? "quadratic" : "model"}`);
+  return data;
+}
+
+/** sharedSpec(problem, seed, M, failAt, batch): what every node of a run shares. */
+export function sharedSpec(problem: Objective, seed: [number, number], M: number, failAt: SharedSpec["failAt"], batch: number | "full"): SharedSpec {
+  const lin = problem.linear, net = problem.network;
+  return {
+    loss: lin ? lin.loss : "logistic", l2: lin ? lin.l2 : net!.l2, shift: Float64Array.from(problem.shift), seed, M, failAt,
+    maxMemory: problem.kernel.limit,
+    network: net ? { hidden: [...net.hidden], activation: net.activation, l2: net.l2, maxBatch: net.maxBatch, batch } : null,
+  };
 }
 const KEYS = ["method", "nodes", "workers", "sketch", "stepSize", "iterations", "batch", "seed", "x0", "recordEvery", "onProgress", "failAt"] as const;
 /** The most worker threads a run may ask for. */
@@ -33,33 +44,46 @@ function rethrow(prefix: string, e: unknown): never {
   throw e;
 }
 
-/** nodeSketch: a sketch valid in dimension d; permutation sketches must have nodes = M. */
-function nodeSketch(s: unknown, d: number, M: number, name: string): Sketch {
+/** nodeSketch: a sketch valid in dimension d (or over a network's units); permutation sketches must have nodes = M. */
+function nodeSketch(s: unknown, d: number, M: number, name: string, layout: readonly number[] | null): Sketch {
   let sk: Sketch;
-  try { sk = checkSketch(s, d, name); } catch (e) { rethrow(name, e); }
+  try { sk = checkSketch(s, d, name, layout); } catch (e) { rethrow(name, e); }
   if (sk.kind === "permutation" && sk.nodes !== M) {
-    throw new RangeError(`${name}: a permutation sketch must have nodes = M = ${M} (the number of nodes; its blocks partition the coordinates among them), got ${sk.nodes}`);
+    const what = isUnitSketch(sk) ? "every hidden layer's units" : "the coordinates";
+    throw new RangeError(`${name}: a permutation sketch must have nodes = M = ${M} (the number of nodes; its blocks partition ${what} among them), got ${sk.nodes}`);
   }
   return sk;
 }
 
+/** The default sketch of M nodes: IST over the hidden units of a network with hidden layers (M ≤ its narrowest layer),
+ *  else the permutation over coordinates (M ≤ d). `name` is the node's sketch option (an array of nodes) or null (a
+ *  node count). */
+function defaultSketch(problem: Objective, M: number, name: string | null): Sketch {
+  const layout = problem.layout, d = problem.dimension;
+  const units = layout !== null && layout.length > 2;
+  const most = units ? Math.min(...layout.slice(1, -1)) : d;
+  if (M > most) {
+    const what = units ? `${most} (the narrowest hidden layer) for the default sketch.permutation(nodes, { over: "units" }) (IST)` : `${d} (the dimension) for the default sketch.permutation(nodes)`;
+    throw new RangeError(name === null
+      ? `nodes must be in 1..${what}; give another sketch for more nodes, got ${M}`
+      : `${name} is needed: M must be in 1..${what}, got M = ${M}`);
+  }
+  return units ? { kind: "permutation", nodes: M, over: "units" } : { kind: "permutation", nodes: M };
+}
+
 /** plan(problem, nodes, sketch): the nodes' shards and sketches. */
 export function plan(problem: Objective, nodesArg: unknown, sketchArg: unknown): Plan {
-  const lin = linearOf(problem);
-  const d = problem.dimension, n = lin.data.rows;
+  const data = dataOf(problem);
+  const d = problem.dimension, n = data.rows, layout = problem.layout, cols = data.cols;
   if (typeof nodesArg === "number") {
     const M = integer("nodes", nodesArg, 1, n);
-    let sk: Sketch;
-    if (sketchArg === undefined) {
-      if (M > d) throw new RangeError(`nodes must be in 1..${d} (the dimension) for the default sketch.permutation(nodes); give another sketch for more nodes, got ${M}`);
-      sk = { kind: "permutation", nodes: M };
-    } else sk = nodeSketch(sketchArg, d, M, "sketch");
+    const sk = sketchArg === undefined ? defaultSketch(problem, M, null) : nodeSketch(sketchArg, d, M, "sketch", layout);
     const specs: NodeSpec[] = [];
     for (let i = 0; i < M; i++) {
       const lo = Math.floor((i * n) / M), hi = Math.floor(((i + 1) * n) / M);
       const rows = new Int32Array(hi - lo);
       for (let r = 0; r < rows.length; r++) rows[r] = lo + r;
-      specs.push({ node: i, data: wireOf(lin.data.subset(rows)), sketch: sk });
+      specs.push({ node: i, data: wireOf(data.subset(rows)), sketch: sk });
     }
     return { M, specs, ownShards: true };
   }
@@ -68,26 +92,33 @@ export function plan(problem: Objective, nodesArg: unknown, sketchArg: unknown):
   }
   const M = nodesArg.length;
   if (M < 1) throw new RangeError("nodes must be an integer M ≥ 1 or a non-empty array of { data, sketch }, got an empty array");
-  const fallback = sketchArg === undefined ? undefined : nodeSketch(sketchArg, d, M, "sketch");
+  const fallback = sketchArg === undefined ? undefined : nodeSketch(sketchArg, d, M, "sketch", layout);
   const specs = nodesArg.map((raw, i): NodeSpec => {
     const name = `nodes[${i}]`;
     const o = options<DistributedNode>(name, raw, ["data", "sketch"]);
     if (!(o.data instanceof Dataset)) throw new TypeError(`${name}.data must be a Dataset from mast.data.*, got ${show(o.data)}`);
-    if (o.data.cols !== d) throw new RangeError(`${name}.data must have ${d} columns (the problem's dimension), got ${o.data.cols}`);
+    if (o.data.cols !== cols) throw new RangeError(`${name}.data must have ${cols} columns (the ${layout ? "network's inputs" : "problem's dimension"}), got ${o.data.cols}`);
     if (o.data.rows < 1) throw new RangeError(`${name}.data must have at least one row, got ${o.data.rows}`);
-    if (lin.loss === "logistic" && !o.data.binary) {
+    if (problem.linear?.loss === "logistic" && !o.data.binary) {
       throw new RangeError(`${name}.data: loss "logistic" needs labels −1/+1 (or 0/1); this shard has other labels`);
     }
-    let sk: Sketch;
-    if (o.sketch !== undefined) sk = nodeSketch(o.sketch, d, M, `${name}.sketch`);
-    else if (fallback !== undefined) sk = fallback;
-    else {
-      if (M > d) throw new RangeError(`${name}.sketch is needed: the default sketch.permutation(M) needs M ≤ ${d} (the dimension), got M = ${M}`);
-      sk = { kind: "permutation", nodes: M };
-    }
-    return { node: i, data: wireOf(o.data), sketch: sk };
+    const sk = o.sketch !== undefined ? nodeSketch(o.sketch, d, M, `${name}.sketch`, layout) : fallback ?? defaultSketch(problem, M, `${name}.sketch`);
+    return { node: i, data: wireOf(layout ? withClassesOf(data, o.data, name) : o.data), sketch: sk };
   });
   return { M, specs, ownShards: false };
+}
+
+/** withClassesOf(parent, shard, name): a network node's shard with the network's classes (mapped by label value). */
+function withClassesOf(parent: Dataset, shard: Dataset, name: string): Dataset {
+  const index = new Map<number, number>();
+  parent.classValues!.forEach((v, c) => index.set(v, c));
+  const labels = Int32Array.from(shard.labels, (y, r) => {
+    const raw = shard.classValues ? shard.classValues[shard.classLabels![r]] : y;
+    const c = index.get(raw);
+    if (c === undefined) throw new RangeError(`${name}.data row ${r} has label ${show(raw)}, which is not one of the network's class values`);
+    return c;
+  });
+  return new Dataset({ format: shard.format, rows: shard.rows, cols: shard.cols, values: shard.values, indptr: shard.indptr, indices: shard.indices, labels: shard.labels, classes: { values: parent.classValues!, labels } });
 }
 
 /** A distributed run, checked once. */
@@ -101,6 +132,8 @@ export interface DistributedSpec {
   step: number | "theory" | ((t: number) => number);
   x0: Float64Array;
   failAt: SharedSpec["failAt"];
+  /** Networks: τ rows of each node's shard a round, or "full" (data problems: always "full"). */
+  batch: number | "full";
 }
 
 /** distributedSpec(problem, opts): every option of a distributed run, checked. */
@@ -108,8 +141,15 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
   const o = options<DistributedOptions>("options", opts, KEYS);
   if (o.method !== undefined) oneOf("method", o.method, ["distributed"] as const);
   if (o.nodes === undefined) throw new TypeError(`nodes must be an integer M ≥ 1 or a non-empty array of { data, sketch } for method "distributed", got undefined`);
-  if (o.batch !== undefined && o.batch !== "full") {
-    throw new RangeError(`batch must be "full" for method "distributed" (each node uses its whole shard, option I), got ${show(o.batch)}`);
+  const net = problem.network;
+  let batch: number | "full" = "full";
+  if (net) {
+    if (o.batch !== undefined && o.batch !== "full") {
+      if (typeof o.batch !== "number") throw new RangeError(`batch must be "full" or an integer in 1..${net.maxBatch}, got ${show(o.batch)}`);
+      batch = integer("batch", o.batch, 1, net.maxBatch);
+    } else if (o.batch === undefined) batch = Math.min(64, net.maxBatch);
+  } else if (o.batch !== undefined && o.batch !== "full") {
+    throw new RangeError(`batch must be "full" for method "distributed" on a data problem (each node uses its whole shard, option I), got ${show(o.batch)}`);
   }
   // the cheap checks first: plan() copies the shards
   const workers = integer("workers", o.workers ?? 0, 0, MAX_WORKERS);
@@ -120,7 +160,8 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
   if (s === "theory" || typeof s === "function") step = s;
   else if (typeof s === "number") step = positive("stepSize", s);
   else throw new TypeError(`stepSize must be a positive number, "theory" or a function t => γ_t, got ${show(s)}`);
-  const x0 = o.x0 === undefined ? Float64Array.from(problem.shift) : vector("x0", o.x0, problem.dimension);
+  const x0 = o.x0 !== undefined ? vector("x0", o.x0, problem.dimension)
+    : problem.initialX ? problem.initialX(o.seed === undefined ? 0 : integer("seed", o.seed, 0)) : Float64Array.from(problem.shift);
   if (o.iterations !== undefined) integer("iterations", o.iterations, 0);
   if (o.recordEvery !== undefined) integer("recordEvery", o.recordEvery, 1);
   const p = plan(problem, o.nodes, o.sketch);
@@ -135,5 +176,6 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
       mode: oneOf("failAt.mode", f.mode ?? "throw", ["throw", "crash", "exit"] as const),
     };
   }
-  return { plan: p, workers, T, seed, recordEvery, onProgress: o.onProgress, step, x0, failAt };
+  if (net) for (let i = 0; i < x0.length; i++) x0[i] = Math.fround(x0[i]);   // a network's parameters are f32
+  return { plan: p, workers, T, seed, recordEvery, onProgress: o.onProgress, step, x0, failAt, batch };
 }

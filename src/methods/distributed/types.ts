@@ -25,17 +25,19 @@ export interface DistributedOptions {
   nodes: number | DistributedNode[];
   /** Threads: 0 (default) runs every node in the calling thread; k ≥ 1 runs the nodes round-robin on min(k, M) workers. */
   workers?: number;
-  /** The sketch of every node without its own (default `sketch.permutation(M)`: IST). Permutation sketches need M nodes. */
+  /** The sketch of every node without its own (default `sketch.permutation(M)`: IST; on a network with hidden layers
+   *  `sketch.permutation(M, { over: "units" })`, IST over every hidden layer's units). Permutation sketches need M nodes. */
   sketch?: Sketch;
   /** γ: a number, "theory" (default: 1/√(D_max·T), see {@link distributedConstants}) or a schedule t ↦ γ_t. */
   stepSize?: number | "theory" | ((t: number) => number);
   /** T, the number of rounds (default 1000). */
   iterations?: number;
-  /** Only "full" (option I: each node's gradient is over its whole shard). */
-  batch?: "full";
+  /** "full" (option I: each node's gradient is over its whole shard; the only choice on data problems), or on a network
+   *  τ rows of each node's shard a round (nice sampling, draw t·M + i; default min(64, maxBatch)). */
+  batch?: "full" | number;
   /** Seed of the counter-based generator (default 0). */
   seed?: number;
-  /** x_0 (default the shift v). */
+  /** x_0 (default the shift v; on a network without a shift, `initialParameters(seed)`). */
   x0?: ArrayLike<number>;
   /** Record a trace row every this many rounds (default ⌈T/100⌉). */
   recordEvery?: number;
