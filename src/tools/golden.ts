@@ -26,7 +26,8 @@ export interface GoldenOutput { x: Float64Array; trace: number[] }
 export interface GoldenScenario {
   /** Unique, stable name (the key of the expected digests). */
   readonly name: string;
-  /** The method exercised: "dsgd", "lsvrg", "svrg", "model" (a user model), "montecarlo", "quadratic" (closed forms), "data" (generators). */
+  /** The method exercised: "dsgd", "lsvrg", "svrg", "distributed", "model" (a user model), "network" (mast.network),
+   *  "montecarlo", "quadratic" (closed forms), "data" (generators). */
   readonly method: string;
   /** The sketch family exercised, when there is one. */
   readonly sketch?: Sketch["kind"];
@@ -82,6 +83,12 @@ export const goldenExpected: Readonly<Record<string, GoldenDigests>> = /* @__PUR
   "montecarlo-sketched-value-dense-bernoulli-quadratic": { digest: "33376778b48ff77ae59d9de50c7e9b17052300422fb500886024c1a403539dc4", traceDigest: "7cdac04ddda4db3cabe440eb538f8c43dd80691ad050152cd4fa8ec16b5cb8fb" },
   "data-synthetic": { digest: "2f8fbe512b7ef4e7bbbb1193d3b4386e5b00f2645e394c84f31b61b481c00d8f", traceDigest: "eef39bffb34105695c58e7c236af7b1844292a0a25de88e9f709ce65280e86d0" },
   "dsgd-identity-single-row-csr-lazy": { digest: "e6b2f28c5f9b7035f7aa835f760fc3257cbe9ed8c81ea786672d238bc94bb403", traceDigest: "9093baff3a0ba4349dde5a5f0a4d4eedbb598be1ee7e9ed400fb78daf1af1afa" },
+  "network-softmax-theory-importance": { digest: "ba8904849af7e3183d047ddc041e0222a2989da6d0cb8e39c271e07df7db315e", traceDigest: "cc5dd132a86c8d2cbd6ee0504433e6863ba542d2469377e0df94ab71643bbb80" },
+  "network-mlp-dropout-units": { digest: "fd7723c834ab79b1243bebf46c8ede5a0ce0c105c4fb74e4c72756631b9680f7", traceDigest: "c52b625ed5c7613ef00d6743a522362a4d381f5dd2767f3d9157d9da92248ce8" },
+  "network-mlp-tanh-dropconnect-schedule": { digest: "6f24d44d2de2e0d9775fdc198535f723a16e687cb4e7b678c918c2f40228774f", traceDigest: "d6dcb2d25af59d048509785ba6f58a880a7cd41449ddfd55e25fc0fd4e530026" },
+  "network-mlp-shift-randk-units-lsvrg": { digest: "2242f2b1717ca9ba374953e6abdbcc9ceeed1db180a113345c7f0bf04987fb6b", traceDigest: "c8a06da1f6e6934260961d7e41048e5c06373517f55433bbb4ef8b715917a9dc" },
+  "network-montecarlo-units-init": { digest: "e01f928370e1c8799e6da1e843acb5b6bad0a18ad564a6cf3d59ba1e5bf10978", traceDigest: "1d5ae6e8885283dcfe429df6ddf8b074e7db7139a2ceb25d78aa50778112698a" },
+  "distributed-ist-network-mlp": { digest: "a1e67e7cbdbe9bb4fa71707af830ecd804118d4c6c3e9df1e8ef912f7096a447", traceDigest: "2cf69d18e77540b9c7c3f11dc638094f96d208d20f1d721141ed3acd3d670c22" },
 });
 // END GOLDEN DIGESTS
 
@@ -148,6 +155,23 @@ function csrData(mast: Mast, seed = 11): Dataset {
 }
 
 const fOf = (trace: { f: number }[]): number[] => trace.map((r) => r.f);
+
+/**
+ * Class-labelled dense data for networks: rows × cols entries in {−1, −0.75, …, 1} (a quarter zero), class c = i mod C
+ * marked by +1.5 on column c (so the classes can be learnt).
+ */
+function classData(mast: Mast, rows: number, cols: number, C: number, seed: number): Dataset {
+  const next = lcg(seed);
+  const values = new Float64Array(rows * cols), labels = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    labels[i] = i % C;
+    for (let j = 0; j < cols; j++) {
+      const r = next();
+      values[i * cols + j] = (r % 4 === 0 ? 0 : ((r >> 2) % 9 - 4) / 4) + (j === i % C ? 1.5 : 0);
+    }
+  }
+  return mast.data.dense(values, { rows, cols, labels });
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The scenarios. To add a method (the distributed method of section 4.3, …) append one entry here, run
@@ -435,6 +459,70 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
       const p = mast.problem({ data: csrData(mast, 41), loss: "logistic", l2: 0.5, shift: point(16, 41) });
       const r = await p.minimize({ sketch: sketch.identity(), batch: 1, stepSize: schedules.inverseTime(1.5, 40), iterations: 400, seed: 41, recordEvery: 50 });
       return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "network-softmax-theory-importance",
+    method: "network", sketch: "identity",
+    description: "mast.network with hidden []: softmax regression (4 classes, λ = 0.01), DSGD with the theory step and 8 importance-sampled rows a step",
+    async run(mast) {
+      const net = mast.network({ data: classData(mast, 80, 9, 4, 51), l2: 0.01 });
+      const r = await net.minimize({ batch: 8, sampling: "importance", iterations: 150, seed: 51, recordEvery: 15 });
+      return { x: r.x, trace: [...fOf(r.trace), r.stepSize, net.accuracy(r.x)] };
+    },
+  },
+  {
+    name: "network-mlp-dropout-units",
+    method: "network", sketch: "bernoulli",
+    description: "MLP 12-16-8-3 (relu, λ = 1e-3) from initialParameters(52), DSGD with dropout as a MAST sketch (Bernoulli(0.5) over units), batch 10",
+    async run(mast) {
+      const net = mast.network({ data: classData(mast, 90, 12, 3, 52), hidden: [16, 8], l2: 1e-3 });
+      const r = await net.minimize({ sketch: sketch.bernoulli(0.5, { over: "units" }), stepSize: 0.1, batch: 10, iterations: 200, seed: 52, recordEvery: 20 });
+      return { x: r.x, trace: [...fOf(r.trace), net.accuracy(r.x), r.work.macs!] };
+    },
+  },
+  {
+    name: "network-mlp-tanh-dropconnect-schedule",
+    method: "network", sketch: "randK",
+    description: "MLP 10-12-3 (tanh), DSGD with a coordinate sketch over all parameters (Rand-K(60): DropConnect), uniform sampling, a decreasing schedule",
+    async run(mast) {
+      const net = mast.network({ data: classData(mast, 60, 10, 3, 53), hidden: [12], activation: "tanh" });
+      const r = await net.minimize({ sketch: sketch.randK(60), stepSize: schedules.inverseTime(0.3, 50), batch: 6, sampling: "uniform", iterations: 150, seed: 53, recordEvery: 30 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "network-mlp-shift-randk-units-lsvrg",
+    method: "network", sketch: "randK",
+    description: "MLP 8-10-10-3 with a shift v (a dropped unit falls back to v), L-SVRG over a set of 6 Rand-K(4)-units sketches (stream 14), b = 3, batch 9",
+    async run(mast) {
+      const data = classData(mast, 54, 8, 3, 54);
+      const v = mast.network({ data, hidden: [10, 10] }).initialParameters(54);
+      const net = mast.network({ data, hidden: [10, 10], shift: v, l2: 1e-3 });
+      const r = await net.minimize({ method: "lsvrg", sketch: sketch.randK(4, { over: "units" }), sketchSet: { size: 6, seed: 4 }, referenceBatch: 3, stepSize: 0.05, batch: 9, iterations: 120, seed: 54, recordEvery: 20 });
+      return { x: r.x, trace: fOf(r.trace) };
+    },
+  },
+  {
+    name: "network-montecarlo-units-init",
+    method: "montecarlo", sketch: "permutation",
+    description: "A network's initial parameters (He-uniform, stream 12) as x; f, accuracy, predictions and Monte Carlo f_D under permutation(3) over units (stream 13, 200 samples) as the trace",
+    async run(mast) {
+      const data = classData(mast, 40, 7, 3, 55);
+      const net = mast.network({ data, hidden: [9, 6] });
+      const x = net.initialParameters(55);
+      const mc = net.sketchedValue(x, sketch.permutation(3, { over: "units" }), { samples: 200, seed: 55 });
+      return { x, trace: [net.value(x), net.accuracy(x), ...net.predict(x, data), mc.mean, mc.stderr] };
+    },
+  },
+  {
+    name: "distributed-ist-network-mlp",
+    method: "distributed", sketch: "permutation",
+    description: "Distributed IST on an MLP 10-12-12-4: 3 nodes, permutation(3) over every hidden layer's units (the default), 8 rows of each shard a round",
+    async run(mast) {
+      const net = mast.network({ data: classData(mast, 96, 10, 4, 56), hidden: [12, 12], l2: 1e-3 });
+      const r = await net.minimize({ method: "distributed", nodes: 3, workers: 0, stepSize: 0.1, batch: 8, iterations: 90, seed: 56, recordEvery: 15 });
+      return { x: r.x, trace: [...fOf(r.trace), r.communication.totals.down] };
     },
   },
 ]);

@@ -32,7 +32,7 @@ import type { Objective } from "../objective.js";
 import { runLoop, type Runner } from "../loop.js";
 import type { Communication, DistributedConstants, DistributedResult, DistributedTraceRow } from "./types.js";
 import type { SharedSpec } from "./node.js";
-import { type DistributedSpec, distributedSpec, sharedSpec } from "./options.js";
+import { type DistributedSpec, dataOf, distributedSpec, sharedSpec } from "./options.js";
 import { combine } from "./constants.js";
 import { type Backend, localBackend } from "./backend.js";
 import { workerBackend } from "./threads.js";
@@ -228,6 +228,7 @@ class Coordinator {
 
 /** @internal `problem.minimize({ method: "distributed", … })`. */
 export async function minimizeDistributed(problem: Objective & { build: "simd" | "scalar" }, opts: Record<string, unknown>): Promise<DistributedResult> {
+  dataOf(problem);   // the kind of problem first: its message beats any about the options
   const c = distributedSpec(problem, opts);
   const { M, specs } = c.plan;
   const T = c.T;
