@@ -102,7 +102,7 @@ export async function runTorch(c, opts = {}) {
     peer: "torch", case: caseId(c), samplesPerSec: res.samplesPerSec, reps: res.reps,
     extra: {
       torch: info.torch, python: info.python, numpy: info.numpy, torchThreads: info.torchThreads, blas: blas.kind, blasConfig: blas.config ?? null,
-      blasThreads: blas.threads ?? null, blasLibraries: blas.libraries, blasWarning: blas.warning ?? null, torchBlasInfo: info.torchBlasInfo,
+      blasThreads: blas.threads ?? null, blasSgemmFrom: blas.sgemmFrom ?? null, blasLibraries: blas.libraries, blasWarning: blas.warning ?? null, torchBlasInfo: info.torchBlasInfo,
       batch: res.batch, stepsPerRep: res.stepsPerRep, warmupSteps: res.warmupSteps, batches: res.batches,
       evalLossBefore: res.evalLossBefore, evalLossAfter: res.evalLossAfter, evalSet: res.evalSet, finite: res.finite,
       firstStepLoss: res.firstStepLoss, lastStepLoss: res.lastStepLoss, timedIn: "python time.perf_counter",
