@@ -221,7 +221,7 @@ async function main() {
     finish(NAME);
     return;
   }
-  const pooled = new Map();   // `${case}|${peer}` → { reps: [], last }
+  const pooled = new Map();   // `${case}|${peer}` → { reps: samples/s of every repetition, runs: the results }
   const record = (r) => {
     if (r.skipped) { skip(`${r.peer}: ${r.skipped}`); return; }
     const k = `${r.case}|${r.peer}`;
@@ -320,6 +320,9 @@ async function main() {
         "Every case and peer runs once a round, rounds interleaved (drift hits all alike); PyTorch runs in a fresh python process per case and round and times itself with time.perf_counter.",
         "One thread everywhere: torch.set_num_threads(1) and OPENBLAS_NUM_THREADS=1; TF.js wasm is its single-threaded SIMD binary in Node.",
         "Initial weights: uniform ±1/√fan_in (PyTorch's default distribution); the JS peers draw them from the bench's xorshift128, PyTorch from torch.manual_seed.",
+        "TF.js step: tf.train.sgd(lr).minimize and tf.variableGrads + assign, each with tf.fused.matMul or matMul + add + relu layers, measured within noise of each other (±7%, interleaved, both backends); the bench uses minimize with plain layers (runTfjs options method, fused).",
+        "PyTorch's figure depends on the BLAS: the bench names the library torch's sgemm_ resolves to; with Debian's reference BLAS instead of OpenBLAS it is ~10× lower (784-64-64-10: 21k against 214k samples/s, measured).",
+        ...accuracy.map((a) => `PyTorch accuracy check, 784-256-10${a.dropout ? `, Dropout(${a.dropout})` : ""}, SGD step ${a.lr}, batch ${a.batch}, ${a.epochs} epochs, seed ${a.seed}: train ${(100 * a.trainAcc).toFixed(2)}%, test (last 2,000) ${(100 * a.testAcc).toFixed(2)}%.`),
       ],
       skipped,
       accuracy,
