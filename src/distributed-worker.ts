@@ -9,6 +9,7 @@
  * @module
  */
 import { shippedModule } from "./runtime/wasm.js";
+import { nodeBuiltin } from "./runtime/node.js";
 import { NodeState, datasetOf, type SharedSpec } from "./methods/distributed/node.js";
 import type { InitMessage } from "./methods/distributed/threads.js";
 import { describe } from "./methods/distributed/errors.js";
@@ -34,7 +35,7 @@ async function port(): Promise<Port> {
       exit: () => { setTimeout(() => { throw new Error("worker exit requested (failAt mode \"exit\")"); }); },
     };
   }
-  const wt = await import(/* @vite-ignore */ "node:worker_threads" as string) as typeof import("node:worker_threads");
+  const wt = await nodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   const p = wt.parentPort;
   if (!p) throw new Error("mast-wasm: distributed-worker.js must run as a worker thread");
   return {
