@@ -102,6 +102,7 @@ function showError(field: string, message: string): void {
 const state = document.body.dataset;
 let trace: ProgressRow[] = [], points: PausePoint[] = [], total = 0, speed = 0;
 let lastRun: { settings: Settings; files: InputFiles } | null = null;
+let note = ""; // appended to the progress line (how a run ended)
 let frame = 0;
 
 const svg = (s: string): string => s.replace(/^<\?xml[^>]*>\s*/, "");
@@ -114,7 +115,7 @@ function renderPlots(): void {
   const p = total > 0 ? Math.min(100, (100 * done) / total) : state.state === "done" ? 100 : 0;
   $<HTMLProgressElement>("progress").value = p;
   $<HTMLProgressElement>("progress").textContent = `${p.toFixed(0)}%`;
-  $("progress-text").textContent = `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} steps (${p.toFixed(0)}%) · ${Math.round(speed).toLocaleString("en-US")} steps/s`;
+  $("progress-text").textContent = `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} steps (${p.toFixed(0)}%) · ${Math.round(speed).toLocaleString("en-US")} steps/s${note}`;
   if (trace.length === 0) { $("plot-loss").innerHTML = ""; $("plot-accuracy").innerHTML = ""; return; }
   const series: LineSeries[] = [{ name: "f(x_t)", x: trace.map((r) => r.iteration), y: trace.map((r) => r.f) }];
   if (points.length) series.push({ name: "f_D(x_t), Monte Carlo", x: points.map((q) => q.iteration), y: points.map((q) => q.fD), markers: true, dash: "6 3" });
@@ -215,14 +216,15 @@ worker.onmessage = (ev: MessageEvent<WorkerMessage>) => {
       break;
     case "stopped":
       state.state = "stopped";
+      note = ` · stopped at step ${m.result.iterations.toLocaleString("en-US")}: no digest, the run did not finish`;
       renderPlots();
-      $("progress-text").textContent += ` · stopped at step ${m.result.iterations.toLocaleString("en-US")}: no digest, the run did not finish`;
       setRunning(false);
       break;
     case "error":
       state.state = "error";
       showError(m.field, m.name === "DivergenceError" ? `The run diverged: ${m.message}` : m.message);
-      $("progress-text").textContent = "stopped by an error (see the message)";
+      note = " · stopped by an error (see the message)";
+      renderPlots();
       setRunning(false);
       break;
   }
@@ -232,7 +234,7 @@ worker.onerror = (e) => { state.state = "error"; showError("", `the worker faile
 function start(run: { settings: Settings; files: InputFiles }): void {
   clearErrors();
   lastRun = run;
-  trace = []; points = []; total = 0; speed = 0;
+  trace = []; points = []; total = 0; speed = 0; note = "";
   $("results").hidden = true;
   $("same-bits").hidden = true;
   $("run-info").textContent = "";
@@ -243,7 +245,14 @@ function start(run: { settings: Settings; files: InputFiles }): void {
 }
 form.addEventListener("submit", (e) => {
   e.preventDefault();
-  void readFiles().then((files) => start({ settings: readSettings(), files }), (err: unknown) => showError("data", `could not read the file: ${String(err)}`));
+  if (state.state === "running" || state.state === "loading") return;
+  state.state = "running";
+  setRunning(true);
+  void readFiles().then((files) => start({ settings: readSettings(), files }), (err: unknown) => {
+    state.state = "error";
+    setRunning(false);
+    showError("data", `could not read the file: ${String(err)}`);
+  });
 });
 $("stop").addEventListener("click", () => send({ type: "stop" }));
 $("again").addEventListener("click", () => { if (lastRun) start(lastRun); });
