@@ -13,7 +13,7 @@
  *
  * The main entry is the library. Plotting is at `mast-wasm/plot`, the golden scenarios and the reference generator at
  * `mast-wasm/repro`.
- * @module
+ * @module mast-wasm
  */
 // the library
 export { init } from "./mast.js";

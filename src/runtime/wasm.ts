@@ -21,7 +21,7 @@ export function simdSupported(): boolean {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
 }
 
-/** What {@link loadModule} accepts: a compiled module, the bytes, a URL or path string, or a fetch Response. */
+/** What `init` accepts: a compiled module, the bytes, a URL or path string, or a fetch Response. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response;
 
 async function readUrl(url: URL): Promise<Uint8Array> {

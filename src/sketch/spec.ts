@@ -6,18 +6,36 @@
 import { integer, oneOf, probability, show, vector } from "../runtime/validate.js";
 
 /** S = I. */
-export interface IdentitySketch { readonly kind: "identity" }
+export interface IdentitySketch {
+  /** The family. */
+  readonly kind: "identity";
+}
 /** S = diag(c_j / p_j), c_j ~ Bernoulli(p_j) independent ("dropout" on weights). `p` is one number or one per coordinate. */
-export interface BernoulliSketch { readonly kind: "bernoulli"; readonly p: number | readonly number[] }
+export interface BernoulliSketch {
+  /** The family. */
+  readonly kind: "bernoulli";
+  /** The keep probability p, or p_j for each coordinate j. */
+  readonly p: number | readonly number[];
+}
 /** S = (d/K) Σ_{j∈T} e_j e_jᵀ with T a uniform K-subset ("fixed-budget sparse training"). */
-export interface RandKSketch { readonly kind: "randK"; readonly k: number }
+export interface RandKSketch {
+  /** The family. */
+  readonly kind: "randK";
+  /** K, the coordinates kept a step. */
+  readonly k: number;
+}
 /**
  * Permutation sketch for M nodes (independent subnetwork training): a uniform permutation of M·⌈d/M⌉ slots, of which
  * the last M·⌈d/M⌉ − d are phantom coordinates, cut into M blocks of ⌈d/M⌉ slots; node i keeps the real coordinates of
  * block i with scale M. Every coordinate lies in exactly one block, so (1/M) Σ_i S_i = I, and E[S_i] = I for each i.
  * Used by one node (DSGD), step t takes block t mod M of the permutation drawn for round ⌊t/M⌋.
  */
-export interface PermutationSketch { readonly kind: "permutation"; readonly nodes: number }
+export interface PermutationSketch {
+  /** The family. */
+  readonly kind: "permutation";
+  /** M, the number of blocks (nodes). */
+  readonly nodes: number;
+}
 /** Any sketch spec. */
 export type Sketch = IdentitySketch | BernoulliSketch | RandKSketch | PermutationSketch;
 
