@@ -103,7 +103,7 @@ export class Link {
 }
 
 /** The worker entry, next to this file in dist/. */
-function workerUrl(): URL { return new URL("./distributed-worker.js", import.meta.url); }
+function workerUrl(): URL { return new URL(/* webpackIgnore: true */ "./distributed-worker.js", import.meta.url); }
 
 /** threadKind(): Web Workers where the global Worker exists (browsers, Deno, Bun), else Node's worker_threads. */
 export function threadKind(): "web" | "worker_threads" {
