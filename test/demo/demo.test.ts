@@ -9,7 +9,7 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { init, type Mast } from "mast-wasm";
-import { runDemo, type RunResult } from "../../demo/train.ts";
+import { asFieldError, runDemo, type RunResult } from "../../demo/train.ts";
 import { DEFAULTS, type Settings, cliArgs, fieldOf, numeric, shellCommand } from "../../demo/settings.ts";
 import { DATA_SOURCES, FieldError, type DataSource, type InputFiles } from "../../demo/sources.ts";
 import { root } from "../helpers.ts";
@@ -116,6 +116,13 @@ describe("bad input: the library's message, on the control it names", () => {
       expect((e as FieldError).message).toMatch(message);
     });
   }
+
+  it("a step that diverges is the library's DivergenceError with its advice (the page shows it in its general area)", async () => {
+    const e = await runDemo(mast, { ...DEFAULTS, step: "1e6", iterations: "2000" }, {}).then(() => null, (err: unknown) => err);
+    expect((e as Error).name).toBe("DivergenceError");
+    expect((e as Error).message).toMatch(/step size/);
+    expect(asFieldError(e, "")).toBe(e);
+  });
 
   it("numeric() passes plain decimals as numbers and anything else as typed; fieldOf reads the name a message starts with", () => {
     expect([numeric(" 12 "), numeric("1e-4"), numeric("0x10"), numeric(""), numeric("Infinity")]).toEqual([12, 1e-4, "0x10", "", "Infinity"]);
