@@ -115,7 +115,9 @@ function renderPlots(): void {
   const p = total > 0 ? Math.min(100, (100 * done) / total) : state.state === "done" ? 100 : 0;
   $<HTMLProgressElement>("progress").value = p;
   $<HTMLProgressElement>("progress").textContent = `${p.toFixed(0)}%`;
-  $("progress-text").textContent = `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} steps (${p.toFixed(0)}%) · ${Math.round(speed).toLocaleString("en-US")} steps/s${note}`;
+  $("progress-text").textContent = total > 0 || note === ""
+    ? `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} steps (${p.toFixed(0)}%) · ${Math.round(speed).toLocaleString("en-US")} steps/s${note}`
+    : note.replace(/^ · /, "");
   if (trace.length === 0) { $("plot-loss").innerHTML = ""; $("plot-accuracy").innerHTML = ""; return; }
   const series: LineSeries[] = [{ name: "f(x_t)", x: trace.map((r) => r.iteration), y: trace.map((r) => r.f) }];
   if (points.length) series.push({ name: "f_D(x_t), Monte Carlo", x: points.map((q) => q.iteration), y: points.map((q) => q.fD), markers: true, dash: "6 3" });

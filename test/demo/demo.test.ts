@@ -40,6 +40,14 @@ function cliDigest(args: string[]): string {
   return r.stdout.match(/^digest\s+([0-9a-f]{64})$/m)![1];
 }
 
+describe("the demo's sources", () => {
+  it("type-check in strict mode against the package's own types (esbuild does not check them)", () => {
+    const r = spawnSync(join(root, "node_modules", ".bin", "tsc"), ["-p", join(root, "demo", "tsconfig.json")], { cwd: root, encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+});
+
 describe("the demo's default run", () => {
   it("gives the digest of demo/golden.json, and so does the command the page shows for it", async () => {
     const r = await done({});
