@@ -3,7 +3,7 @@
 // run in wasm. The model uses only + − × ÷ and comparisons, so the run is bit-identical in every engine.
 //
 //   node examples/two-layer-network.mjs [--iterations T] [--keep p] [--hidden h]
-import { init, sketch } from "../dist/index.js";
+import { init, sketch } from "mast-wasm";
 
 /** XOR-like data: n points in [−1, 1]², label sign(x₁·x₂), from a small integer generator (no host Math). */
 export function xorData(n, seed = 1) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Build: the SIMD and scalar wasm (asc, -O3 s0), the facade bundle and CLI (esbuild, ESM es2022), and .d.ts (tsc).
+// Build: the SIMD and scalar wasm (asc, -O3 s0), the facade bundle and CLI (esbuild, ESM es2022), .d.ts (tsc), and the
+// browser demo (scripts/demo.mjs --build-only: dist/demo/, not packed).
 // `--if-needed` skips the build when every output is newer than every input.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, chmodSync } from "node:fs";
@@ -7,8 +8,8 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const inputs = ["assembly", "src", "asconfig.json", "tsconfig.json", "package.json", "scripts/build.mjs"];
-const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/plot.js", "dist/repro.js", "dist/cli.js", "dist/distributed-worker.js"];
+const inputs = ["assembly", "src", "asconfig.json", "tsconfig.json", "package.json", "scripts/build.mjs", "demo", "scripts/demo.mjs"];
+const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/plot.js", "dist/repro.js", "dist/cli.js", "dist/distributed-worker.js", "dist/demo/main.js", "dist/demo/worker.js"];
 
 function newest(p) {
   const s = statSync(p);
@@ -46,4 +47,5 @@ run(bin("esbuild"), ["src/repro.ts", "--outfile=dist/repro.js", "--platform=neut
 run(bin("esbuild"), ["src/distributed-worker.ts", "--outfile=dist/distributed-worker.js", "--platform=neutral", ...common]);
 run(bin("esbuild"), ["src/tools/cli/main.ts", "--outfile=dist/cli.js", "--platform=node", "--banner:js=#!/usr/bin/env node", ...common]);
 chmodSync(join(root, "dist/cli.js"), 0o755);
+run(process.execPath, ["scripts/demo.mjs", "--build-only"]);
 console.log("build: dist/ is up to date");

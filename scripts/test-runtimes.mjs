@@ -4,10 +4,11 @@
 // digest with the expected table. Prints runtime | version | build | result and exits 1 if any cell drifts (the
 // message names the runtime and the scenario), or — with CI=true — if a runtime is missing.
 //
-//   node scripts/test-runtimes.mjs [--only node,deno,bun,chromium,firefox,workerd] [--json FILE] [--tamper SCENARIO] [--no-build]
+//   node scripts/test-runtimes.mjs [--only node,deno,bun,chromium,firefox,workerd] [--json FILE] [--tamper SCENARIO] [--no-build] [--write-docs]
 //
 // --tamper flips the expected digest of one scenario on this side only: every cell must then fail naming it (a check
-// that the matrix can fail). --no-build uses dist/ as it is.
+// that the matrix can fail). --no-build uses dist/ as it is. The runtime table of docs/determinism.md is compared with
+// the run (a warning names any version that differs); --write-docs rewrites its versions and results from the run.
 //
 // Cells: Node (plain `node`), Deno and Bun from their npm packages, headless Chromium (Debian's, driven by
 // playwright-core, page served from 127.0.0.1), Firefox ESR (Debian's, headless; the page POSTs its report back),
@@ -29,7 +30,7 @@ const CELL_TIMEOUT = 90_000;
 // Arguments
 // ---------------------------------------------------------------------------------------------------------------
 const RUNTIMES = ["node", "deno", "bun", "chromium", "firefox", "workerd"];
-let only = RUNTIMES, jsonOut = null, tamper = null, noBuild = false;
+let only = RUNTIMES, jsonOut = null, tamper = null, noBuild = false, writeDocs = false;
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const val = () => { const v = process.argv[++i]; if (v === undefined) usage(`${a} needs a value`); return v; };
@@ -37,12 +38,13 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === "--json") jsonOut = val();
   else if (a === "--tamper") tamper = val();
   else if (a === "--no-build") noBuild = true;
+  else if (a === "--write-docs") writeDocs = true;
   else if (a === "--help" || a === "-h") usage(null);
   else usage(`unknown flag ${a}`);
 }
 for (const r of only) if (!RUNTIMES.includes(r)) usage(`unknown runtime ${r} (known: ${RUNTIMES.join(", ")})`);
 function usage(msg) {
-  (msg ? console.error : console.log)(`${msg ? `test-runtimes: ${msg}\n` : ""}Usage: node scripts/test-runtimes.mjs [--only ${RUNTIMES.join(",")}] [--json FILE] [--tamper SCENARIO] [--no-build]`);
+  (msg ? console.error : console.log)(`${msg ? `test-runtimes: ${msg}\n` : ""}Usage: node scripts/test-runtimes.mjs [--only ${RUNTIMES.join(",")}] [--json FILE] [--tamper SCENARIO] [--no-build] [--write-docs]`);
   process.exit(msg ? 2 : 0);
 }
 
@@ -316,6 +318,26 @@ console.log(`\nReproducibility matrix: ${names.length} golden scenarios, SHA-256
 console.log(line(head));
 console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
 for (const r of rows) console.log(line(r));
+
+// docs/determinism.md's runtime table: each row's version and result come from a run of this matrix.
+const DOC_ROWS = { node: "Node", deno: "Deno", bun: "Bun", chromium: "Chromium", firefox: "Firefox", workerd: "workerd" };
+{
+  const docPath = join(root, "docs", "determinism.md");
+  const lines = readFileSync(docPath, "utf8").split("\n");
+  let changed = false;
+  for (const [runtime, label] of Object.entries(DOC_ROWS)) {
+    const mine = cells.filter((c) => c.runtime === runtime);
+    if (mine.length === 0 || mine.some((c) => c.status !== "ok")) continue;
+    const i = lines.findIndex((l) => l.startsWith(`| ${label}`));
+    if (i < 0) continue;
+    const cols = lines[i].split(" | ");
+    const version = mine[0].version, result = `ok, ${names.length}/${names.length} |`;
+    if (cols[1] === version && cols[3] === result) continue;
+    if (writeDocs) { cols[1] = version; cols[3] = result; lines[i] = cols.join(" | "); changed = true; }
+    else console.warn(`test-runtimes: docs/determinism.md says ${label} ${cols[1]} (${cols[3].replace(/ \|$/, "")}), this run has ${version} (${result.replace(/ \|$/, "")}): npm run test:runtimes -- --write-docs`);
+  }
+  if (changed) { writeFileSync(docPath, lines.join("\n")); console.log("test-runtimes: wrote the runtime table of docs/determinism.md from this run"); }
+}
 
 const failed = cells.filter((c) => c.status === "drift" || c.status === "error");
 const missing = cells.filter((c) => c.status === "skipped" && c.missing);

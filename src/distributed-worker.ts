@@ -1,6 +1,6 @@
 /**
  * The worker entry of distributed runs (dist/distributed-worker.js): a worker thread that hosts some of the nodes of a
- * run, each a {@link NodeState} with its own wasm instance, and answers the coordinator's requests one at a time.
+ * run, each a node state (a data problem's or a network's) with its own wasm instance, and answers the coordinator's requests one at a time.
  * It runs as a Web Worker (browsers, Deno, Bun: the global `postMessage`) or as a Node worker_threads worker.
  *
  * Messages in: init { module | null, build, worker, shared, nodes } → "init-done"; round { t, parts: [{ node, idx, val }] }
@@ -9,6 +9,7 @@
  * @module
  */
 import { shippedModule } from "./runtime/wasm.js";
+import { nodeBuiltin } from "./runtime/node.js";
 import { datasetOf, type SharedSpec } from "./methods/distributed/node.js";
 import { type AnyNode, nodeFor } from "./methods/distributed/nodes.js";
 import { NetworkProblem } from "./models/network.js";
@@ -36,7 +37,7 @@ async function port(): Promise<Port> {
       exit: () => { setTimeout(() => { throw new Error("worker exit requested (failAt mode \"exit\")"); }); },
     };
   }
-  const wt = await import(/* @vite-ignore */ "node:worker_threads" as string) as typeof import("node:worker_threads");
+  const wt = await nodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   const p = wt.parentPort;
   if (!p) throw new Error("mast-wasm: distributed-worker.js must run as a worker thread");
   return {

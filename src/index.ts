@@ -13,7 +13,7 @@
  *
  * The main entry is the library. Plotting is at `mast-wasm/plot`, the golden scenarios and the reference generator at
  * `mast-wasm/repro`.
- * @module
+ * @module mast-wasm
  */
 // the library
 export { init } from "./mast.js";
@@ -42,7 +42,7 @@ export type { QuadraticOptions } from "./models/quadratic.js";
 export { ModelProblem } from "./models/user.js";
 export type { ModelOptions, ValueAndGradient } from "./models/user.js";
 export { NetworkProblem } from "./models/network.js";
-export type { NetworkOptions } from "./models/network.js";
+export type { NetworkOptions, LayerLayout } from "./models/network.js";
 export type { Loss } from "./methods/objective.js";
 // methods
 export { schedules } from "./methods/schedules.js";

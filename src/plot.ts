@@ -1,7 +1,7 @@
 /**
  * mast-wasm/plot: dependency-free SVG figures (boxplots in the paper's layout, line plots with log axes) for traces
  * and pruning experiments.
- * @module
+ * @module mast-wasm/plot
  */
 export { boxplotSvg, lineSvg, escapeXml, PALETTE } from "./tools/plot/index.js";
 export { linearScale, logScale, niceStep, formatTick } from "./tools/plot/scale.js";

@@ -1,7 +1,7 @@
 /**
  * mast-wasm/repro: the golden scenarios (small fixed problems whose digests must be the same bits in every runtime
  * and build), their runner and report, and the TypeScript reference of the library's generator.
- * @module
+ * @module mast-wasm/repro
  */
 export { goldenScenarios, goldenExpected, runGolden, goldenReport, goldenTable, runtimeInfo } from "./tools/golden.js";
 export type { GoldenScenario, GoldenOutput, GoldenDigests, GoldenResult, GoldenReport, RunGoldenOptions, RuntimeInfo } from "./tools/golden.js";

@@ -1,5 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { mast } from "./helpers.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { mast, root } from "./helpers.ts";
 // @ts-expect-error: a plain .mjs example without types
 import { trainTwoLayer, xorData, twoLayer } from "../examples/two-layer-network.mjs";
 
@@ -27,5 +29,17 @@ describe("examples/two-layer-network.mjs (a non-convex user model with dropout-s
     expect(b.run.digest).toBe(a.run.digest);
     const other = await trainTwoLayer(m, { iterations: 2000, seed: 2 });
     expect(other.run.digest).not.toBe(a.run.digest);
+  });
+});
+
+describe("examples/", () => {
+  it("import the package by its name, as a user copies them (resolved through the package's self-reference)", () => {
+    const files = readdirSync(join(root, "examples")).filter((f) => /\.[cm]?[jt]s$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const specifiers = [...readFileSync(join(root, "examples", f), "utf8").matchAll(/^import[^"']*["']([^"']+)["']/gm)].map((m) => m[1]);
+      expect(specifiers.length, f).toBeGreaterThan(0);
+      for (const s of specifiers) expect(s, `${f} imports ${s}`).toMatch(/^(mast-wasm(\/(plot|repro))?|node:.*)$/);
+    }
   });
 });

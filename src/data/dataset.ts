@@ -84,7 +84,12 @@ export class Dataset {
    * test (the MNIST t10k split is `{ at: 8000 }`). `testFraction`: a uniform permutation of the rows from the library's
    * generator (stream 17, the seed) and its last ⌈testFraction·n⌉ rows test. Both keep the parent's classes.
    */
-  split(opts: { at?: number; testFraction?: number; seed?: number }): { train: Dataset; test: Dataset } {
+  split(opts: { at?: number; testFraction?: number; seed?: number }): {
+    /** The training rows. */
+    train: Dataset;
+    /** The test rows. */
+    test: Dataset;
+  } {
     const o = options<{ at: number; testFraction: number; seed: number }>("options", opts, ["at", "testFraction", "seed"]);
     if ((o.at === undefined) === (o.testFraction === undefined)) throw new TypeError("split needs either at (a row count) or testFraction");
     let order: Int32Array, cut: number;

@@ -19,6 +19,11 @@ const UBYTE = 0x08;
 export class IdxParseError extends SyntaxError {
   /** "images" or "labels". */
   readonly file: string;
+  /**
+   * A parse error in one of the two files.
+   * @param file "images" or "labels".
+   * @param message What is wrong, naming the field; prefixed with `idx <file>: `.
+   */
   constructor(file: string, message: string) {
     super(`idx ${file}: ${message}`);
     this.name = "IdxParseError";

@@ -50,7 +50,7 @@ export interface CsrArrays {
   binary: boolean;
 }
 
-/** Options for {@link parseLibsvmText} and {@link parseLibsvm}. */
+/** Options of `mast.data.libsvm`. */
 export interface LibsvmOptions {
   /**
    * Number of features `d` (a positive safe integer). When given, `cols = features`
@@ -71,6 +71,7 @@ export class LibsvmParseError extends SyntaxError {
   readonly line: number;
 
   /**
+   * A parse error at a line (the parser throws these).
    * @param line 1-based line number in the input text.
    * @param message Description of the problem; it is prefixed with
    *   `libsvm line N: ` unless it already starts with that prefix.

@@ -51,7 +51,10 @@ export interface Constants {
 const CONSTANTS_KEYS = [...RUN_KEYS, "iterations", "recordEvery", "tolerance", "timeLimitMs", "gradientSamples", "nodes"];
 
 /** Options of `problem.constants(sketch, options)`: the run options that the constants depend on. */
-export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & { nodes?: number | DistributedNode[] };
+export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"> & {
+  /** Distributed: M, or the nodes; the constants are then those of section 4.3. */
+  nodes?: number | DistributedNode[];
+};
 
 /**
  * theoryConstants(objective, settings, set): the constants of a normalised run. A variance-reduced run takes L_D, μ_D

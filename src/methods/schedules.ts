@@ -4,6 +4,7 @@
  */
 import { positive } from "../runtime/validate.js";
 
+/** Step-size schedules t ↦ γ_t, to pass as `minimize({ stepSize })`. */
 export const schedules = {
   /** constant(γ): γ_t = γ. */
   constant(gamma: number): (t: number) => number {

@@ -7,7 +7,7 @@ import type { Sampling } from "./sampling.js";
 
 /** The methods `minimize` knows: DSGD (section 4.1), L-SVRG and SVRG (section 4.4), distributed DSGD/IST (section 4.3). */
 export const METHODS = ["dsgd", "lsvrg", "svrg", "distributed"] as const;
-/** One of {@link METHODS}. */
+/** A method: "dsgd", "lsvrg", "svrg" or "distributed". */
 export type Method = (typeof METHODS)[number];
 
 /** Why a run stopped. */
@@ -52,7 +52,12 @@ export interface MinimizeOptions {
   x0?: ArrayLike<number>;
   /** The finite sketch set {S_1..S_N} of the VR methods: N draws from `sketch` with their own seed, or explicit
    *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }. */
-  sketchSet?: { size: number; seed?: number } | ArrayLike<number>[];
+  sketchSet?: {
+    /** N, the members drawn. */
+    size: number;
+    /** Their seed (default 0). */
+    seed?: number;
+  } | ArrayLike<number>[];
   /** b: the reference gradient averages b set members drawn without replacement (default N: exact). */
   referenceBatch?: number;
   /** p: L-SVRG refreshes its reference point with probability p after each step (default 1/b). */
@@ -91,7 +96,13 @@ export interface MinimizeResult {
   stoppedBy: StopReason;
   /** The full state of the run, to continue it with `resumeFrom`. */
   checkpoint: Uint8Array;
-  /** Work done by the kernels in this call: x coordinates read or written, data rows (or sketched gradients) evaluated,
-   *  and on networks the multiply-adds of the training steps' matrix products (`macs`; trace evaluations not counted). */
-  work: { coordsTouched: number; rowsTouched: number; macs?: number };
+  /** Work done by the kernels in this call (see each field). */
+  work: {
+    /** Coordinates of x read or written. */
+    coordsTouched: number;
+    /** Data rows (or sketched gradients) evaluated. */
+    rowsTouched: number;
+    /** Networks: the multiply-adds of the training steps' matrix products (trace evaluations not counted). */
+    macs?: number;
+  };
 }

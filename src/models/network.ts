@@ -41,6 +41,20 @@ export interface NetworkOptions {
   maxMemory?: number;
 }
 
+/** Where one layer's parameters sit in x. */
+export interface LayerLayout {
+  /** l, 1 … L+1 (L+1 is the output layer). */
+  layer: number;
+  /** The offset of W_l in x. */
+  weights: number;
+  /** The offset of b_l in x (weights + rows·cols). */
+  biases: number;
+  /** n_l, the rows of W_l (units of layer l). */
+  rows: number;
+  /** n_{l−1}, the columns of W_l (inputs of layer l). */
+  cols: number;
+}
+
 const NETWORK_KEYS = ["data", "hidden", "activation", "loss", "l2", "shift", "maxBatch", "maxMemory"];
 /** Power iteration for λ_max(ÃᵀÃ/n) of the convex network: relative change ≤ 1e-9, or 300 products. */
 const POWER_ITERATIONS = 300;
@@ -52,14 +66,17 @@ export class NetworkProblem extends BaseProblem {
   readonly data: Dataset;
   /** Hidden widths n_1 … n_L. */
   readonly hidden: readonly number[];
+  /** The hidden layers' activation. */
   readonly activation: "relu" | "tanh";
+  /** The loss: softmax cross-entropy. */
   readonly loss = "softmax" as const;
   /** λ on the weights. */
   readonly l2: number;
   /** The largest minibatch. */
   readonly maxBatch: number;
-  /** C, the number of classes; `classValues[c]` is the label value of class c. */
+  /** C, the number of classes. */
   readonly classes: number;
+  /** `classValues[c]` is the label value of class c (the training data's, ascending). */
   readonly classValues: Float64Array;
   /** The layer sizes n_0 (columns), n_1 … n_L, n_{L+1} = C. */
   override readonly layout: readonly number[];
@@ -121,7 +138,7 @@ export class NetworkProblem extends BaseProblem {
 
   /** The parameter layout: for each layer l = 1 … L+1, where W_l (n_l × n_{l−1}, row j = unit j's incoming weights) and
    *  b_l start in x, and their shapes. */
-  parameterLayout(): { layer: number; weights: number; biases: number; rows: number; cols: number }[] {
+  parameterLayout(): LayerLayout[] {
     const out = [];
     let o = 0;
     for (let l = 1; l < this.layout.length; l++) {
@@ -286,7 +303,12 @@ export class NetworkProblem extends BaseProblem {
    * sketchedGradient(x, sketch, { step, seed, batch }): g = S_t ∇̂f(v + S_t(x − v)) of step t of a DSGD run with this
    * seed (the τ rows of step t, nice sampling; units or coordinates of step t), with its support.
    */
-  override sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): { g: Float64Array; support: Int32Array } {
+  override sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): {
+    /** The sketched gradient (a d-vector, zero off the support). */
+    g: Float64Array;
+    /** The parameters the step changes: a unit sketch's kept rows and biases and the output layer, or the coordinates. */
+    support: Int32Array;
+  } {
     this.idle("sketchedGradient");
     const o = options<{ step: number; seed: number; batch: number | "full" }>("options", opts, ["step", "seed", "batch"]);
     const sk = checkSketch(sketch, this.dimension, "sketch", this.layout);

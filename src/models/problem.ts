@@ -17,7 +17,16 @@ import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
 import type { Dataset } from "../data/dataset.js";
 
 /** An f_D value: the mean (exact or Monte Carlo), its standard error, and how many sketches were drawn. */
-export interface SketchedValue { mean: number; stderr: number; samples: number; exact: boolean }
+export interface SketchedValue {
+  /** The estimate of f_D(x) (its exact value when `exact`). */
+  mean: number;
+  /** Its standard error (0 when exact). */
+  stderr: number;
+  /** Sketches averaged (0 when exact). */
+  samples: number;
+  /** Whether f_D(x) was computed exactly rather than estimated. */
+  exact: boolean;
+}
 
 /** Shared machinery of data, quadratic and model problems. */
 export abstract class BaseProblem implements Objective {
@@ -211,7 +220,12 @@ export abstract class BaseProblem implements Objective {
    * with its default ("nice") sampling, ∇̂f = (1/τ) Σ ∇f_i + λ y (option II). Computed by the general kernel path, so
    * it is also a reference for the fused one-row steps.
    */
-  sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): { g: Float64Array; support: Int32Array } {
+  sketchedGradient(x: ArrayLike<number>, sketch: Sketch, opts: { step?: number; seed?: number; batch?: number | "full" } = {}): {
+    /** The sketched gradient (a d-vector, zero off the support). */
+    g: Float64Array;
+    /** The coordinates the sketch kept, ascending. */
+    support: Int32Array;
+  } {
     this.idle("sketchedGradient");
     const sk = checkSketch(sketch, this.dimension);
     const [lo, hi] = splitSeed(opts.seed ?? 0);

@@ -17,7 +17,12 @@ import { BaseProblem, type SketchedValue } from "./problem.js";
 import { checkFits, largestFitting, memoryLimit, modelBytes } from "./memory.js";
 
 /** f at y, writing ∇f(y) into `grad`; or return `{ value, gradient }`. Do not keep or modify `y`. */
-export type ValueAndGradient = (y: Float64Array, grad: Float64Array) => number | { value: number; gradient: ArrayLike<number> };
+export type ValueAndGradient = (y: Float64Array, grad: Float64Array) => number | {
+  /** f(y). */
+  value: number;
+  /** ∇f(y), d numbers. */
+  gradient: ArrayLike<number>;
+};
 
 /** Options of `mast.model`. */
 export interface ModelOptions {

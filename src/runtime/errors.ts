@@ -8,6 +8,7 @@
 export class LoadError extends Error {
   /** What was being loaded, and from where. */
   readonly source: string;
+  /** Thrown by `init`; `cause` is the underlying error. */
   constructor(message: string, source: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "LoadError";
@@ -26,6 +27,7 @@ export class KernelError extends Error {
   readonly code: number;
   /** Source line in assembly/ of the failed assertion, or 0. */
   readonly line: number;
+  /** Thrown by the kernel wrapper; the message says what happened to the instance (`after`). */
   constructor(kernel: string, code: number, line: number, cause: unknown, after = "the wasm instance was rebuilt") {
     const what = ["trap", "assertion failed", "out of memory", "kernel called before set-up"][code] ?? "trap";
     super(`mast-wasm kernel ${kernel} failed (code ${code}: ${what}${line ? `, assembly line ${line}` : ""}); ${after}`, { cause });
@@ -51,6 +53,7 @@ export class DivergenceError extends Error {
   /** The last finite iterate. */
   readonly lastIterate: Float64Array;
   /**
+   * Thrown by a run; the message names the method and the step and gives the advice.
    * @param what what went non-finite ("x became non-finite", "f(x) = Infinity", …)
    * @param noTheory why no theory step is known, when `suggested` is not a finite positive number
    */

@@ -5,6 +5,7 @@
  */
 import { show } from "./validate.js";
 import { LoadError } from "./errors.js";
+import { nodeBuiltin } from "./node.js";
 
 /** Which build a module is: "simd" (f64x2 kernels) or "scalar" (same reduction order, no SIMD). */
 export type Build = "simd" | "scalar";
@@ -20,12 +21,12 @@ export function simdSupported(): boolean {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
 }
 
-/** What {@link loadModule} accepts: a compiled module, the bytes, a URL or path string, or a fetch Response. */
+/** What `init` accepts: a compiled module, the bytes, a URL or path string, or a fetch Response. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response;
 
 async function readUrl(url: URL): Promise<Uint8Array> {
   if (url.protocol === "file:") {
-    const fs = await import(/* @vite-ignore */ "node:fs/promises" as string) as typeof import("node:fs/promises");
+    const fs = await nodeBuiltin<typeof import("node:fs/promises")>("fs/promises");
     return new Uint8Array(await fs.readFile(url));
   }
   const res = await fetch(url);
@@ -41,8 +42,15 @@ async function fromResponse(res: Response): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await res.arrayBuffer());
 }
 
-/** defaultUrl(build): the .wasm shipped next to this file. */
-export function defaultUrl(build: Build): URL { return new URL(`./mast-${build}.wasm`, import.meta.url); }
+/**
+ * defaultUrl(build): the .wasm shipped next to this file, written as `new URL("./….wasm", import.meta.url)` so that
+ * bundlers (Vite, webpack) see the asset. In a bundle without `import.meta` (esbuild's default iife format) the file is
+ * looked up next to the page.
+ */
+export function defaultUrl(build: Build): URL {
+  if (typeof import.meta.url !== "string") return new URL(`./mast-${build}.wasm`, (globalThis as { location?: { href: string } }).location?.href);
+  return build === "simd" ? new URL("./mast-simd.wasm", import.meta.url) : new URL("./mast-scalar.wasm", import.meta.url);
+}
 
 /** Where a source is loaded from, for messages. */
 function describeSource(source: WasmSource | undefined, build: Build): string {
@@ -69,7 +77,9 @@ export async function loadModule(source: WasmSource | undefined, build: Build): 
     if (e instanceof TypeError && /^source must be/.test(e.message)) throw e;
     const why = e instanceof Error ? e.message : String(e);
     const reading = !(e instanceof WebAssembly.CompileError);
-    throw new LoadError(`mast-wasm: could not ${reading ? "read" : "compile"} the kernels from ${where}: ${why}`, where, e);
+    const hint = source === undefined && /HTTP 404/.test(why)
+      ? " (a bundle must serve mast-simd.wasm and mast-scalar.wasm from mast-wasm's dist/ next to it, or pass their URL to init: see the README's Bundlers section)" : "";
+    throw new LoadError(`mast-wasm: could not ${reading ? "read" : "compile"} the kernels from ${where}: ${why}${hint}`, where, e);
   }
   const names = new Set(WebAssembly.Module.exports(module).map((x) => x.name));
   const missing = REQUIRED.find((n) => !names.has(n));
@@ -87,8 +97,8 @@ async function compileSource(source: WasmSource | undefined, build: Build): Prom
     let url: URL;
     try { url = new URL(source); } catch { url = new URL(source, typeof location !== "undefined" ? location.href : `file://${"/"}`); }
     if (!/^[a-z][a-z0-9+.-]*:/i.test(source) && typeof location === "undefined") {
-      const path = await import(/* @vite-ignore */ "node:path" as string) as typeof import("node:path");
-      const { pathToFileURL } = await import(/* @vite-ignore */ "node:url" as string) as typeof import("node:url");
+      const path = await nodeBuiltin<typeof import("node:path")>("path");
+      const { pathToFileURL } = await nodeBuiltin<typeof import("node:url")>("url");
       url = pathToFileURL(path.resolve(source));
     }
     return WebAssembly.compile(await readUrl(url) as BufferSource);

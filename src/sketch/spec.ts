@@ -6,7 +6,10 @@
 import { integer, oneOf, options, probability, show, vector } from "../runtime/validate.js";
 
 /** S = I. */
-export interface IdentitySketch { readonly kind: "identity" }
+export interface IdentitySketch {
+  /** The family. */
+  readonly kind: "identity";
+}
 /**
  * What a sketch draws over: every coordinate of x (the default; on a network that is DropConnect), or the hidden units
  * of a network (`"units"`): one scale per hidden unit, applied to the unit's incoming weights and bias, the output
@@ -14,20 +17,44 @@ export interface IdentitySketch { readonly kind: "identity" }
  */
 export type SketchOver = "coordinates" | "units";
 /** Options of the sketch constructors. */
-export interface SketchOptions { over?: SketchOver }
+export interface SketchOptions {
+  /** What the sketch draws over (default: coordinates). */
+  over?: SketchOver;
+}
 
 /** S = diag(c_j / p_j), c_j ~ Bernoulli(p_j) independent ("dropout" on weights). `p` is one number or one per coordinate. */
-export interface BernoulliSketch { readonly kind: "bernoulli"; readonly p: number | readonly number[]; readonly over?: "units" }
+export interface BernoulliSketch {
+  /** The family. */
+  readonly kind: "bernoulli";
+  /** The keep probability p, or p_j for each coordinate j. */
+  readonly p: number | readonly number[];
+  /** "units": one draw per hidden unit of a network (dropout); absent: per coordinate. */
+  readonly over?: "units";
+}
 /** S = (d/K) Σ_{j∈T} e_j e_jᵀ with T a uniform K-subset ("fixed-budget sparse training"); over units: K units of every
  *  hidden layer, scale n_l/K. */
-export interface RandKSketch { readonly kind: "randK"; readonly k: number; readonly over?: "units" }
+export interface RandKSketch {
+  /** The family. */
+  readonly kind: "randK";
+  /** K, the coordinates (or units of every hidden layer) kept a step. */
+  readonly k: number;
+  /** "units": K units of every hidden layer of a network; absent: K coordinates. */
+  readonly over?: "units";
+}
 /**
  * Permutation sketch for M nodes (independent subnetwork training): a uniform permutation of M·⌈d/M⌉ slots, of which
  * the last M·⌈d/M⌉ − d are phantom coordinates, cut into M blocks of ⌈d/M⌉ slots; node i keeps the real coordinates of
  * block i with scale M. Every coordinate lies in exactly one block, so (1/M) Σ_i S_i = I, and E[S_i] = I for each i.
  * Used by one node (DSGD), step t takes block t mod M of the permutation drawn for round ⌊t/M⌋.
  */
-export interface PermutationSketch { readonly kind: "permutation"; readonly nodes: number; readonly over?: "units" }
+export interface PermutationSketch {
+  /** The family. */
+  readonly kind: "permutation";
+  /** M, the number of blocks (nodes). */
+  readonly nodes: number;
+  /** "units": every hidden layer's units are cut into M blocks (IST); absent: the coordinates. */
+  readonly over?: "units";
+}
 /** Any sketch spec. */
 export type Sketch = IdentitySketch | BernoulliSketch | RandKSketch | PermutationSketch;
 

@@ -60,6 +60,7 @@ export class ConvergenceError extends Error {
   readonly gradientNorm: number;
   /** The last iterate. */
   readonly x: Float64Array;
+  /** Thrown by {@link newton}. */
   constructor(message: string, iterations: number, gradientNorm: number, x: Float64Array) {
     super(message);
     this.name = "ConvergenceError";

@@ -20,7 +20,12 @@ import { schedules } from "../methods/schedules.js";
 import { digestF64 } from "../runtime/digest.js";
 
 /** What a scenario computes: a final vector x and the trace values (f per trace row, or the estimate's numbers). */
-export interface GoldenOutput { x: Float64Array; trace: number[] }
+export interface GoldenOutput {
+  /** The final iterate (or the scenario's output vector). */
+  x: Float64Array;
+  /** The trace values the trace digest is taken of. */
+  trace: number[];
+}
 
 /** One golden scenario. */
 export interface GoldenScenario {
@@ -38,17 +43,26 @@ export interface GoldenScenario {
 }
 
 /** The expected digests of one scenario. */
-export interface GoldenDigests { digest: string; traceDigest: string }
+export interface GoldenDigests {
+  /** SHA-256 of x. */
+  digest: string;
+  /** SHA-256 of the trace values. */
+  traceDigest: string;
+}
 
 /** One row of {@link runGolden}'s answer. */
 export interface GoldenResult {
+  /** The scenario's name. */
   name: string;
   /** SHA-256 of the final x (lowercase hex), or "" when the scenario threw. */
   digest: string;
   /** SHA-256 of the trace values as little-endian f64, or "". */
   traceDigest: string;
+  /** The digest expected in every runtime. */
   expectedDigest: string;
+  /** The trace digest expected in every runtime. */
   expectedTraceDigest: string;
+  /** Whether both digests are the expected ones. */
   ok: boolean;
   /** Wall time of the scenario in milliseconds (not part of any digest). */
   ms: number;
@@ -572,7 +586,14 @@ export async function runGolden(mast: Mast, opts: RunGoldenOptions = {}): Promis
 }
 
 /** The JavaScript runtime this code runs in, detected from its globals. */
-export interface RuntimeInfo { name: string; version: string; engine: string }
+export interface RuntimeInfo {
+  /** "node", "deno", "bun", "workerd", "chromium", "firefox", … */
+  name: string;
+  /** Its version, or "?". */
+  version: string;
+  /** The JavaScript engine, e.g. "V8 12.4". */
+  engine: string;
+}
 
 /** runtimeInfo(): the runtime, from Deno.version, Bun.version, process.versions.node or navigator.userAgent. */
 export function runtimeInfo(): RuntimeInfo {
@@ -592,7 +613,20 @@ export function runtimeInfo(): RuntimeInfo {
 }
 
 /** A runtime's golden check: who ran it, which build, and every row. */
-export interface GoldenReport { runtime: string; version: string; engine: string; build: string; ok: boolean; results: GoldenResult[] }
+export interface GoldenReport {
+  /** {@link RuntimeInfo.name}. */
+  runtime: string;
+  /** {@link RuntimeInfo.version}. */
+  version: string;
+  /** {@link RuntimeInfo.engine}. */
+  engine: string;
+  /** The build the kernels ran in: "simd" or "scalar". */
+  build: string;
+  /** Whether every scenario gave its expected digests. */
+  ok: boolean;
+  /** One row per scenario. */
+  results: GoldenResult[];
+}
 
 /** goldenReport(mast, opts): {@link runGolden} with the runtime and build it ran in. */
 export async function goldenReport(mast: Mast, opts: RunGoldenOptions = {}): Promise<GoldenReport> {

@@ -82,7 +82,12 @@ export function randomPrune(x: ArrayLike<number>, k: number, opts: PruneOptions 
 }
 
 /** Anything with an accuracy(x) method, e.g. a Problem over the test set. */
-export interface AccuracyProblem { readonly dimension: number; accuracy(x: ArrayLike<number>): number }
+export interface AccuracyProblem {
+  /** d, the length of x. */
+  readonly dimension: number;
+  /** The fraction of rows that x classifies right. */
+  accuracy(x: ArrayLike<number>): number;
+}
 
 /** Options of {@link pruneAccuracies}. */
 export interface PruneAccuracyOptions {
@@ -134,8 +139,9 @@ export interface BoxplotStats {
   whiskerHigh: number;
   /** Values outside the whiskers, ascending. */
   outliers: number[];
-  /** Smallest and largest value. */
+  /** Smallest value. */
   min: number;
+  /** Largest value. */
   max: number;
 }
 

@@ -13,6 +13,7 @@ export class DistributedError extends Error {
   readonly worker: number | null;
   /** @internal The raw worker handles (all terminated by the time this is thrown), for tests. */
   declare readonly handles: unknown[];
+  /** Thrown by a distributed run; `cause` is the node's own error, when there is one. */
   constructor(message: string, round: number | null, nodes: number[], worker: number | null, cause?: unknown, handles: unknown[] = []) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "DistributedError";

@@ -4,6 +4,7 @@
  * @module
  */
 import { show } from "../../runtime/validate.js";
+import { nodeBuiltin } from "../../runtime/node.js";
 import type { Objective } from "../objective.js";
 import type { NodeConstants, NodeSpec, SharedSpec } from "./node.js";
 import type { Backend } from "./backend.js";
@@ -102,7 +103,7 @@ export class Link {
 }
 
 /** The worker entry, next to this file in dist/. */
-function workerUrl(): URL { return new URL("./distributed-worker.js", import.meta.url); }
+function workerUrl(): URL { return new URL(/* webpackIgnore: true */ "./distributed-worker.js", import.meta.url); }
 
 /** threadKind(): Web Workers where the global Worker exists (browsers, Deno, Bun), else Node's worker_threads. */
 export function threadKind(): "web" | "worker_threads" {
@@ -115,7 +116,7 @@ export async function spawn(index: number, nodes: number[], kind: "web" | "worke
     const w = new W(workerUrl(), { type: "module", name: `mast-distributed-${index}` });
     return new Link(index, nodes, w, "web");
   }
-  const wt = await import(/* @vite-ignore */ "node:worker_threads" as string) as typeof import("node:worker_threads");
+  const wt = await nodeBuiltin<typeof import("node:worker_threads")>("worker_threads");
   return new Link(index, nodes, new wt.Worker(workerUrl()), "worker_threads");
 }
 

@@ -17,6 +17,7 @@ export interface DistributedNode {
 
 /** Options of `problem.minimize({ method: "distributed", … })`. */
 export interface DistributedOptions {
+  /** Selects the distributed method. */
   method: "distributed";
   /**
    * M, the number of nodes: the problem's n rows are cut into M contiguous shards, node i holding rows
@@ -74,9 +75,25 @@ export interface Communication {
   /** Bytes a dense exchange needs per round, each way: M·d·8. */
   densePerRound: number;
   /** Per-node totals over the run. */
-  perNode: { down: Float64Array; up: Float64Array };
+  perNode: {
+    /** Bytes sent to node i. */
+    down: Float64Array;
+    /** Bytes node i sent back. */
+    up: Float64Array;
+  };
   /** Totals over the run: bytes each way, the dense counts and the ratios (sent / dense). */
-  totals: { down: number; up: number; dense: number; downRatio: number; upRatio: number };
+  totals: {
+    /** Bytes sent to the nodes. */
+    down: number;
+    /** Bytes sent back by the nodes. */
+    up: number;
+    /** Bytes a dense exchange would send each way. */
+    dense: number;
+    /** down / dense. */
+    downRatio: number;
+    /** up / dense. */
+    upRatio: number;
+  };
 }
 
 /** What a distributed run returns: the DSGD result plus communication and the set-up used. */
@@ -84,6 +101,7 @@ export interface DistributedResult extends MinimizeResult {
   trace: DistributedTraceRow[];
   /** Empty: distributed runs cannot be resumed (`resumeFrom` is a DSGD/VR feature). */
   checkpoint: Uint8Array;
+  /** Bytes sent each way, against a dense exchange. */
   communication: Communication;
   /** M. */
   nodes: number;
@@ -122,5 +140,12 @@ export interface DistributedConstants {
   /** 6/(γT): multiplies f_D(x_0) − f_D^inf in the bound. */
   startCoefficient: number;
   /** The error (neighbourhood) term: 2γ·D_max times f_D^inf − (1/M) Σ_i f_i^inf. */
-  errorTerm: { coefficient: number; multiplies: string; bound: string };
+  errorTerm: {
+    /** 2γ·D_max. */
+    coefficient: number;
+    /** What it multiplies, in words. */
+    multiplies: string;
+    /** The term, as text. */
+    bound: string;
+  };
 }

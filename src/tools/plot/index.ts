@@ -47,11 +47,13 @@ export interface PlotOptions {
   xLabel?: string;
   /** y axis label. */
   yLabel?: string;
-  /** Width and height in px (default 900 × 500). */
+  /** Width in px (default 900). */
   width?: number;
+  /** Height in px (default 500). */
   height?: number;
-  /** Fix the y range (default: the data, padded). */
+  /** Fix the bottom of the y range (default: the data, padded). */
   yMin?: number;
+  /** Fix the top of the y range (default: the data, padded). */
   yMax?: number;
   /** Horizontal reference lines. */
   referenceLines?: ReferenceLine[];
@@ -146,7 +148,9 @@ function referenceLines(f: Frame, ys: Scale, lines: ReferenceLine[] | undefined)
 
 /** One x category of a grouped boxplot: a label and one box per series (values or precomputed stats; null skips). */
 export interface BoxGroup {
+  /** The category's label on the x axis. */
   label: string;
+  /** One box per series: the values, their {@link BoxplotStats}, or null for no box. */
   boxes: (BoxplotStats | ArrayLike<number> | null)[];
 }
 
@@ -259,8 +263,9 @@ export interface LineOptions extends PlotOptions {
   logY?: boolean;
   /** log10 x axis (default false); points with x ≤ 0 are dropped. */
   logX?: boolean;
-  /** Fix the x range. */
+  /** Fix the left end of the x range. */
   xMin?: number;
+  /** Fix the right end of the x range. */
   xMax?: number;
 }
 

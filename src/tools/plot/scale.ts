@@ -7,7 +7,12 @@ export interface Scale {
   /** The data domain [lo, hi]. */
   domain: [number, number];
   /** Tick values and their labels. */
-  ticks: { value: number; label: string }[];
+  ticks: {
+    /** The tick's data value. */
+    value: number;
+    /** Its text. */
+    label: string;
+  }[];
   /** Whether the scale is log10. */
   log: boolean;
 }
