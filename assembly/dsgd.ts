@@ -9,7 +9,8 @@ import { samplingKind, samplingConfigure, sampleRows, pRowSel, pRowW, rowDivisor
 import { problemKind, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, csrDistinct, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { fail } from "./errors";
 import { setStep, stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
-import { csrRandKStep, singleRowStep, lazyIdentityRun } from "./fused";
+import { csrRandKStep, singleRowStep, lazyIdentityRun, lazyReset, lazyValid } from "./fused";
+import { averaging, averagingFrom, avgTouch, avgTouchAll } from "./average";
 import { sketchedCoord } from "./update";
 
 let lastRows: i32 = -1;    // rows of the last sampled batch (for ROWS_REUSE); −1: none sampled in this run
@@ -229,20 +230,39 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const start = <u64>t0;
   failStep = -1;
   const single = singleRowSampling();
-  if (single && full && dataKind == DATA_CSR) return lazyIdentityRun(px, start, steps);
+  if (single && full && dataKind == DATA_CSR) {
+    // the lazy path keeps x = α u and changes every coordinate a step; averaged steps take the eager path
+    const tA = averagingFrom();
+    if (tA < 0 || <f64>start + <f64>steps <= tA) return lazyIdentityRun(px, start, steps);
+    let done = 0;
+    if (<f64>start < tA) {
+      const before = <i32>(tA - <f64>start);
+      done = lazyIdentityRun(px, start, before);
+      if (done < before) return done;
+    }
+    if (lazyValid) lazyReset();   // x is the caller's again from here
+    return done + eagerRun(px, start + <u64>done, steps - done, full, single, done);
+  }
+  return eagerRun(px, start, steps, full, single, 0);
+}
+
+// eagerRun(px, start, steps, full, single, s0): dsgdRun's steps on x itself (the averaging touch before each averaged
+// step); s0 = the steps of this call already taken (γ of step start + s is stepSize(s0 + s)).
+function eagerRun(px: usize, start: u64, steps: i32, full: bool, single: bool, s0: i32): i32 {
   const fusedRandK = single && dataKind == DATA_CSR && csrDistinct && sketchKind == SKETCH_RANDK;
   const path = !single ? PATH_GENERAL : fusedRandK ? PATH_CSR_RANDK : PATH_SINGLE_ROW;
   for (let s = 0; s < steps; s++) {
     const t = start + <u64>s;
     const m = single && full ? dim : sample(t);
+    if (averaging(t)) { if (full) avgTouchAll(px, t); else avgTouch(px, pSupp, m, t); }
     if (single) {
-      const taken = fusedRandK ? csrRandKStep(px, t, m, stepSize(s)) : singleRowStep(px, t, m, full, stepSize(s));
+      const taken = fusedRandK ? csrRandKStep(px, t, m, stepSize(s0 + s)) : singleRowStep(px, t, m, full, stepSize(s0 + s));
       if (taken == 0) { failStep = <f64>t; countPath(path, s); return s; }
       continue;
     }
     deltaFrom(px, m);
     gradientFromDelta(t, m, full, ROWS_STEP);
-    if (applySupportStep(px, m, stepSize(s)) == 0) { failStep = <f64>t; countPath(path, s); return s; }
+    if (applySupportStep(px, m, stepSize(s0 + s)) == 0) { failStep = <f64>t; countPath(path, s); return s; }
   }
   countPath(path, steps);
   return steps;

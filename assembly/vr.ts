@@ -13,6 +13,7 @@ import { allFinite } from "./vector";
 import { coordsTouched, rowsTouched, stepSize, singleRowSampling, countPath } from "./run";
 import { deltaFrom, gradientFromDelta, ROWS_STEP, ROWS_REUSE, ROWS_ALL } from "./dsgd";
 import { pairedGradients } from "./fused";
+import { averaging, avgTouchAll } from "./average";
 import { sketchedCoord } from "./update";
 
 let pOff: usize = 0;      // set: offsets (i32, N+1)
@@ -230,6 +231,7 @@ export function vrRun(px: usize, t0: f64, steps: i32): i32 {
     const t = start + <u64>s;
     if (refreshDue(<f64>t)) refresh(px, t);
     const member = setDraw(<f64>t);
+    if (averaging(t)) avgTouchAll(px, t);   // every VR update moves all of x (G is dense)
     if (csrFull && load<i32>(pFull + (<usize>member << 2)) != 0) {
       if (identityCsrStep(px, t, stepSize(s)) == 0) { vrFailStep = <f64>t; break; }
       identitySteps++;

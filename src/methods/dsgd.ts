@@ -25,6 +25,7 @@ export const dsgd: MethodDescriptor = {
       const t = t0 + s;
       const m = ex.sketchSample(t);
       atStep(t, () => sketchedAtHost(obj, px, m, `at step ${t}`));
+      ex.avgTouchStep(px, ex.supportPtr(), m, t);
       if (!ex.applySupportStep(px, m, gamma(s))) return s;
     }
     return steps;

@@ -112,6 +112,8 @@ export interface Objective {
   writeX(x: ArrayLike<number>): void;
   /** f at buffers.x, for the trace. */
   valueAtX(): number;
+  /** f at a d-vector in the kernel (f64; e.g. the average in buffers.g). */
+  valueAtBuffer(p: number): number;
   /** Gradient evaluations so far in this run (rows, or sketched gradients of a quadratic or a model), and setting it
    *  (when resuming). */
   gradientEvaluations(): number;

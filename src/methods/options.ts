@@ -12,7 +12,7 @@ import type { MinimizeOptions, TraceRow } from "./types.js";
 
 /** Keys that define a run (stored in checkpoints; must match when resuming). */
 export const RUN_KEYS = ["method", "sketch", "stepSize", "batch", "sampling", "probabilities", "seed", "x0", "sketchSet",
-  "referenceBatch", "refreshProbability", "snapshotEvery"] as const;
+  "referenceBatch", "refreshProbability", "snapshotEvery", "average"] as const;
 /** Keys that only steer a run (free to change when resuming). */
 export const STEER_KEYS = ["iterations", "recordEvery", "onProgress", "tolerance", "timeLimitMs", "gradientSamples", "resumeFrom"] as const;
 const MINIMIZE_KEYS = [...RUN_KEYS, ...STEER_KEYS];
@@ -25,12 +25,19 @@ export interface Settings {
   batch: "full" | number;
   probabilities: Float64Array | null;
   seed: number;
-  stepSize: number | "theory" | ((t: number) => number);
+  stepSize: number | "theory" | "switching" | ((t: number) => number);
   sketchSet: { size: number; seed: number } | Float64Array[] | null;
   referenceBatch: number;
   refreshProbability: number;
   snapshotEvery: number;
+  /** Iterate averaging: none; linear weights from step 0 ("weighted"); uniform from step 0 ("all"), from ⌊T/2⌋ of the
+   *  first call ("tail") or from a given step. */
+  average: AverageSpec;
 }
+
+/** The averaging a run asks for, before T is known: `false`, `"weighted"` (weights w_{t+1} = t + 1 from t = 0),
+ *  `"all"` (uniform from t = 0), `"tail"` (uniform from ⌊T/2⌋) or a step to start a uniform average at. */
+export type AverageSpec = false | "weighted" | "all" | "tail" | { from: number };
 
 /** A whole run, normalised: every default filled in, every value checked. */
 export interface RunSpec extends Settings {
@@ -47,17 +54,22 @@ export interface RunSpec extends Settings {
   x0: Float64Array | null;
   /** The checkpoint being resumed, or null. */
   resume: CheckpointData | null;
+  /** t_a, the first step whose result enters the average (−1: no averaging); a resumed run keeps its checkpoint's. */
+  averageFrom: number;
+  /** The averaging weights: 0 uniform, 1 linear (w_{t+1} = t + 1). */
+  averageWeights: 0 | 1;
 }
 
 /** The JSON form of a spec's settings (arrays go into checkpoint arrays). */
 export function settingsOf(spec: Settings, gamma: number): Record<string, unknown> {
   return {
     method: spec.method, sketch: spec.sketch, sampling: spec.sampling, batch: spec.batch, seed: spec.seed,
-    stepSize: typeof spec.stepSize === "function" ? "schedule" : gamma,
-    stepRule: typeof spec.stepSize === "function" ? "schedule" : spec.stepSize === "theory" ? "theory" : "number",
+    stepSize: typeof spec.stepSize === "function" ? "schedule" : spec.stepSize === "switching" ? "switching" : gamma,
+    stepRule: typeof spec.stepSize === "function" ? "schedule" : spec.stepSize === "theory" || spec.stepSize === "switching" ? spec.stepSize : "number",
     sketchSet: Array.isArray(spec.sketchSet) ? "explicit" : spec.sketchSet,
     referenceBatch: spec.referenceBatch, refreshProbability: spec.refreshProbability, snapshotEvery: spec.snapshotEvery,
     probabilities: spec.probabilities ? "array" : null,
+    average: spec.average,
   };
 }
 
@@ -77,11 +89,36 @@ export function normaliseSettings(o: Record<string, unknown>, shape: RunShape): 
   const { sampling, batch, probabilities } = shape.network ? networkSampler(o, n, shape.network) : sampler(o, n);
   const seed = integer("seed", o.seed === undefined ? 0 : o.seed, 0);
   const step = o.stepSize === undefined ? "theory" : o.stepSize;
-  if (!(step === "theory" || typeof step === "function")) {
-    if (typeof step !== "number") throw new TypeError(`stepSize must be a positive number, "theory" or a function t => γ_t, got ${show(step)}`);
+  if (!(step === "theory" || step === "switching" || typeof step === "function")) {
+    if (typeof step !== "number") throw new TypeError(`stepSize must be a positive number, "theory", "switching" or a function t => γ_t, got ${show(step)}`);
     positive("stepSize", step);
   }
-  return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as Settings["stepSize"], ...varianceReduction(o, method, d) };
+  if (step === "switching" && method !== "dsgd") throw new RangeError(`stepSize "switching" is a DSGD schedule; L-SVRG and SVRG converge with their constant theory step ("theory"), got method ${show(method)}`);
+  const average = averageSpec(o.average, method, sk, batch, shape);
+  return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as Settings["stepSize"], ...varianceReduction(o, method, d), average };
+}
+
+/**
+ * averageSpec(v, …): the `average` option. "auto" (the default) takes the linearly weighted average ("weighted") of a
+ * DSGD run whose steps are stochastic (a sketch other than the identity, or sampled rows): a constant step then only
+ * reaches a neighbourhood of x_D*, and the weighted average of its iterates gets close to x_D* at the O(1/t) rate
+ * while forgetting the start (docs/methods.md#averaging); its weights do not depend on T, so a resumed run has the
+ * bits of an uninterrupted one. Deterministic DSGD (identity, all rows) and the variance-reduced methods converge
+ * without it, so "auto" leaves them alone; networks do not average.
+ */
+function averageSpec(v: unknown, method: Settings["method"], sk: Sketch, batch: Settings["batch"], shape: RunShape): AverageSpec {
+  if (v === undefined || v === "auto") {
+    const stochastic = sk.kind !== "identity" || batch !== "full";
+    return method === "dsgd" && stochastic && !shape.network ? "weighted" : false;
+  }
+  if (shape.network && v !== false) throw new RangeError(`average is not available on a network (its parameters stay the last iterate), got ${show(v)}`);
+  if (v === false || v === "weighted" || v === "all" || v === "tail") return v;
+  if (v === true) return "all";
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+    const o = options<{ from: number }>("average", v, ["from"]);
+    return { from: integer("average.from", o.from, 0) };
+  }
+  throw new TypeError(`average must be true, false, "auto", "weighted", "all", "tail" or { from: t }, got ${show(v)}`);
 }
 
 /** The data sampling of option II: sampler, τ and the p_i of independent sampling. */
@@ -195,7 +232,11 @@ export function runSpec(obj: Objective, opts: MinimizeOptions | undefined): RunS
   const onProgress = o.onProgress as RunSpec["onProgress"] | undefined;
   if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
   const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : obj.initialX ? obj.initialX(settings.seed) : Float64Array.from(obj.shift);
-  return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume };
+  const a = settings.average;
+  const averageFrom = resume ? (resume.header.averageFrom as number | undefined) ?? -1
+    : a === false ? -1 : a === "all" || a === "weighted" ? 0 : a === "tail" ? Math.floor(iterations / 2) : a.from;
+  const averageWeights = a === "weighted" ? 1 : 0;
+  return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume, averageFrom, averageWeights };
 }
 
 /** The run options a checkpoint stands for, with the caller's run-defining options checked against them. */
@@ -235,6 +276,8 @@ function optionsFromCheckpoint(st: Record<string, unknown>, arrays: Record<strin
   }
   if (st.method === "lsvrg") o.refreshProbability = st.refreshProbability;
   if (st.method === "svrg") o.snapshotEvery = st.snapshotEvery;
+  // checkpoints written before averaging existed hold no "average": their runs did not average
+  o.average = st.average === undefined ? false : st.average;
   return o;
 }
 

@@ -37,9 +37,26 @@ function stepRule(c: MethodContext): StepRule {
         `(L_exp = ${k.Lexp}, L_S^max = ${k.LSmax}${k.Lexp === 0 ? ": every data row is zero and λ = 0, so f is constant" : ""})`;
   }
   const s = c.spec.stepSize;
-  if (s === "theory" && noTheory) throw new RangeError(`stepSize "theory" cannot be used: ${noTheory}; give stepSize as a number`);
+  if ((s === "theory" || s === "switching") && noTheory) throw new RangeError(`stepSize ${JSON.stringify(s)} cannot be used: ${noTheory}; give stepSize as a number`);
   if (typeof s === "function") return { gamma: NaN, schedule: s, theory, noTheory };
+  if (s === "switching") return { gamma: NaN, schedule: switchingSchedule(k), theory, noTheory };
   return { gamma: s === "theory" ? theory : s, schedule: null, theory, noTheory };
+}
+
+/**
+ * switchingSchedule(constants): the switching rule of Gower et al. (ICML 2019, Theorem 3.2) with MAST's constants:
+ * γ_t = 1/(2ℒ) for t < t* = 4⌈ℒ/μ⌉, then γ_t = (2t + 1)/((t + 1)² μ), with ℒ = L_exp·L_S^max (the expected smoothness of
+ * the sketched, sampled gradients) and μ = μ_f·μ_D (f_D's strong convexity) [D]. The iterates then converge to x_D* at
+ * the O(1/t) rate (the constant theory step reaches only a neighbourhood). Computed with + − × ÷ only.
+ */
+function switchingSchedule(k: { Lexp: number; LSmax: number; mu: number; muD: number }): (t: number) => number {
+  const Lcal = k.Lexp * k.LSmax, mu = k.mu * k.muD;
+  if (!(mu > 0)) {
+    throw new RangeError(`stepSize "switching" needs f_D strongly convex: μ = μ_f·μ_D = ${mu} (μ_f = ${k.mu}, μ_D = ${k.muD}); ` +
+      `give l2 > 0 (logistic loss), or use stepSize "theory" with averaging`);
+  }
+  const tStar = 4 * Math.ceil(Lcal / mu);
+  return (t) => (t < tStar ? 1 / (2 * Lcal) : (2 * t + 1) / ((t + 1) * (t + 1) * mu));
 }
 
 /** Configure the kernel for the run: sampler, seed, data sampler and its tables, the method's own state. */
@@ -71,6 +88,28 @@ function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): 
   }
   method.configure(c);
   obj.resetWork();
+  configureAverage(c);
+}
+
+/** The averaging buffers of a run (S and last, d f64 each, after the run's other scratch), or none. */
+const averageBuffers = new WeakMap<MethodContext, { S: number; last: number }>();
+
+function configureAverage(c: MethodContext): void {
+  const { obj, spec } = c, k = obj.kernel, d = obj.dimension;
+  if (spec.averageFrom < 0) { k.ex.avgOff(); return; }
+  const S = k.alloc(8 * d, "the averaging sum"), last = k.alloc(8 * d, "the averaging counts");
+  const arrays = spec.resume?.arrays;
+  if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast); }
+  k.call("avgConfigure", (ex) => ex.avgConfigure(spec.averageFrom, spec.averageWeights, S, last, d, arrays?.avgSum ? 0 : 1));
+  averageBuffers.set(c, { S, last });
+}
+
+/** x̄_t (or x_t before averaging starts) into buffers.g; returns whether it is an average. */
+function averageInto(c: MethodContext, t: number): boolean {
+  const { obj, spec } = c;
+  if (spec.averageFrom < 0 || t <= spec.averageFrom) return false;
+  obj.kernel.call("avgRead", (ex) => ex.avgRead(obj.buffers.x, t, obj.buffers.g));
+  return true;
 }
 
 /** The state of a run for its checkpoint: x, the method's state, and the lazy path's (u, α) when it holds x = α u. */
@@ -79,6 +118,8 @@ function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string,
   const out: Record<string, Float64Array> = { x: c.obj.readX(), ...method.state(c) };
   const alpha = k.ex.lazyStateAlpha();
   if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d).slice(); out.lazyAlpha = Float64Array.of(alpha); }
+  const avg = averageBuffers.get(c);
+  if (avg) { out.avgSum = k.f64(avg.S, d).slice(); out.avgLast = k.f64(avg.last, d).slice(); }
   return out;
 }
 
@@ -130,7 +171,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     row(t, ms) {
       let f: number;
       try {
-        f = obj.valueAtX();
+        f = averageInto(c, t) ? obj.valueAtBuffer(obj.buffers.g) : obj.valueAtX();
       } catch (e) {
         if (e instanceof NonFiniteOutput) throw diverged(t, lastGamma, e.message);
         throw e;
@@ -152,10 +193,13 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
   const checkpoint = encodeCheckpoint({
     format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
-    settings: { ...settingsOf(spec, rule.gamma), ...resumedRule },
+    settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
   }, arrays);
-  const x = state.x;
+  const averaged = averageInto(c, t);
+  const x = averaged ? k.f64(obj.buffers.g, d).slice() : state.x;
   const work = obj.work();
   if (!obj.host) work.rowsTouched -= evals0;
-  return { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
+  const result: MinimizeResult = { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
+  if (spec.averageFrom >= 0) { result.lastIterate = state.x; result.averagedFrom = averaged ? spec.averageFrom : null; }
+  return result;
 }

@@ -34,8 +34,10 @@ export interface MinimizeOptions {
   method?: Method;
   /** The sketch distribution D (default identity). For "lsvrg"/"svrg" with `sketchSet: { size, seed }`, the set is drawn from it. */
   sketch?: Sketch;
-  /** γ: a number, "theory" (default: the `stepSize` of `problem.constants`) or a schedule t ↦ γ_t. */
-  stepSize?: number | "theory" | ((t: number) => number);
+  /** γ: a number, "theory" (default: the constant `stepSize` of `problem.constants`, 1/(L_exp·L_S^max)), "switching"
+   *  (DSGD: 1/(2ℒ) then (2t+1)/((t+1)²μ), Gower et al. 2019, with ℒ = L_exp·L_S^max and μ = μ_f·μ_D; needs μ > 0), or a
+   *  schedule t ↦ γ_t. */
+  stepSize?: number | "theory" | "switching" | ((t: number) => number);
   /** T, the iteration to run to (default 1000). With `resumeFrom`, the run continues from the checkpoint's t to T. */
   iterations?: number;
   /** "full" (default, option I: the full-data gradient) or τ (option II: τ rows per step, see `sampling`). Networks take
@@ -78,6 +80,18 @@ export interface MinimizeOptions {
   onProgress?: (row: TraceRow) => void | boolean;
   /** Continue a run from a result's `checkpoint` (same problem; run-defining options must match or be omitted). */
   resumeFrom?: Uint8Array;
+  /**
+   * Iterate averaging: the result's x is a weighted mean x̄_T of x_{t_a+1}, …, x_T, and the trace reports f(x̄_t) once
+   * t > t_a. "auto" (default): "weighted" for DSGD with stochastic steps (a sketch other than the identity, or sampled
+   * rows), none otherwise. "weighted": x_{t+1} weighs t + 1 (from t = 0; independent of T, so resumes keep the bits);
+   * "all" or true: uniform from t = 0; "tail": uniform from ⌊T/2⌋ of the first call (a resume keeps that t_a);
+   * { from: t }: uniform from t; false: the last iterate. Sparse steps stay O(|supp S_t|): the sums are kept lazily per
+   * coordinate. Not on networks. See docs/methods.md#averaging.
+   */
+  average?: boolean | "auto" | "weighted" | "all" | "tail" | {
+    /** t_a: the iterates after steps t_a, t_a + 1, … are averaged with equal weights. */
+    from: number;
+  };
 }
 
 /** What `problem.minimize` returns. */
@@ -96,6 +110,11 @@ export interface MinimizeResult {
   stoppedBy: StopReason;
   /** The full state of the run, to continue it with `resumeFrom`. */
   checkpoint: Uint8Array;
+  /** With averaging: the last iterate x_T (x is then the average x̄_T). */
+  lastIterate?: Float64Array;
+  /** With averaging: t_a, the first step whose result x is the mean over (x_{t_a+1} … x_T), or null when the run ended
+   *  at or before t_a (x is then x_T). */
+  averagedFrom?: number | null;
   /** Work done by the kernels in this call (see each field). */
   work: {
     /** Coordinates of x read or written. */

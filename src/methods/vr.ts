@@ -34,6 +34,7 @@ function hostStep({ obj }: MethodContext, t: number, gamma: number): boolean {
   sketchedAtHost(obj, px, m, `at step ${t}`);
   ex.stashAcc(m);
   sketchedAtHost(obj, ex.wPtr(), m, `at step ${t}`);
+  ex.avgTouchAllStep(px, t);
   return ex.vrUpdate(px, m, gamma) !== 0;
 }
 

@@ -108,6 +108,11 @@ export abstract class BaseProblem implements Objective {
     if (this.host) return this.host.evaluate(this.readX(), new Float64Array(this.dimension), "at x");
     return this.kernel.call("value", (ex) => ex.value(this.buffers.x));
   }
+  /** @internal f at a d-vector (f64) in the kernel. */
+  valueAtBuffer(p: number): number {
+    if (this.host) return this.host.evaluate(this.kernel.f64(p, this.dimension).slice(), new Float64Array(this.dimension), "at the average");
+    return this.kernel.call("value", (ex) => ex.value(p));
+  }
   /** @internal Gradient evaluations of the run so far: rows (or a quadratic's sketched gradients), or model calls. */
   gradientEvaluations(): number { return this.host ? this.host.evaluations : this.kernel.ex.getRowsTouched(); }
   /** @internal */

@@ -54,6 +54,12 @@ export interface Exports {
   // DSGD and data sampling (assembly/dsgd.ts, sampling.ts)
   dsgdConfigure(batch: number, gamma: number, pGammas: number): void;
   samplingConfigure(kind: number, tau: number, pP: number, pAlias: number, pW: number): void;
+  avgConfigure(tA: number, weights: number, pS: number, pL: number, d: number, init: number): void;
+  avgOff(): void;
+  averagingFrom(): number;
+  avgTouchStep(px: number, pT: number, m: number, t: number): void;
+  avgTouchAllStep(px: number, t: number): void;
+  avgRead(px: number, T: number, pOut: number): void;
   dsgdRun(px: number, t0: number, steps: number): number;
   resetCounters(): void; getCoordsTouched(): number; getRowsTouched(): number; setRowsTouched(v: number): void; getFailStep(): number;
   sketchedGradientAt(px: number, t: number, pOut: number): number;

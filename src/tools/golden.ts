@@ -188,7 +188,8 @@ function classData(mast: Mast, rows: number, cols: number, C: number, seed: numb
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The scenarios. To add a method (the distributed method of section 4.3, …) append one entry here, run
+// The scenarios pin `average: false` where the default would average (the scenarios predate averaging and keep their
+// digests). To add a method (the distributed method of section 4.3, …) append one entry here, run
 // `node scripts/runtimes/update-golden.mjs --write` once, and commit the new digest with the method. Existing
 // entries never change unless the commit declares a breaking change.
 // ---------------------------------------------------------------------------------------------------------------
@@ -201,7 +202,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, identity sketch, full-data gradient, CSR synthetic data, logistic loss, theory step",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast), loss: "logistic", l2: 1e-2 });
-      const r = await p.minimize({ sketch: sketch.identity(), batch: "full", iterations: 60, seed: 1 });
+      const r = await p.minimize({ average: false, sketch: sketch.identity(), batch: "full", iterations: 60, seed: 1 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -211,7 +212,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, Bernoulli(0.4), minibatch 10, CSR data, logistic loss, non-zero shift, fixed step",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast), loss: "logistic", l2: 1e-3, shift: point(16, 5) });
-      const r = await p.minimize({ sketch: sketch.bernoulli(0.4), batch: 10, stepSize: 0.25, iterations: 150, seed: 2, recordEvery: 10 });
+      const r = await p.minimize({ average: false, sketch: sketch.bernoulli(0.4), batch: 10, stepSize: 0.25, iterations: 150, seed: 2, recordEvery: 10 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -223,7 +224,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
       const d = 10;
       const p = mast.problem({ data: denseData(mast, 48, d, 3, "real"), loss: "squared", l2: 1e-2 });
       const probs = Array.from({ length: d }, (_, j) => ((j % 4) + 2) / 6);
-      const r = await p.minimize({ sketch: sketch.bernoulli(probs), batch: "full", iterations: 120, seed: 3, recordEvery: 8 });
+      const r = await p.minimize({ average: false, sketch: sketch.bernoulli(probs), batch: "full", iterations: 120, seed: 3, recordEvery: 8 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -233,7 +234,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, Rand-K with K = 3 ≤ d/2 (d = 10), minibatch 8, dense data, logistic loss, fixed step",
     async run(mast) {
       const p = mast.problem({ data: denseData(mast, 64, 10, 4, "sign"), loss: "logistic", l2: 1e-3 });
-      const r = await p.minimize({ sketch: sketch.randK(3), batch: 8, stepSize: 0.05, iterations: 200, seed: 4, recordEvery: 20 });
+      const r = await p.minimize({ average: false, sketch: sketch.randK(3), batch: 8, stepSize: 0.05, iterations: 200, seed: 4, recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -243,7 +244,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, Rand-K with K = 13 > d/2 (d = 16, Floyd on the dropped set), full-data gradient, CSR data, squared loss, theory step",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 12), loss: "squared", l2: 1e-2 });
-      const r = await p.minimize({ sketch: sketch.randK(13), batch: "full", iterations: 80, seed: 5, recordEvery: 5 });
+      const r = await p.minimize({ average: false, sketch: sketch.randK(13), batch: "full", iterations: 80, seed: 5, recordEvery: 5 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -253,7 +254,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, permutation sketch with M = 5 nodes not dividing d = 16 (phantom slots), minibatch 6, CSR data, logistic loss, theory step",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 13), loss: "logistic", l2: 1e-2 });
-      const r = await p.minimize({ sketch: sketch.permutation(5), batch: 6, iterations: 200, seed: 6, recordEvery: 20 });
+      const r = await p.minimize({ average: false, sketch: sketch.permutation(5), batch: 6, iterations: 200, seed: 6, recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -263,7 +264,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, permutation sketch with M = 3 not dividing d = 10, full-data gradient, dense data, squared loss, inverse-time schedule, non-zero x0",
     async run(mast) {
       const p = mast.problem({ data: denseData(mast, 40, 10, 6, "real"), loss: "squared", l2: 1e-2 });
-      const r = await p.minimize({
+      const r = await p.minimize({ average: false,
         sketch: sketch.permutation(3), batch: "full", stepSize: schedules.inverseTime(0.02, 30), iterations: 90, seed: 7,
         x0: point(10, 8), recordEvery: 9,
       });
@@ -276,7 +277,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD on a quadratic (d = 8) with a non-zero shift, Rand-K(3), fixed step, from x0 = v",
     async run(mast) {
       const q = quadraticProblem(mast);
-      const r = await q.minimize({ sketch: sketch.randK(3), stepSize: 0.02, iterations: 300, seed: 8, recordEvery: 25 });
+      const r = await q.minimize({ average: false, sketch: sketch.randK(3), stepSize: 0.02, iterations: 300, seed: 8, recordEvery: 25 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -286,7 +287,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD on the shifted quadratic, Bernoulli(0.5), theory step (power iteration), from a fixed x0",
     async run(mast) {
       const q = quadraticProblem(mast);
-      const r = await q.minimize({ sketch: sketch.bernoulli(0.5), iterations: 200, seed: 9, x0: point(8, 9), recordEvery: 20 });
+      const r = await q.minimize({ average: false, sketch: sketch.bernoulli(0.5), iterations: 200, seed: 9, x0: point(8, 9), recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -296,7 +297,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, importance sampling (τ = 4 rows i.i.d. with p_i ∝ L_i), Rand-K(5) of d = 10, dense data, squared loss, theory step",
     async run(mast) {
       const p = mast.problem({ data: denseData(mast, 40, 10, 15, "real"), loss: "squared", l2: 1e-2 });
-      const r = await p.minimize({ sketch: sketch.randK(5), batch: 4, sampling: "importance", iterations: 150, seed: 15, recordEvery: 15 });
+      const r = await p.minimize({ average: false, sketch: sketch.randK(5), batch: 4, sampling: "importance", iterations: 150, seed: 15, recordEvery: 15 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -308,7 +309,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
       const D = csrData(mast, 16);
       const p = mast.problem({ data: D, loss: "logistic", l2: 1e-3 });
       const probabilities = Array.from({ length: D.rows }, (_, i) => ((i % 4) + 1) / 8);
-      const r = await p.minimize({ sketch: sketch.bernoulli(0.6), sampling: "independent", probabilities, stepSize: 0.2, iterations: 120, seed: 16, recordEvery: 12 });
+      const r = await p.minimize({ average: false, sketch: sketch.bernoulli(0.6), sampling: "independent", probabilities, stepSize: 0.2, iterations: 120, seed: 16, recordEvery: 12 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -318,7 +319,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "L-SVRDSG (loopless SVRG) on a finite set of 20 Rand-K(4) sketches, reference batch 10, minibatch 8, CSR data, logistic loss, theory step",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 17), loss: "logistic", l2: 1e-2 });
-      const r = await p.minimize({
+      const r = await p.minimize({ average: false,
         method: "lsvrg", sketch: sketch.randK(4), sketchSet: { size: 20, seed: 3 }, referenceBatch: 10, batch: 8,
         iterations: 150, seed: 17, recordEvery: 15,
       });
@@ -331,7 +332,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "SVRG on a finite set of 12 Bernoulli(0.5) sketches of the shifted quadratic, snapshot every 10 steps, fixed step",
     async run(mast) {
       const q = quadraticProblem(mast);
-      const r = await q.minimize({
+      const r = await q.minimize({ average: false,
         method: "svrg", sketch: sketch.bernoulli(0.5), sketchSet: { size: 12, seed: 4 }, snapshotEvery: 10,
         stepSize: 0.01, iterations: 200, seed: 18, recordEvery: 20,
       });
@@ -357,7 +358,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
           return f;
         },
       });
-      const r = await m.minimize({ sketch: sketch.permutation(4), stepSize: 0.05, iterations: 200, seed: 19, recordEvery: 20 });
+      const r = await m.minimize({ average: false, sketch: sketch.permutation(4), stepSize: 0.05, iterations: 200, seed: 19, recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -396,7 +397,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "L-SVRG with one importance-sampled row a step (the fused two-gradient path), Rand-K set of 12 drawn from a spec, b = 4, CSR logistic data with a shift",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 31), loss: "logistic", l2: 0.01, shift: point(16, 31) });
-      const r = await p.minimize({ method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3 }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
+      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3 }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -406,7 +407,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "L-SVRG with the default full batch (every row at x and at w) on dense logistic data with a shift, Rand-K(3) set of 8 drawn from a spec, b = N, theory step",
     async run(mast) {
       const p = mast.problem({ data: denseData(mast, 48, 10, 33, "sign"), loss: "logistic", l2: 1e-2, shift: point(10, 33) });
-      const r = await p.minimize({ method: "lsvrg", sketch: sketch.randK(3), sketchSet: { size: 8, seed: 2 }, iterations: 200, seed: 33, recordEvery: 20 });
+      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(3), sketchSet: { size: 8, seed: 2 }, iterations: 200, seed: 33, recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -418,7 +419,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
       const D = csrData(mast, 34);
       const labels = Float64Array.from(D.labels, (b, i) => b * (1 + (i % 3)) / 2);
       const p = mast.problem({ data: mast.data.csr({ indptr: D.indptr!, indices: D.indices!, values: D.values, labels, cols: D.cols }), loss: "squared", l2: 1e-2 });
-      const r = await p.minimize({ method: "svrg", sketchSet: { size: 2, seed: 0 }, snapshotEvery: 15, stepSize: 0.05, iterations: 150, seed: 34, recordEvery: 15 });
+      const r = await p.minimize({ average: false, method: "svrg", sketchSet: { size: 2, seed: 0 }, snapshotEvery: 15, stepSize: 0.05, iterations: 150, seed: 34, recordEvery: 15 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -471,7 +472,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "DSGD, identity sketch, one row a step on CSR data (the lazy x = α u path), logistic loss with a shift, a decreasing schedule, α renormalised on the way",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 41), loss: "logistic", l2: 0.5, shift: point(16, 41) });
-      const r = await p.minimize({ sketch: sketch.identity(), batch: 1, stepSize: schedules.inverseTime(1.5, 40), iterations: 400, seed: 41, recordEvery: 50 });
+      const r = await p.minimize({ average: false, sketch: sketch.identity(), batch: 1, stepSize: schedules.inverseTime(1.5, 40), iterations: 400, seed: 41, recordEvery: 50 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },

@@ -21,7 +21,7 @@ describe("DSGD (Algorithm 1) against the plain TypeScript reference", () => {
       const v = Array.from({ length: 13 }, (_, j) => 0.05 * j);
       const p = m.problem({ data: m.data.dense(ref.rows.flat(), { rows: 40, cols: 13, labels: ref.labels }), loss, l2: 0.01, shift: v });
       const x0 = Array.from({ length: 13 }, (_, j) => Math.sin(j));
-      const r = await p.minimize({ sketch: sketch.randK(K), batch, stepSize: 0.02, iterations: 60, seed: 17, x0 });
+      const r = await p.minimize({ average: false, sketch: sketch.randK(K), batch, stepSize: 0.02, iterations: 60, seed: 17, x0 });
       const want = refDsgdRandK(ref, loss === "squared" ? squared : logistic, 0.01, v, x0, K, batch, 0.02, 60, 17);
       if (loss === "squared") expect(sameBits(r.x, want)).toBe(true);
       else expect(maxRelErr(r.x, want)).toBeLessThan(1e-12);
@@ -37,7 +37,7 @@ describe("DSGD (Algorithm 1) against the plain TypeScript reference", () => {
       const v = Array.from({ length: d }, (_, j) => 0.03 * (j % 7));
       const p = m.problem({ data: m.data.dense(ref.rows.flat(), { rows: 50, cols: d, labels: ref.labels }), loss: "squared", l2: 0.01, shift: v });
       const x0 = Array.from({ length: d }, (_, j) => Math.cos(j));
-      const r = await p.minimize({ sketch: sketch.randK(K), batch, stepSize: 0.01, iterations: 80, seed: 23, x0 });
+      const r = await p.minimize({ average: false, sketch: sketch.randK(K), batch, stepSize: 0.01, iterations: 80, seed: 23, x0 });
       expect(sameBits(r.x, refDsgdRandK(ref, squared, 0.01, v, x0, K, batch, 0.01, 80, 23))).toBe(true);
       expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);
     });
@@ -54,7 +54,7 @@ describe("the fused single-row step (batch 1) against the reference", () => {
     for (const loss of ["squared", "logistic"] as const) {
       const p = m.problem({ data: dense, loss, l2: 0.02, shift: v });
       for (const [sk, K] of [[sketch.randK(1), 1], [sketch.randK(4), 4], [sketch.randK(9), 9], [sketch.identity(), 11]] as const) {
-        const r = await p.minimize({ sketch: sk, batch: 1, stepSize: 0.05, iterations: 80, seed: 3, x0 });
+        const r = await p.minimize({ average: false, sketch: sk, batch: 1, stepSize: 0.05, iterations: 80, seed: 3, x0 });
         const want = refDsgdRandK(ref, loss === "squared" ? squared : logistic, 0.02, v, x0, K, 1, 0.05, 80, 3);
         if (loss === "squared") expect(sameBits(r.x, want)).toBe(true);
         else expect(maxRelErr(r.x, want)).toBeLessThan(1e-12);
@@ -81,7 +81,7 @@ describe("fast paths give the bits of the general path", () => {
       const p = m.problem({ data, loss: "logistic", l2: 1e-3, shift: Array.from({ length: 37 }, (_, j) => 0.01 * j) });
       for (const batch of [1, 4, "full"] as const) {
         const o = { batch, iterations: 120, seed: 8, stepSize: 0.3 } as const;
-        const [a, b] = [await p.minimize({ ...o, sketch: sketch.identity() }), await p.minimize({ ...o, sketch: sketch.randK(37) })];
+        const [a, b] = [await p.minimize({ average: false, ...o, sketch: sketch.identity() }), await p.minimize({ average: false, ...o, sketch: sketch.randK(37) })];
         // CSR rows, one row a step: the identity takes the lazy O(nnz) path (x = α u), equal up to rounding only
         if (data === syn && batch === 1) expect(maxRelErr(a.x, b.x)).toBeLessThan(1e-12);
         else expect(b.digest).toBe(a.digest);
@@ -110,7 +110,7 @@ describe("the fused one-row steps give the bits of the general path (sketchedGra
             const { g } = p.sketchedGradient(x, sk, { step: t, seed, batch: 1 });
             for (let j = 0; j < d; j++) x[j] = x[j] - gamma * g[j];
           }
-          const r = await p.minimize({ sketch: sk, batch: 1, iterations: T, stepSize: gamma, seed, x0 });
+          const r = await p.minimize({ average: false, sketch: sk, batch: 1, iterations: T, stepSize: gamma, seed, x0 });
           expect(sameBits(r.x, x)).toBe(true);
           expect(maxRelErr(r.x, x0)).toBeGreaterThan(1e-3);
           checked++;
@@ -152,14 +152,14 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const p = m.problem({ data: fixedNnz(m, 200, d, 5, 3), loss: "logistic", l2: 0.05, shift: Array.from({ length: d }, (_, j) => ((j % 7) - 3) / 20) });
     const x0 = Float64Array.from({ length: d }, (_, j) => Math.cos(j));
     const o = { batch: 1, iterations: T, seed: 4, stepSize: 0.5, x0, recordEvery: T } as const;
-    const lazy = await p.minimize({ ...o, sketch: sketch.identity() });
-    const eager = await p.minimize({ ...o, sketch: sketch.randK(d) });   // K = d: the general gather path, every coordinate
+    const lazy = await p.minimize({ average: false, ...o, sketch: sketch.identity() });
+    const eager = await p.minimize({ average: false, ...o, sketch: sketch.randK(d) });   // K = d: the general gather path, every coordinate
     expect(lazy.work.coordsTouched).toBe(2 * 5 * T + d);
     expect(eager.work.coordsTouched).toBe(2 * d * T);
     expect(maxRelErr(lazy.x, eager.x)).toBeLessThan(1e-12);
     expect(maxRelErr(lazy.x, x0)).toBeGreaterThan(1e-2);   // it moved, the λ term included
     // record points write x back: the trace is the same function values either way
-    const [a, b] = [await p.minimize({ ...o, sketch: sketch.identity(), recordEvery: 7 }), await p.minimize({ ...o, sketch: sketch.randK(d), recordEvery: 7 })];
+    const [a, b] = [await p.minimize({ average: false, ...o, sketch: sketch.identity(), recordEvery: 7 }), await p.minimize({ average: false, ...o, sketch: sketch.randK(d), recordEvery: 7 })];
     expect(maxRelErr(a.trace.map((r) => r.f), b.trace.map((r) => r.f))).toBeLessThan(1e-12);
   });
 
@@ -171,7 +171,7 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     for (const [l2, stepSize] of [[1, 0.9], [1, 1.5], [0.5, schedules.inverseTime(1.9, 0.05)]] as const) {
       const p = m.problem({ data, loss: "squared", l2 });
       const o = { batch: 1, iterations: 120, seed: 2, stepSize, x0 } as const;
-      const [lazy, eager] = [await p.minimize({ ...o, sketch: sketch.identity() }), await p.minimize({ ...o, sketch: sketch.randK(d) })];
+      const [lazy, eager] = [await p.minimize({ average: false, ...o, sketch: sketch.identity() }), await p.minimize({ average: false, ...o, sketch: sketch.randK(d) })];
       expect(lazy.x.every(Number.isFinite)).toBe(true);
       // γλ = 0.9: α falls below 1e-8 within 8 steps; the iterates stay those of the eager path
       expect(maxRelErr(lazy.x, eager.x)).toBeLessThan(1e-9);
@@ -183,11 +183,11 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const d = 300;
     const p = m.problem({ data: fixedNnz(m, 150, d, 6, 8), loss: "logistic", l2: 0.2, shift: Array.from({ length: d }, (_, j) => (j % 3) / 10) });
     const o = { sketch: sketch.identity(), batch: 1, stepSize: 0.9, seed: 12 } as const;   // γλ = 0.18: α renormalises every ~90 steps
-    const whole = await p.minimize({ ...o, iterations: 1000, recordEvery: 1000 });
-    for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
-    expect((await p.minimize({ ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
-    const first = await p.minimize({ ...o, iterations: 457, recordEvery: 100 });
-    const resumed = await p.minimize({ ...o, iterations: 1000, recordEvery: 100, resumeFrom: first.checkpoint });
+    const whole = await p.minimize({ average: false, ...o, iterations: 1000, recordEvery: 1000 });
+    for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ average: false, ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
+    expect((await p.minimize({ average: false, ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
+    const first = await p.minimize({ average: false, ...o, iterations: 457, recordEvery: 100 });
+    const resumed = await p.minimize({ average: false, ...o, iterations: 1000, recordEvery: 100, resumeFrom: first.checkpoint });
     expect(resumed.digest).toBe(whole.digest);
     expect(sameBits(resumed.x, whole.x)).toBe(true);
   });
@@ -197,7 +197,7 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const d = 50;
     const p = m.problem({ data: fixedNnz(m, 40, d, 6, 5), loss: "squared", l2: 0.01 });
     const o = { batch: 1, iterations: 5000, seed: 1, stepSize: 40 } as const;
-    const errOf = async (s: Sketch) => { try { await p.minimize({ ...o, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
+    const errOf = async (s: Sketch) => { try { await p.minimize({ average: false, ...o, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
     const [lazy, eager] = [await errOf(sketch.identity()), await errOf(sketch.randK(d))];
     expect(lazy).not.toBeNull();
     expect(eager).not.toBeNull();
@@ -223,7 +223,7 @@ describe("determinism", () => {
       const pa = make(a), pb = make(b);
       for (const s of sketches) for (const batch of ["full", 8] as const) {
         const o = { sketch: s, batch, iterations: 150, seed: 12345, stepSize: 0.5 } as const;
-        const [r1, r2, r3, r4] = [await pa.minimize(o), await pa.minimize(o), await pb.minimize(o), await pa.minimize({ ...o, seed: 12346 })];
+        const [r1, r2, r3, r4] = [await pa.minimize(o), await pa.minimize(o), await pb.minimize(o), await pa.minimize({ average: false, ...o, seed: 12346 })];
         expect(sameBits(r1.x, r2.x)).toBe(true);
         expect(r1.digest).toBe(r2.digest);
         expect(r3.digest).toBe(r1.digest);
@@ -246,10 +246,10 @@ describe("sparse work: a step touches only the support", () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ rows: 500, cols: 2000, density: 0.01, seed: 1 }), l2: 1e-3 });
     const x0 = Float64Array.from({ length: 2000 }, (_, j) => Math.cos(j));
-    const r = await p.minimize({ sketch: sketch.randK(20), batch: 4, iterations: 100, seed: 3, x0, stepSize: 0.1 });
+    const r = await p.minimize({ average: false, sketch: sketch.randK(20), batch: 4, iterations: 100, seed: 3, x0, stepSize: 0.1 });
     expect(r.work.coordsTouched).toBe(2 * 20 * 100);
     expect(r.work.rowsTouched).toBe(4 * 100);
-    const one = await p.minimize({ sketch: sketch.randK(20), batch: 4, iterations: 1, seed: 3, x0, stepSize: 0.1 });
+    const one = await p.minimize({ average: false, sketch: sketch.randK(20), batch: 4, iterations: 1, seed: 3, x0, stepSize: 0.1 });
     const { support } = p.sketchedGradient(x0, sketch.randK(20), { step: 0, seed: 3 });
     const inSupp = new Set(support);
     let changedOutside = 0, changedInside = 0;
@@ -264,7 +264,7 @@ describe("sparse work: a step touches only the support", () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ rows: 200, cols: 5000, density: 0.01, seed: 2 }), l2: 1e-3 });
     const T = 400, pKeep = 0.01;
-    const r = await p.minimize({ sketch: sketch.bernoulli(pKeep), batch: 1, iterations: T, seed: 5, stepSize: 0.01 });
+    const r = await p.minimize({ average: false, sketch: sketch.bernoulli(pKeep), batch: 1, iterations: T, seed: 5, stepSize: 0.01 });
     const mean = 2 * pKeep * 5000 * T, sd = 2 * Math.sqrt(pKeep * (1 - pKeep) * 5000 * T);
     expect(Math.abs(r.work.coordsTouched - mean)).toBeLessThan(5 * sd);
   });
@@ -272,7 +272,7 @@ describe("sparse work: a step touches only the support", () => {
   it("identity touches all d coordinates (the counter can tell the difference)", async () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ rows: 50, cols: 30, seed: 2 }), l2: 1e-3 });
-    const r = await p.minimize({ sketch: sketch.identity(), batch: 2, iterations: 10, seed: 5 });
+    const r = await p.minimize({ average: false, sketch: sketch.identity(), batch: 2, iterations: 10, seed: 5 });
     expect(r.work.coordsTouched).toBe(2 * 30 * 10);
   });
 });
@@ -317,7 +317,7 @@ describe("quadratics: exact f_D, x_D* and the reduction to GD", () => {
       const c = q.constants(s);
       const xs = q.sketchedOptimum(s);
       const gap = (x: ArrayLike<number>) => Math.sqrt(dot4(Array.from(x, (xi, j) => xi - xs[j]), Array.from(x, (xi, j) => xi - xs[j])) / dot4(xs, xs));
-      const r = await q.minimize({ sketch: s, iterations: 400_000, seed: 2, stepSize: schedules.inverseTime(c.stepSize, 2000), recordEvery: 400_000 });
+      const r = await q.minimize({ average: false, sketch: s, iterations: 400_000, seed: 2, stepSize: schedules.inverseTime(c.stepSize, 2000), recordEvery: 400_000 });
       expect(gap(r.x)).toBeLessThan(0.01);
       // the plain optimum x* is a different point, so this is not vacuous
       expect(gap(q.optimum())).toBeGreaterThan(0.05);
@@ -329,7 +329,7 @@ describe("quadratics: exact f_D, x_D* and the reduction to GD", () => {
     const { A, b, v } = spd(5, 4);
     const q = m.quadratic({ A, b, shift: v });
     const gamma = 0.3;
-    const r = await q.minimize({ sketch: sketch.identity(), stepSize: gamma, iterations: 50 });
+    const r = await q.minimize({ average: false, sketch: sketch.identity(), stepSize: gamma, iterations: 50 });
     let x = v.slice();
     for (let t = 0; t < 50; t++) {
       const g = A.map((row, j) => dot4(row, x) - b[j]);
@@ -338,7 +338,7 @@ describe("quadratics: exact f_D, x_D* and the reduction to GD", () => {
     expect(maxRelErr(r.x, x)).toBeLessThan(1e-13);
     const data = denseProblemData(20, 4, 8);
     const p = m.problem({ data: m.data.dense(data.rows.flat(), { rows: 20, cols: 4, labels: data.labels }), loss: "squared", l2: 0.1 });
-    const rp = await p.minimize({ sketch: sketch.identity(), stepSize: 0.05, iterations: 30 });
+    const rp = await p.minimize({ average: false, sketch: sketch.identity(), stepSize: 0.05, iterations: 30 });
     let y = [0, 0, 0, 0];
     for (let t = 0; t < 30; t++) { const g = p.gradient(y); y = y.map((yj, j) => yj - 0.05 * g[j]); }
     expect(maxRelErr(rp.x, y)).toBeLessThan(1e-13);
@@ -350,14 +350,14 @@ describe("runs: trace, defaults and stopping", () => {
     const m = await mast();
     const v = Array.from({ length: 20 }, (_, j) => j / 20);
     const p = m.problem({ data: m.data.synthetic({ rows: 100, cols: 20, seed: 9 }), l2: 0.01, shift: v });
-    const r = await p.minimize({ sketch: sketch.randK(4), iterations: 95, recordEvery: 10, batch: 2 });
+    const r = await p.minimize({ average: false, sketch: sketch.randK(4), iterations: 95, recordEvery: 10, batch: 2 });
     expect(r.trace.map((t) => t.iteration)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95]);
     expect(r.trace[0].f).toBe(p.value(v));
     expect(r.trace.at(-1)!.gradEvals).toBe(2 * 95);
     expect(r.trace.every((t, i) => i === 0 || t.ms >= r.trace[i - 1].ms)).toBe(true);
     expect(r.stoppedBy).toBe("iterations");
     expect(r.stepSize).toBe(p.constants(sketch.randK(4), { batch: 2 }).stepSize);
-    const stopped = await p.minimize({ iterations: 1000, recordEvery: 10, onProgress: (row) => row.iteration < 30 });
+    const stopped = await p.minimize({ average: false, iterations: 1000, recordEvery: 10, onProgress: (row) => row.iteration < 30 });
     expect(stopped.iterations).toBe(30);
     expect(stopped.stoppedBy).toBe("callback");
   });
@@ -365,7 +365,7 @@ describe("runs: trace, defaults and stopping", () => {
   it("f decreases on average with the theory step on the default synthetic problem", async () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ seed: 0 }), l2: 1e-4 });
-    const r = await p.minimize({ sketch: sketch.randK(62), batch: 1, iterations: 20_000, seed: 1 });
+    const r = await p.minimize({ average: false, sketch: sketch.randK(62), batch: 1, iterations: 20_000, seed: 1 });
     expect(r.trace.at(-1)!.f).toBeLessThan(r.trace[0].f - 0.05);
   });
 });
@@ -382,7 +382,7 @@ describe("a9a (real data)", () => {
     // Sparser sketches get a smaller theory step (∝ 1/L_S^max), so they get more epochs.
     const cases = [[sketch.identity(), 5, 0.84], [sketch.bernoulli(0.5), 10, 0.84], [sketch.randK(Math.round(tr.cols / 2)), 10, 0.835]] as const;
     for (const [s, epochs, floor] of cases) {
-      const r = await p.minimize({ sketch: s, batch: 32, iterations: Math.round((epochs * tr.rows) / 32), seed: 1 });
+      const r = await p.minimize({ average: false, sketch: s, batch: 32, iterations: Math.round((epochs * tr.rows) / 32), seed: 1 });
       const acc = pt.accuracy(r.x);
       console.log(`a9a DSGD ${s.kind}, batch 32, ${epochs} epochs: test accuracy ${acc.toFixed(4)}, f = ${r.trace.at(-1)!.f.toFixed(5)}`);
       expect(acc).toBeGreaterThanOrEqual(floor);

@@ -123,7 +123,7 @@ describe("validation: every parameter is checked and named", () => {
       [{ sketch: { kind: "bernoulli", p: 0 } }, /p must be in \(0, 1\], got 0/],
       [{ stepSize: -0.1 }, /stepSize must be a positive finite number, got -0.1/],
       [{ stepSize: NaN }, /stepSize must be finite, got NaN/],
-      [{ stepSize: "auto" }, /stepSize must be a positive number, "theory" or a function/],
+      [{ stepSize: "auto" }, /stepSize must be a positive number, "theory", "switching" or a function/],
       [{ iterations: 1.5 }, /iterations must be an integer, got 1.5/],
       [{ batch: 0 }, /batch must be in 1\.\.50, got 0/],
       [{ batch: 51 }, /batch must be in 1\.\.50, got 51/],

@@ -1,0 +1,79 @@
+// Iterate averaging: x̄_T = Σ_{t=t_a}^{T−1} w_{t+1} x_{t+1} / Σ w, the weighted mean of the iterates after steps
+// t_a … T−1, with uniform weights (w = 1) or linear ones (w_{t+1} = t + 1), accumulated lazily so that a sparse step
+// costs O(|supp S_t|) more, not O(d). With W(t) = t (uniform) or t(t+1)/2 (linear), the iterates x_{s+1} for
+// s = a … b−1 weigh W(b) − W(a) together. Per coordinate: S_j (the weighted sum so far) and last_j (the step from which
+// the current value of x_j is counted). Before step t ≥ t_a changes x_j: S_j += x_j · (W(t) − W(last_j)), last_j = t.
+// Reading out: x̄_j = (S_j + x_j · (W(T) − W(last_j))) / (W(T) − W(t_a)). Coordinates that a step cannot change (off
+// supp S_t) need no touch; dense steps touch all d. Steps before t_a need no touch: last_j = t_a from the start. W is
+// exact in f64 below 2^53 (t < 9·10^7 steps for linear weights), and every operation is fixed, so the bits are a
+// function of the run alone — the same after a resume (S and last are in the checkpoint), and independent of T.
+import { ERR_ABORT } from "./codes";
+import { fail } from "./errors";
+
+let on = false;
+let linear = false;        // weights w_{t+1} = t + 1 (else 1)
+let from: u64 = 0;
+let pSum: usize = 0;      // S (d f64)
+let pLast: usize = 0;     // last (d f64: exact step counts below 2^53)
+let n: i32 = 0;
+
+// W(t): the weight of the iterates x_1 … x_t together.
+@inline function W(t: f64): f64 { return linear ? t * (t + 1) * 0.5 : t; }
+
+/** avgConfigure(tA, weights, pS, pL, d, init): average from step t_a on with uniform (weights = 0) or linear (1)
+ *  weights, S and last at pS and pL (d f64 each, the host's); init = 1 sets S = 0 and last = t_a (a fresh run), 0
+ *  keeps them (a resumed run). tA < 0: no averaging. */
+export function avgConfigure(tA: f64, weights: i32, pS: usize, pL: usize, d: i32, init: i32): void {
+  on = tA >= 0;
+  if (!on) return;
+  if (d < 1 || pS == 0 || pL == 0 || (weights != 0 && weights != 1)) fail(ERR_ABORT);
+  from = <u64>tA; linear = weights == 1; pSum = pS; pLast = pL; n = d;
+  if (init != 0) {
+    memory.fill(pS, 0, <usize>d << 3);
+    for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
+  }
+}
+
+/** avgOff(): stop averaging (a run without it). */
+export function avgOff(): void { on = false; }
+
+/** averaging(t): step t is counted (averaging on and t ≥ t_a). */
+@inline export function averaging(t: u64): bool { return on && t >= from; }
+/** averagingFrom(): t_a, or −1 when off. */
+export function averagingFrom(): f64 { return on ? <f64>from : -1; }
+
+/** avgTouch(px, pT, m, t): before step t changes x on T (m i32 indices): S_j += x_j (t − last_j), last_j = t. */
+export function avgTouch(px: usize, pT: usize, m: i32, t: u64): void {
+  const tf = <f64>t, wt = W(tf), s = pSum, l = pLast;
+  for (let k = 0; k < m; k++) {
+    const o = <usize>load<i32>(pT + (<usize>k << 2)) << 3;
+    store<f64>(s + o, load<f64>(s + o) + load<f64>(px + o) * (wt - W(load<f64>(l + o))));
+    store<f64>(l + o, tf);
+  }
+}
+
+/** avgTouchAll(px, t): avgTouch on every coordinate (a step that changes all of x). */
+export function avgTouchAll(px: usize, t: u64): void {
+  const tf = <f64>t, wt = W(tf), s = pSum, l = pLast;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(s + o, load<f64>(s + o) + load<f64>(px + o) * (wt - W(load<f64>(l + o))));
+    store<f64>(l + o, tf);
+  }
+}
+
+/** avgTouchStep(px, pT, m, t): the host's form of avgTouch for step t (a no-op before t_a or when off). */
+export function avgTouchStep(px: usize, pT: usize, m: i32, t: f64): void { if (averaging(<u64>t)) avgTouch(px, pT, m, <u64>t); }
+/** avgTouchAllStep(px, t): the host's form of avgTouchAll. */
+export function avgTouchAllStep(px: usize, t: f64): void { if (averaging(<u64>t)) avgTouchAll(px, <u64>t); }
+
+/** avgRead(px, T, pOut): x̄_T = (S_j + x_j (W(T) − W(last_j))) / (W(T) − W(t_a)) into pOut (d f64); S and last
+ *  unchanged. T ≤ t_a: x itself. */
+export function avgRead(px: usize, T: f64, pOut: usize): void {
+  if (!on || T <= <f64>from) { memory.copy(pOut, px, <usize>n << 3); return; }
+  const wT = W(T), span = wT - W(<f64>from), s = pSum, l = pLast;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(pOut + o, (load<f64>(s + o) + load<f64>(px + o) * (wT - W(load<f64>(l + o)))) / span);
+  }
+}
