@@ -155,9 +155,10 @@ export class Problem extends BaseProblem {
     return this.monteCarlo(x, sketch, o.samples, o.seed);
   }
 
-  /** margins(x): a_iᵀx for every row. */
-  margins(x: ArrayLike<number>): Float64Array {
+  /** margins(x, data): a_iᵀx for every row of the training data, or of `data` (same columns). */
+  margins(x: ArrayLike<number>, data?: Dataset): Float64Array {
     this.idle("margins");
+    if (data !== undefined) return this.other(data, "margins", false).margins(x);
     this.putX(x);
     const k = this.kernel;
     k.ex.release(this.buffers.base);
@@ -166,13 +167,73 @@ export class Problem extends BaseProblem {
     return k.f64(p, this.data.rows).slice();
   }
 
-  /** accuracy(x): the fraction of rows with sign(a_iᵀx) = b_i (a zero margin predicts −1). Needs ±1 labels. */
-  accuracy(x: ArrayLike<number>): number {
+  /** value(x, data): f(x) on the training data, or the same loss, λ and shift on `data` (e.g. a test set). */
+  override value(x: ArrayLike<number>, data?: Dataset): number {
+    if (data === undefined) return super.value(x);
+    this.idle("value");
+    return this.other(data, "value", true).value(x);
+  }
+
+  /**
+   * accuracy(x, data): the fraction of rows with sign(a_iᵀx) = b_i, on the training data or on `data` (same columns,
+   * ±1 labels). A zero margin predicts −1: the tie rule of {@link Problem.predict}.
+   */
+  accuracy(x: ArrayLike<number>, data?: Dataset): number {
     this.idle("accuracy");
-    if (!this.data.binary) throw new RangeError("accuracy needs labels −1/+1");
-    const m = this.margins(x);
+    const D = data ?? this.data;
+    if (!D.binary) throw new RangeError(`accuracy needs labels −1/+1; ${data ? "data" : "this problem's data"} has other labels, e.g. ${show(D.labels.find((y) => y !== 1 && y !== -1))}`);
+    const m = this.margins(x, data);
     let hit = 0;
-    for (let i = 0; i < m.length; i++) if ((m[i] > 0 ? 1 : -1) === this.data.labels[i]) hit++;
+    for (let i = 0; i < m.length; i++) if ((m[i] > 0 ? 1 : -1) === D.labels[i]) hit++;
     return hit / m.length;
   }
+
+  /**
+   * predict(x, data): a prediction for every row of the training data or of `data` (same columns; its labels are not
+   * read). Logistic loss: the label sign(a_iᵀx) ∈ {−1, +1}, where a zero margin predicts −1 (a fixed rule, so that
+   * predictions are a function of x alone; a pruned model often has exact ties). Squared loss: the value a_iᵀx.
+   */
+  predict(x: ArrayLike<number>, data?: Dataset): Float64Array {
+    const m = this.margins(x, data);
+    return this.loss === "logistic" ? m.map((t) => (t > 0 ? 1 : -1)) : m;
+  }
+
+  /** predictProba(x, data): P(b_i = +1) = σ(a_iᵀx) for every row (logistic loss), computed with the module's own exp. */
+  predictProba(x: ArrayLike<number>, data?: Dataset): Float64Array {
+    if (this.loss !== "logistic") throw new RangeError(`predictProba needs the logistic loss; this problem's loss is ${show(this.loss)} (use predict for its values)`);
+    const m = this.margins(x, data);
+    const ex = this.kernel.ex;
+    return m.map((t) => (t >= 0 ? 1 / (1 + ex.expAt(-t)) : ex.expAt(t) / (1 + ex.expAt(t))));
+  }
+
+  /** The same objective on other rows, built once per data set (in an instance of its own): with the problem's loss
+   *  for values, or squared (no label rule) for margins alone. */
+  private other(data: Dataset, what: string, sameLoss: boolean): Problem {
+    if (!(data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(data)}`);
+    if (data.cols !== this.data.cols) {
+      const hint = data.cols < this.data.cols
+        ? `; if it was parsed from LibSVM text, pass { features: ${this.data.cols} } to data.libsvm so that both have the training set's width`
+        : `; parse the training data with { features: ${data.cols} } so that both have the same width`;
+      throw new RangeError(`data for ${what} must have ${this.data.cols} columns (the problem's dimension), got ${data.cols}${hint}`);
+    }
+    const slot = others.get(data) ?? {};
+    others.set(data, slot);
+    const key = sameLoss ? "value" : "margins";
+    const made = slot[key];
+    if (made && made.module === this.module && (!sameLoss || (made.loss === this.loss && made.l2 === this.l2 && sameArray(made.shift, this.shift)))) return made;
+    const p = new Problem(this.module, sameLoss
+      ? { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit }
+      : { data, loss: "squared", maxMemory: this.kernel.limit });
+    slot[key] = p;
+    return p;
+  }
+}
+
+/** Problems on other data sets (test sets), built on first use. */
+const others = new WeakMap<Dataset, { value?: Problem; margins?: Problem }>();
+
+function sameArray(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }

@@ -217,3 +217,35 @@ describe("failures are loud and lose nothing", () => {
     expect(q.value([1, 1])).toBe(1.5);
   });
 });
+
+describe("predictions and scores on any data set with the same columns", () => {
+  it("value, accuracy, predict, predictProba and margins on a test set equal a problem built on it; the tie rule; widths", async () => {
+    const m = await mast();
+    const train = m.data.synthetic({ rows: 120, cols: 9, density: 0.5, seed: 3 });
+    const test = m.data.synthetic({ rows: 50, cols: 9, density: 0.5, seed: 4 });
+    const v = Array.from({ length: 9 }, (_, j) => 0.1 * j);
+    const p = m.problem({ data: train, l2: 0.01, shift: v });
+    const q = m.problem({ data: test, l2: 0.01, shift: v });
+    const x = (await p.minimize({ iterations: 200 })).x;
+    expect(p.value(x, test)).toBe(q.value(x));
+    expect(p.accuracy(x, test)).toBe(q.accuracy(x));
+    expect(p.accuracy(x, test)).not.toBe(p.accuracy(x));
+    expect(p.margins(x, test)).toEqual(q.margins(x));
+    const labels = p.predict(x, test), margins = q.margins(x);
+    labels.forEach((y, i) => expect(y).toBe(margins[i] > 0 ? 1 : -1));
+    expect(p.predict(new Float64Array(9), test).every((y) => y === -1)).toBe(true);   // a zero margin predicts −1
+    const prob = p.predictProba(x, test);
+    prob.forEach((pr, i) => { expect(pr).toBeGreaterThan(0); expect(pr).toBeLessThan(1); expect(Math.abs(pr - 1 / (1 + Math.exp(-margins[i])))).toBeLessThan(1e-14); });
+    expect(p.predict(x)).toEqual(Float64Array.from(p.margins(x), (t) => (t > 0 ? 1 : -1)));
+    const sq = m.problem({ data: train, loss: "squared" });
+    expect(sq.predict(x, test)).toEqual(q.margins(x));
+    expect(() => sq.predictProba(x)).toThrow(/predictProba needs the logistic loss/);
+    const narrow = m.data.synthetic({ rows: 10, cols: 8, density: 0.5, seed: 5 });
+    expect(() => p.accuracy(x, narrow)).toThrow(/data for margins must have 9 columns .*got 8; .*features: 9/);
+    expect(() => p.value(x, narrow)).toThrow(/data for value must have 9 columns/);
+    expect(() => p.predict(x, [1, 2] as never)).toThrow(/data must be a Dataset/);
+    const real = m.data.dense(new Array(18).fill(0.5), { rows: 2, cols: 9, labels: [0.3, 2] });
+    expect(() => p.accuracy(x, real)).toThrow(/accuracy needs labels −1\/\+1; data has other labels, e\.g\. 0\.3/);
+    expect(p.predict(x, real).length).toBe(2);   // predict reads no labels
+  });
+});
