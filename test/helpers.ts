@@ -68,10 +68,11 @@ export function spd(d: number, seed: number): { A: number[][]; b: number[]; v: n
   return { A, b: Array.from({ length: d }, () => rnd() * 2 - 1), v: Array.from({ length: d }, () => rnd() - 0.5) };
 }
 
-/** A user model computing the quadratic f(y) = ½ yᵀAy − bᵀy in JavaScript (the same f as mast.quadratic). */
-export function quadraticModel(m: Mast, A: number[][], b: number[], v: number[], L?: number) {
+/** A user model computing the quadratic f(y) = ½ yᵀAy − bᵀy in JavaScript (the same f as mast.quadratic); with μ it
+ *  declares itself μ-strongly convex (the theory step of the strongly convex theorem). */
+export function quadraticModel(m: Mast, A: number[][], b: number[], v: number[], L?: number, mu?: number) {
   return m.model({
-    dimension: b.length, shift: v, smoothness: L,
+    dimension: b.length, shift: v, smoothness: L, strongConvexity: mu,
     valueAndGradient(y: Float64Array, g: Float64Array) {
       let f = 0;
       for (let i = 0; i < y.length; i++) { let r = 0; for (let j = 0; j < y.length; j++) r += A[i][j] * y[j]; g[i] = r - b[i]; f += 0.5 * y[i] * r - b[i] * y[i]; }

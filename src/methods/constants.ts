@@ -10,9 +10,9 @@ import { isUnitSketch } from "../sketch/spec.js";
 import { type SketchSetWire, sketchSetWire } from "../sketch/set.js";
 import { expectedSmoothness } from "./sampling.js";
 import { RUN_KEYS, type Settings, normaliseSettings } from "./options.js";
-import { options } from "../runtime/validate.js";
+import { integer, options } from "../runtime/validate.js";
 import { formatBytes } from "../runtime/kernel.js";
-import type { Objective } from "./objective.js";
+import type { Objective, Regime } from "./objective.js";
 import type { MinimizeOptions } from "./types.js";
 import type { DistributedConstants, DistributedNode } from "./distributed/types.js";
 import { distributedConstants } from "./distributed/constants.js";
@@ -39,12 +39,60 @@ export interface Constants {
   stepSize: number;
   /** The sampling these constants are for: "full" or τ. */
   batch: "full" | number;
+  /** Which DSGD theorem applies (section 4.1): "strongly convex" (μ_f > 0), "convex", or "nonconvex" (user models
+   *  not declared convex; networks with hidden layers). */
+  regime: Regime;
+  /** The bound the theory step comes with, at that step and T (the `iterations` option, default 1000). */
+  bound: TheoryBound;
   /**
    * With `method: "distributed"`: the section 4.3 constants (per node L_{f_i}, L_{D_i}, L_{S_i}^max, D_max, the theory
    * step 1/√(D_max·T), the convex-case step and the bound's coefficients). `stepSize` is then 1/√(D_max·T), L_D and
    * L_S^max are the largest over the nodes, μ_D the smallest, and L, μ, L_max are those of the whole problem.
    */
   distributed?: DistributedConstants;
+}
+
+/**
+ * A DSGD bound (section 4.1) at step γ over T steps, as coefficients of the quantities it multiplies, with ℒ = L_exp·L_S^max:
+ * strongly convex (γ ≤ 1/ℒ): E‖x_T − x_D*‖² ≤ (1 − γμ_fμ_D)^T ‖x₀ − x_D*‖² + 2γℒ/(μ_fμ_D)·(f_D^inf − f^inf);
+ * convex (γ ≤ 1/(2ℒ)): E f_D(x̄_T) − f_D^inf ≤ ‖x₀ − x_D*‖²/(γT) + 2γℒ·(f_D^inf − f^inf), x̄_T the plain average;
+ * nonconvex (γ ≤ 1/√(L_f L_D ℒ T)): min_t E‖∇f_D(x_t)‖² ≤ 6(f_D(x₀) − f_D^inf)/(γT) + 2γ L_f L_D ℒ·(f_D^inf − f^inf).
+ */
+export interface TheoryBound {
+  /** The theorem. */
+  regime: Regime;
+  /** The inequality, in the paper's symbols. */
+  statement: string;
+  /** The factor on the starting gap: (1 − γμ_fμ_D)^T, 1/(γT) or 6/(γT). */
+  start: number;
+  /** What `start` multiplies. */
+  startMultiplies: string;
+  /** The factor on the error term's gap. */
+  error: number;
+  /** What `error` multiplies. */
+  errorMultiplies: string;
+}
+
+/** theoryBound(regime, γ, T, k): the coefficients of the regime's bound. */
+function theoryBound(regime: Regime, gamma: number, T: number, k: { L: number; mu: number; LD: number; muD: number; Lcal: number }): TheoryBound {
+  const gap = "f_D^inf − f^inf";
+  if (regime === "strongly convex") {
+    return {
+      regime, statement: "E‖x_T − x_D*‖² ≤ (1 − γμ_fμ_D)^T ‖x₀ − x_D*‖² + 2γℒ/(μ_fμ_D)·(f_D^inf − f^inf), γ ≤ 1/ℒ",
+      start: Math.pow(1 - gamma * k.mu * k.muD, T), startMultiplies: "‖x₀ − x_D*‖²",
+      error: (2 * gamma * k.Lcal) / (k.mu * k.muD), errorMultiplies: gap,
+    };
+  }
+  if (regime === "convex") {
+    return {
+      regime, statement: "E f_D(x̄_T) − f_D^inf ≤ ‖x₀ − x_D*‖²/(γT) + 2γℒ·(f_D^inf − f^inf), γ ≤ 1/(2ℒ), x̄_T the plain average",
+      start: 1 / (gamma * T), startMultiplies: "‖x₀ − x_D*‖²", error: 2 * gamma * k.Lcal, errorMultiplies: gap,
+    };
+  }
+  return {
+    regime, statement: "min_{t<T} E‖∇f_D(x_t)‖² ≤ 6(f_D(x₀) − f_D^inf)/(γT) + 2γ L_f L_D ℒ·(f_D^inf − f^inf), γ ≤ 1/√(L_f L_D ℒ T)",
+    start: 6 / (gamma * T), startMultiplies: "f_D(x₀) − f_D^inf", error: 2 * gamma * k.L * k.LD * k.Lcal, errorMultiplies: gap,
+  };
 }
 
 /** The options `constants()` takes: a run's options, less the ones that only steer a run, plus distributed nodes. */
@@ -60,14 +108,20 @@ export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"
  * theoryConstants(objective, settings, set): the constants of a normalised run. A variance-reduced run takes L_D, μ_D
  * and L_S^max over its finite set; the data sampling enters through the expected-smoothness constant L_exp.
  */
-export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWire | null): Constants {
-  const { L, mu, Lmax, Li } = obj.smooth();
+export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWire | null, T = 1000): Constants {
+  const { L, mu, Lmax, Li, regime } = obj.smooth();
   const c = isUnitSketch(spec.sketch) ? unitSketchConstants(spec.sketch, obj.layout!) : sketchConstants(spec.sketch, obj.dimension);
   let { LD, muD, LSmax } = c;
   if (set) ({ LD, muD, LSmax } = set);
   const Lexp = obj.rows === 0 ? L : expectedSmoothness(spec.sampling, typeof spec.batch === "number" ? spec.batch : 1, L, Li, spec.probabilities ?? undefined);
-  const factor = spec.method === "dsgd" ? 1 : 6;
-  return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp, stepSize: 1 / (factor * Lexp * LSmax), batch: spec.batch };
+  const Lcal = Lexp * LSmax;
+  // DSGD: the step of the theorem that applies; L-SVRG / SVRG: 1/(6ℒ) (section 4.4, strongly convex)
+  const stepSize = spec.method !== "dsgd" ? 1 / (6 * Lcal)
+    : regime === "strongly convex" ? 1 / Lcal
+    : regime === "convex" ? 1 / (2 * Lcal)
+    : 1 / Math.sqrt(L * LD * Lcal * Math.max(1, T));
+  const bound = theoryBound(regime, stepSize, Math.max(1, T), { L, mu, LD, muD, Lcal });
+  return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp, stepSize, batch: spec.batch, regime, bound };
 }
 
 /** Bytes a set member's entry takes: an i32 index and an f64 scale (in the kernel; as much again while it is drawn). */
@@ -128,8 +182,9 @@ export function constantsOf(obj: Objective, sketch: Sketch | undefined, opts: Co
     const dc = distributedConstants(obj, { nodes, sketch, iterations, stepSize: typeof stepSize === "number" ? stepSize : undefined });
     const { L, mu, Lmax } = obj.smooth();
     const LD = Math.max(...dc.LD), muD = Math.min(...dc.muD), LSmax = Math.max(...dc.LSmax);
-    return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", distributed: dc };
+    const regime = obj.smooth().regime, T = o.iterations === undefined ? 1000 : integer("iterations", o.iterations, 1);
+    return { L, mu, LD, muD, LSmax, kappaD: LD / muD, Lmax, Lexp: L, stepSize: dc.stepSize, batch: "full", regime, bound: theoryBound("nonconvex", dc.stepSize, T, { L, mu, LD, muD, Lcal: L * LSmax }), distributed: dc };
   }
   const spec = normaliseSettings({ ...o, sketch: sketch === undefined ? { kind: "identity" } : sketch }, obj);
-  return theoryConstants(obj, spec, runSketchSet(obj, spec));
+  return theoryConstants(obj, spec, runSketchSet(obj, spec), o.iterations === undefined ? 1000 : integer("iterations", o.iterations, 1));
 }

@@ -9,8 +9,11 @@ import type { Dataset } from "../data/dataset.js";
 import type { Sketch } from "../sketch/spec.js";
 import type { SketchSetWire } from "../sketch/set.js";
 
-/** L_f, μ_f, max_i L_i and the per-row L_i (empty without data). */
-export interface Smoothness { L: number; mu: number; Lmax: number; Li: Float64Array }
+/** Which of the paper's DSGD theorems applies to f (section 4.1): μ_f > 0, convex, or nonconvex. */
+export type Regime = "strongly convex" | "convex" | "nonconvex";
+
+/** L_f, μ_f, max_i L_i, the per-row L_i (empty without data) and the regime the theory steps follow. */
+export interface Smoothness { L: number; mu: number; Lmax: number; Li: Float64Array; regime: Regime }
 
 /** The loss on the margin m = a_iᵀx with label b: logistic log(1 + e^{−bm}) or squared ½(m − b)². */
 export type Loss = "logistic" | "squared";

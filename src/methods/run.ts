@@ -24,7 +24,7 @@ import type { MinimizeResult, TraceRow } from "./types.js";
 interface StepRule { gamma: number; schedule: ((t: number) => number) | null; theory: number; noTheory: string }
 
 function stepRule(c: MethodContext): StepRule {
-  const k = theoryConstants(c.obj, c.spec, c.set);
+  const k = theoryConstants(c.obj, c.spec, c.set, c.spec.iterations);
   const theory = k.stepSize;
   let noTheory = "";
   if (!(Number.isFinite(theory) && theory > 0)) {
@@ -33,7 +33,7 @@ function stepRule(c: MethodContext): StepRule {
         "(the paper's step sizes need an L-smooth f; only hidden: [] has one)"
       : c.obj.host && !Number.isFinite(k.L)
       ? "no theory step size is known: the model gave no smoothness constant L (mast.model({ smoothness: L }))"
-      : `the theory step 1/(${c.spec.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) is not a finite positive number here ` +
+      : `the theory step (${k.regime}: ${c.spec.method !== "dsgd" ? "1/(6·L_exp·L_S^max)" : k.regime === "strongly convex" ? "1/(L_exp·L_S^max)" : k.regime === "convex" ? "1/(2·L_exp·L_S^max)" : "1/√(L_f·L_D·L_exp·L_S^max·T)"}) is not a finite positive number here ` +
         `(L_exp = ${k.Lexp}, L_S^max = ${k.LSmax}${k.Lexp === 0 ? ": every data row is zero and λ = 0, so f is constant" : ""})`;
   }
   const s = c.spec.stepSize;

@@ -143,7 +143,7 @@ export class Problem extends BaseProblem {
       throw new RangeError(`the smoothness constant L_f = ${c === 0.25 ? "λ_max(AᵀA)/(4n)" : "λ_max(AᵀA)/n"} + λ of this data set overflows f64 ` +
         `(the largest |a_ij| is ${maxAbs}); rescale the features`);
     }
-    return { L, mu, Lmax, Li };
+    return { L, mu, Lmax, Li, regime: mu > 0 ? "strongly convex" : "convex" };
   }
 
   /**

@@ -434,7 +434,7 @@ export class NetworkProblem extends BaseProblem {
    * L, μ and L_max are NaN and the L_i empty.
    */
   protected smoothness(): Smoothness {
-    if (this.hidden.length > 0) return { L: NaN, mu: NaN, Lmax: NaN, Li: new Float64Array(0) };
+    if (this.hidden.length > 0) return { L: NaN, mu: NaN, Lmax: NaN, Li: new Float64Array(0), regime: "nonconvex" };
     const D = this.data, n = D.rows, d = D.cols;
     const Li = new Float64Array(n);
     const row = (i: number, f: (j: number, a: number) => void) => {
@@ -461,7 +461,7 @@ export class NetworkProblem extends BaseProblem {
       if (done || big === 0) break;
       u = Mu.map((m) => m / big);
     }
-    return { L: 0.5 * lambda + this.l2, mu: 0, Lmax, Li };
+    return { L: 0.5 * lambda + this.l2, mu: 0, Lmax, Li, regime: "convex" };
   }
 
   /** minimize(options): DSGD, L-SVRG or SVRG on f_D with minibatches (see {@link BaseProblem.minimize}); x_0 defaults

@@ -128,7 +128,7 @@ export class QuadraticProblem extends BaseProblem {
     }
     // below about 1e-8·L the difference L − λ_max(L I − A) has lost its digits: invert A instead (when it is small)
     if (mu < 1e-8 * L && this.dimension <= CHOLESKY_CHECK_MAX_D * 5) mu = smallestEigenvalue(this.A, this.dimension);
-    return { L, mu: Math.max(0, mu), Lmax: L, Li: new Float64Array(0) };
+    return { L, mu: Math.max(0, mu), Lmax: L, Li: new Float64Array(0), regime: mu > 0 ? "strongly convex" : "convex" };
   }
 
   /** M = E[SᵀAS] = c A + Diag((E[s_j²] − c) A_jj) with c = E[s_i s_j] (exact for every diagonal family here). */

@@ -34,6 +34,10 @@ export interface ModelOptions {
   shift?: ArrayLike<number>;
   /** L_f, if known: enables stepSize "theory" and the constants. */
   smoothness?: number;
+  /** True when f is convex (default false: the theory steps then follow the nonconvex theorem, γ = 1/√(L_f L_D L_S^max T)). */
+  convex?: boolean;
+  /** μ_f > 0 when f is μ_f-strongly convex (implies convex): the strongly convex step 1/(L_f L_S^max). */
+  strongConvexity?: number;
   /** The most bytes of wasm memory the problem's instance may use (1 MiB .. 4 GiB, default 4 GiB). */
   maxMemory?: number;
 }
@@ -75,10 +79,12 @@ export class ModelProblem extends BaseProblem {
   /** @internal The user's function behind the oracle interface the methods use. */
   readonly host: ModelOracle;
   private readonly L: number;
+  private readonly mu: number;
+  private readonly convex: boolean;
 
   /** @internal Use `mast.model`. */
   constructor(module: WebAssembly.Module, opts: ModelOptions) {
-    const o = options<ModelOptions>("options", opts, ["dimension", "valueAndGradient", "shift", "smoothness", "maxMemory"]);
+    const o = options<ModelOptions>("options", opts, ["dimension", "valueAndGradient", "shift", "smoothness", "convex", "strongConvexity", "maxMemory"]);
     const d = integer("dimension", o.dimension, 1, 2 ** 26);
     if (typeof o.valueAndGradient !== "function") throw new TypeError(`valueAndGradient must be a function (y, grad) => f(y), got ${show(o.valueAndGradient)}`);
     const limit = memoryLimit(o.maxMemory);
@@ -86,6 +92,11 @@ export class ModelProblem extends BaseProblem {
     super(module, d, o.shift, limit);
     this.host = new ModelOracle(o.valueAndGradient, d);
     this.L = o.smoothness === undefined ? NaN : positive("smoothness", o.smoothness);
+    if (o.convex !== undefined && typeof o.convex !== "boolean") throw new TypeError(`convex must be true or false, got ${show(o.convex)}`);
+    this.mu = o.strongConvexity === undefined ? 0 : positive("strongConvexity", o.strongConvexity);
+    if (this.mu > 0 && o.convex === false) throw new RangeError(`strongConvexity ${this.mu} says f is strongly convex, but convex is false`);
+    if (this.mu > 0 && this.mu > this.L) throw new RangeError(`strongConvexity (μ = ${this.mu}) must be at most smoothness (L = ${this.L})`);
+    this.convex = o.convex === true || this.mu > 0;
     this.boot(module);
   }
 
@@ -96,7 +107,7 @@ export class ModelProblem extends BaseProblem {
     k.ex.modelResetPoint(this.dimension);
   }
   protected smoothness(): Smoothness {
-    return { L: this.L, mu: 0, Lmax: this.L, Li: new Float64Array(0) };
+    return { L: this.L, mu: this.mu, Lmax: this.L, Li: new Float64Array(0), regime: this.mu > 0 ? "strongly convex" : this.convex ? "convex" : "nonconvex" };
   }
 
   /** value(x) = f(x). */

@@ -479,10 +479,12 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
   {
     name: "network-softmax-theory-importance",
     method: "network", sketch: "identity",
-    description: "mast.network with hidden []: softmax regression (4 classes, λ = 0.01), DSGD with the theory step and 8 importance-sampled rows a step",
+    description: "mast.network with hidden []: softmax regression (4 classes, λ = 0.01), DSGD with 1/(L_exp·L_S^max) and 8 importance-sampled rows a step",
     async run(mast) {
       const net = mast.network({ data: classData(mast, 80, 9, 4, 51), l2: 0.01 });
-      const r = await net.minimize({ batch: 8, sampling: "importance", iterations: 150, seed: 51, recordEvery: 15 });
+      // pinned: 1/(L_exp·L_S^max), the theory step before the convex regime's 1/(2·L_exp·L_S^max)
+      const gamma = 2 * net.constants(undefined, { batch: 8, sampling: "importance" }).stepSize;
+      const r = await net.minimize({ batch: 8, sampling: "importance", stepSize: gamma, iterations: 150, seed: 51, recordEvery: 15 });
       return { x: r.x, trace: [...fOf(r.trace), r.stepSize, net.accuracy(r.x)] };
     },
   },

@@ -36,7 +36,7 @@ describe("divergence", () => {
     const m = await mast();
     const p = m.problem({ data: m.data.dense(new Float64Array(20), { rows: 5, cols: 4, labels: [1, -1, 1, 1, -1] }), l2: 0 });
     await expect(p.minimize({ batch: 1, sampling: "importance", stepSize: 0.1 })).rejects.toThrow(/sampling "importance" draws rows with p_i ∝ L_i, but every L_i is 0/);
-    await expect(p.minimize({ iterations: 5 })).rejects.toThrow(/stepSize "theory" cannot be used: the theory step 1\/\(L_exp·L_S\^max\) is not a finite positive number here \(L_exp = 0, L_S\^max = 1: every data row is zero and λ = 0/);
+    await expect(p.minimize({ iterations: 5 })).rejects.toThrow(/stepSize "theory" cannot be used: the theory step \(convex: 1\/\(2·L_exp·L_S\^max\)\) is not a finite positive number here \(L_exp = 0, L_S\^max = 1: every data row is zero and λ = 0/);
     const r = await p.minimize({ iterations: 5, stepSize: 0.1 });
     expect(r.x.every((v) => v === 0)).toBe(true);
   });
@@ -52,7 +52,7 @@ describe("divergence", () => {
     expect(e2.step).toBe(0);
     expect(e2.message).toMatch(/f\(y\) = Infinity|f\(x_0\) = Infinity/);
     expect(e2.message).toMatch(/no theory step size is known: the model gave no smoothness constant L/);
-    const grows = m.model({ dimension: 2, smoothness: 2, valueAndGradient: (y: Float64Array, g: Float64Array) => { g[0] = 2 * y[0]; g[1] = 2 * y[1]; return y[0] * y[0] + y[1] * y[1]; } });
+    const grows = m.model({ dimension: 2, smoothness: 2, strongConvexity: 2, valueAndGradient: (y: Float64Array, g: Float64Array) => { g[0] = 2 * y[0]; g[1] = 2 * y[1]; return y[0] * y[0] + y[1] * y[1]; } });
     const e3 = await divergence(grows.minimize({ x0: [1, 1], stepSize: 1e3, iterations: 1000, recordEvery: 1000 }));
     expect(e3.suggestedStepSize).toBeCloseTo(0.5, 12);
     adviceIsSound(e3);

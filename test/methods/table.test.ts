@@ -38,11 +38,11 @@ async function build(kind: Kind): Promise<{ p: any; f: Smooth; shift: number[] }
   if (kind === "dense") return { p: m.problem({ data: m.data.dense(values, { rows: n, cols: d, labels }), loss: "logistic", l2, shift: v }), f: logistic, shift: v };
   if (kind === "csr") return { p: m.problem({ data: m.data.csr(csrArrays()), loss: "logistic", l2, shift: v }), f: logistic, shift: v };
   if (kind === "quadratic") return { p: m.quadratic({ A: quad.A, b: quad.b, shift: quad.v }), f: quadraticObjective(quad.A, quad.b), shift: quad.v };
-  // a user model: the same logistic regression, written in JS
+  // a user model: the same logistic regression, written in JS; λ-strongly convex, which it declares
   const L = 0.25 * 6 + l2;   // ≥ λ_max(AᵀA)/(4n) + λ for these entries (|a_ij| ≤ 2, d = 5: a loose but valid bound)
   return {
     p: m.model({
-      dimension: d, shift: v, smoothness: L,
+      dimension: d, shift: v, smoothness: L, strongConvexity: l2,
       valueAndGradient: (y, g) => { g.set(logistic.gradient(y)); return logistic.value(y); },
     }),
     f: logistic, shift: v,

@@ -13,7 +13,7 @@ describe("user-supplied models", () => {
     const m = await mast();
     const { A, b, v } = spd(6, 11);
     const q = m.quadratic({ A, b, shift: v });
-    const model = quadraticModel(m, A, b, v, q.constants().L);
+    const model = quadraticModel(m, A, b, v, q.constants().L, q.constants().mu);
     for (const o of [
       { sketch: sketch.randK(2), iterations: 400, seed: 5 },
       { sketch: sketch.bernoulli(0.5), iterations: 400, seed: 5, stepSize: 0.02 },
