@@ -3,7 +3,7 @@
  * resumes from) into one plain {@link RunSpec}; methods consume the spec and never see raw options.
  * @module
  */
-import { type Sketch, checkSketch, sketch as sketchApi } from "../sketch/spec.js";
+import { type Sketch, checkSketch, isUnitSketch, sketch as sketchApi } from "../sketch/spec.js";
 import { SAMPLINGS, type Sampling } from "./sampling.js";
 import { integer, oneOf, options, positive, probability, show, vector } from "../runtime/validate.js";
 import { type CheckpointData, decodeCheckpoint } from "../runtime/checkpoint.js";
@@ -26,7 +26,7 @@ export interface Settings {
   probabilities: Float64Array | null;
   seed: number;
   stepSize: number | "theory" | "switching" | ((t: number) => number);
-  sketchSet: { size: number; seed: number } | Float64Array[] | null;
+  sketchSet: { size: number; seed: number; balanced: boolean } | Float64Array[] | null;
   referenceBatch: number;
   refreshProbability: number;
   snapshotEvery: number;
@@ -95,7 +95,7 @@ export function normaliseSettings(o: Record<string, unknown>, shape: RunShape): 
   }
   if (step === "switching" && method !== "dsgd") throw new RangeError(`stepSize "switching" is a DSGD schedule; L-SVRG and SVRG converge with their constant theory step ("theory"), got method ${show(method)}`);
   const average = averageSpec(o.average, method, sk, batch, shape);
-  return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as Settings["stepSize"], ...varianceReduction(o, method, d), average };
+  return { method, sketch: sk, sampling, batch, probabilities, seed, stepSize: step as Settings["stepSize"], ...varianceReduction(o, method, d, sk, shape), average };
 }
 
 /**
@@ -171,7 +171,7 @@ function networkSampler(o: Record<string, unknown>, n: number, net: NonNullable<
 }
 
 /** The finite sketch set and the reference-gradient settings of L-SVRG / SVRG (section 4.4). */
-function varianceReduction(o: Record<string, unknown>, method: Settings["method"], d: number): Pick<Settings, "sketchSet" | "referenceBatch" | "refreshProbability" | "snapshotEvery"> {
+function varianceReduction(o: Record<string, unknown>, method: Settings["method"], d: number, sk: Sketch, shape: RunShape): Pick<Settings, "sketchSet" | "referenceBatch" | "refreshProbability" | "snapshotEvery"> {
   const vrOnly = ["sketchSet", "referenceBatch", "refreshProbability", "snapshotEvery"].filter((k) => o[k] !== undefined);
   if (method === "dsgd") {
     if (vrOnly.length) throw new RangeError(`${vrOnly[0]} goes with method "lsvrg" or "svrg", got method "dsgd"`);
@@ -187,8 +187,17 @@ function varianceReduction(o: Record<string, unknown>, method: Settings["method"
       return v;
     });
   } else {
-    const so = options<{ size: number; seed: number }>("sketchSet", ss, ["size", "seed"]);
-    sketchSet = { size: integer("sketchSet.size", so.size ?? 100, 1, 1e6), seed: integer("sketchSet.seed", so.seed ?? 0, 0) };
+    const so = options<{ size: number; seed: number; balanced: boolean }>("sketchSet", ss, ["size", "seed", "balanced"]);
+    const size = integer("sketchSet.size", so.size ?? 100, 1, 1e6), seed = integer("sketchSet.seed", so.seed ?? 0, 0);
+    // a balanced set keeps every coordinate equally often, so its mean is exactly I (docs/methods.md#sketch-sets)
+    const round = balancedRound(sk, d, shape);
+    if (so.balanced !== undefined && typeof so.balanced !== "boolean") throw new TypeError(`sketchSet.balanced must be true or false, got ${show(so.balanced)}`);
+    if (so.balanced === true && round === 0) {
+      throw new RangeError(`sketchSet.balanced needs a sketch with a balanced form of its own distribution: the permutation or identity sketch, or Rand-K with K dividing d (whole rounds of d/K blocks); ` +
+        `${sk.kind === "randK" ? `K = ${sk.k} does not divide d = ${d}` : `a ${sk.kind} sketch's set is drawn independently`}: omit balanced or give false`);
+    }
+    const balanced = so.balanced ?? round > 0;
+    sketchSet = { size: balanced ? round * Math.ceil(size / round) : size, seed, balanced };
   }
   const N = Array.isArray(sketchSet) ? sketchSet.length : sketchSet.size;
   const referenceBatch = integer("referenceBatch", o.referenceBatch ?? N, 1);
@@ -200,6 +209,21 @@ function varianceReduction(o: Record<string, unknown>, method: Settings["method"
   }
   if (o.refreshProbability !== undefined) throw new RangeError(`refreshProbability goes with method "lsvrg", got method "svrg"`);
   return { sketchSet, referenceBatch, refreshProbability: 0, snapshotEvery: integer("snapshotEvery", o.snapshotEvery ?? 2 * referenceBatch, 1) };
+}
+
+/**
+ * balancedRound(sketch, d): the members of one round of a balanced set — a round keeps every coordinate exactly once:
+ * the d/K blocks of a permutation for Rand-K when K divides d (stratified Rand-K: the same first and second moments
+ * as Rand-K, E[s_j²] = d/K and E[s_i s_j] = d(K−1)/(K(d−1))), M blocks for the permutation sketch, one member for the
+ * identity; 0 when the sketch has no balanced form of its own distribution (Rand-K with K ∤ d: blocks of ⌈d/K⌉ would
+ * change its scale; Bernoulli: independent coins; unit sketches).
+ */
+export function balancedRound(sk: Sketch, d: number, shape: RunShape): number {
+  if (shape.layout && isUnitSketch(sk)) return 0;
+  if (sk.kind === "randK") return d % sk.k === 0 ? d / sk.k : 0;   // stratified = permutation(d/K): Rand-K's own moments
+  if (sk.kind === "permutation") return sk.nodes;
+  if (sk.kind === "identity") return 1;
+  return 0;
 }
 
 /** firstDifference(a, b): the first run-defining key whose value differs, or null. */
@@ -256,7 +280,9 @@ function resumedOptions(obj: Objective, o: Record<string, unknown>, resume: Chec
     if (o[key] === undefined || key === "x0") continue;
     if (key === "stepSize" && (st.stepSize === "schedule" || (o.stepSize === "theory" && st.stepRule === "theory"))) continue;
     const mine = settingsOf(normaliseSettings({ ...runOpts, [key]: o[key] }, obj), NaN);
-    const same = firstDifference(theirs, mine) === null && plain(o[key]) === plain(runOpts[key]);
+    // drawn sets compare as normalised (a balanced size is rounded up); arrays (explicit sets, probabilities) entry by entry
+    const drawnSet = key === "sketchSet" && !Array.isArray(o[key]);
+    const same = firstDifference(theirs, mine) === null && (drawnSet || plain(o[key]) === plain(runOpts[key]));
     if (!same) throw new RangeError(`${key} differs from the checkpoint's setting (${show(runOpts[key])}); omit it when resuming`);
   }
   return runOpts;
@@ -271,7 +297,8 @@ function optionsFromCheckpoint(st: Record<string, unknown>, arrays: Record<strin
   if (st.sampling !== "full") o.sampling = st.sampling;
   if (st.probabilities === "array") o.probabilities = arrays.probabilities;
   if (st.method !== "dsgd") {
-    o.sketchSet = st.sketchSet === "explicit" ? splitRows(arrays.sketchSet, d) : st.sketchSet;
+    // sets of checkpoints written before balanced sets existed were drawn independently
+    o.sketchSet = st.sketchSet === "explicit" ? splitRows(arrays.sketchSet, d) : { balanced: false, ...(st.sketchSet as object) };
     o.referenceBatch = st.referenceBatch;
   }
   if (st.method === "lsvrg") o.refreshProbability = st.refreshProbability;

@@ -201,5 +201,9 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   if (!obj.host) work.rowsTouched -= evals0;
   const result: MinimizeResult = { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
   if (spec.averageFrom >= 0) { result.lastIterate = state.x; result.averagedFrom = averaged ? spec.averageFrom : null; }
+  if (c.set) {
+    const src = spec.sketchSet!;
+    result.sketchSet = { size: c.set.offsets.length - 1, balanced: !Array.isArray(src) && src.balanced, meanError: c.set.meanError };
+  }
   return result;
 }

@@ -53,12 +53,17 @@ export interface MinimizeOptions {
   /** Start point x_0 (default: the shift v; on a network without a shift, `network.initialParameters(seed)`). */
   x0?: ArrayLike<number>;
   /** The finite sketch set {S_1..S_N} of the VR methods: N draws from `sketch` with their own seed, or explicit
-   *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }. */
+   *  diagonals (Float64Array of length d each; 0 = dropped). Default { size: 100, seed: 0 }, balanced where the sketch
+   *  has a balanced form (docs/methods.md#sketch-sets). */
   sketchSet?: {
-    /** N, the members drawn. */
+    /** N (rounded up to whole rounds when balanced). */
     size: number;
-    /** Their seed (default 0). */
+    /** The set's own seed (default 0). */
     seed?: number;
+    /** Whole rounds that keep every coordinate equally often, so that the set's mean is exactly I (the default for
+     *  the permutation and identity sketches, and for Rand-K when K divides d: stratified, the d/K blocks of a
+     *  permutation, with Rand-K's own moments), or (false) independent draws. */
+    balanced?: boolean;
   } | ArrayLike<number>[];
   /** b: the reference gradient averages b set members drawn without replacement (default N: exact). */
   referenceBatch?: number;
@@ -110,6 +115,17 @@ export interface MinimizeResult {
   stoppedBy: StopReason;
   /** The full state of the run, to continue it with `resumeFrom`. */
   checkpoint: Uint8Array;
+  /** L-SVRG / SVRG: the finite set the run used — N, whether it is balanced (every coordinate kept equally often), and
+   *  max_j |S̄_jj − 1|, how far its mean S̄ is from I. The methods reach the minimiser of (1/N) Σ_j f(v + S_j(x − v)),
+   *  which is x_D* when S̄ = I and the set is the sketch's own distribution (docs/methods.md#sketch-sets). */
+  sketchSet?: {
+    /** N, the members (a balanced set rounds the requested size up to whole rounds). */
+    size: number;
+    /** Whether every coordinate is kept equally often (the mean is I). */
+    balanced: boolean;
+    /** max_j |S̄_jj − 1|. */
+    meanError: number;
+  };
   /** With averaging: the last iterate x_T (x is then the average x̄_T). */
   lastIterate?: Float64Array;
   /** With averaging: t_a, the first step whose result x is the mean over (x_{t_a+1} … x_T), or null when the run ended

@@ -406,6 +406,7 @@ export class NetworkProblem extends BaseProblem {
     const k = this.kernel, L = this.hidden.length, N = src.size;
     configureNetworkSketch(k, sketch, this.buffers.base);
     const second: Float64Array[] = this.hidden.map((n) => new Float64Array(n));
+    const first: Float64Array[] = this.hidden.map((n) => new Float64Array(n));
     let LSmax = 1;
     const [lo, hi] = splitSeed(src.seed);
     k.ex.setSeed(lo, hi);
@@ -415,7 +416,7 @@ export class NetworkProblem extends BaseProblem {
         k.call("nnSampleUnits", (ex) => ex.nnSampleUnits(j));
         for (let l = 1; l <= L; l++) {
           const m = k.ex.nnKeptCount(l), T = k.i32(k.ex.nnKeptPtr(l), m), S = k.f32(k.ex.nnKeptScalePtr(l), m);
-          for (let q = 0; q < m; q++) { const s2 = S[q] * S[q]; second[l - 1][T[q]] += s2; if (s2 > LSmax) LSmax = s2; }
+          for (let q = 0; q < m; q++) { const s2 = S[q] * S[q]; second[l - 1][T[q]] += s2; first[l - 1][T[q]] += S[q]; if (s2 > LSmax) LSmax = s2; }
         }
       }
     } finally {
@@ -423,7 +424,9 @@ export class NetworkProblem extends BaseProblem {
     }
     let LD = 1, muD = 1;   // the output layer: scale 1 in every member
     for (const layer of second) for (const s2 of layer) { LD = Math.max(LD, s2 / N); muD = Math.min(muD, s2 / N); }
-    return { offsets: new Int32Array(N + 1), indices: new Int32Array(0), scales: new Float64Array(0), LD, muD, LSmax };
+    let meanError = 0;
+    for (const layer of first) for (const s1 of layer) meanError = Math.max(meanError, Math.abs(s1 / N - 1));
+    return { offsets: new Int32Array(N + 1), indices: new Int32Array(0), scales: new Float64Array(0), LD, muD, LSmax, meanError };
   }
 
   /**

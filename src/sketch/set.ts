@@ -11,10 +11,15 @@ import type { Sketch } from "./spec.js";
 import { configureSampler } from "./wire.js";
 
 /** A finite sketch set in wire form (member j is indices/scales[offsets[j] .. offsets[j+1])), with its constants. */
-export interface SketchSetWire { offsets: Int32Array; indices: Int32Array; scales: Float64Array; LD: number; muD: number; LSmax: number }
+export interface SketchSetWire {
+  offsets: Int32Array; indices: Int32Array; scales: Float64Array; LD: number; muD: number; LSmax: number;
+  /** max_j |S̄_jj − 1|: how far the set's mean is from I (0 up to rounding for a balanced set). */
+  meanError: number;
+}
 
-/** What a set is made from: explicit diagonals (length d each; 0 = dropped), or N draws from a spec with a seed. */
-export type SketchSetSource = Float64Array[] | { size: number; seed: number };
+/** What a set is made from: explicit diagonals (length d each; 0 = dropped), or N draws from a spec with a seed —
+ *  independent draws, or (balanced) whole rounds that keep every coordinate equally often. */
+export type SketchSetSource = Float64Array[] | { size: number; seed: number; balanced?: boolean };
 
 /**
  * sketchSetWire(k, d, sketch, source, scratchMark): the set in wire form. Drawing from a spec uses k's sampler
@@ -30,7 +35,9 @@ export function sketchSetWire(k: Kernel, d: number, sketch: Sketch, source: Sket
       scales.push(Float64Array.from(T, (j) => diag[j]));
     }
   } else {
-    configureSampler(k, sketch, scratchMark);
+    // balanced Rand-K(K), K | d, is stratified: the d/K blocks of one permutation a round (the permutation sketch's draws)
+    const drawn: Sketch = source.balanced && sketch.kind === "randK" ? { kind: "permutation", nodes: d / sketch.k } : sketch;
+    configureSampler(k, drawn, scratchMark);
     const [lo, hi] = splitSeed(source.seed);
     k.ex.setSeed(lo, hi);
     k.ex.setSketchStream(STREAM.sketchSet);
@@ -49,9 +56,13 @@ export function sketchSetWire(k: Kernel, d: number, sketch: Sketch, source: Sket
   scales.forEach((s, j) => s.forEach((v, q) => { second[supports[j][q]] += v * v; if (v * v > LSmax) LSmax = v * v; }));
   let LD = 0, muD = Infinity;
   for (let i = 0; i < d; i++) { const m2 = second[i] / N; LD = Math.max(LD, m2); muD = Math.min(muD, m2); }
+  const mean = new Float64Array(d);
+  scales.forEach((s, j) => s.forEach((v, q) => { mean[supports[j][q]] += v; }));
+  let meanError = 0;
+  for (let i = 0; i < d; i++) meanError = Math.max(meanError, Math.abs(mean[i] / N - 1));
   const indices = new Int32Array(offsets[N]), flat = new Float64Array(offsets[N]);
   supports.forEach((T, j) => { indices.set(T, offsets[j]); flat.set(scales[j], offsets[j]); });
-  return { offsets, indices, scales: flat, LD, muD, LSmax };
+  return { offsets, indices, scales: flat, LD, muD, LSmax, meanError };
 }
 
 /** uploadSketchSet(k, set): copy the set into the kernel (after the run's other scratch allocations). */

@@ -320,7 +320,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 17), loss: "logistic", l2: 1e-2 });
       const r = await p.minimize({ average: false,
-        method: "lsvrg", sketch: sketch.randK(4), sketchSet: { size: 20, seed: 3 }, referenceBatch: 10, batch: 8,
+        method: "lsvrg", sketch: sketch.randK(4), sketchSet: { size: 20, seed: 3, balanced: false }, referenceBatch: 10, batch: 8,
         iterations: 150, seed: 17, recordEvery: 15,
       });
       return { x: r.x, trace: fOf(r.trace) };
@@ -397,7 +397,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "L-SVRG with one importance-sampled row a step (the fused two-gradient path), Rand-K set of 12 drawn from a spec, b = 4, CSR logistic data with a shift",
     async run(mast) {
       const p = mast.problem({ data: csrData(mast, 31), loss: "logistic", l2: 0.01, shift: point(16, 31) });
-      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3 }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
+      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(5), sketchSet: { size: 12, seed: 3, balanced: false }, referenceBatch: 4, refreshProbability: 0.05, sampling: "importance", batch: 1, iterations: 300, seed: 31, recordEvery: 50 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -407,7 +407,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     description: "L-SVRG with the default full batch (every row at x and at w) on dense logistic data with a shift, Rand-K(3) set of 8 drawn from a spec, b = N, theory step",
     async run(mast) {
       const p = mast.problem({ data: denseData(mast, 48, 10, 33, "sign"), loss: "logistic", l2: 1e-2, shift: point(10, 33) });
-      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(3), sketchSet: { size: 8, seed: 2 }, iterations: 200, seed: 33, recordEvery: 20 });
+      const r = await p.minimize({ average: false, method: "lsvrg", sketch: sketch.randK(3), sketchSet: { size: 8, seed: 2, balanced: false }, iterations: 200, seed: 33, recordEvery: 20 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
