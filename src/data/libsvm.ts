@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { nodeBuiltin } from "../runtime/node.js";
 import { gunzip, isGzip } from "./gzip.js";
 
 /**
@@ -457,11 +458,42 @@ function parseFeatureIndex(text: string, ts: number, colon: number, te: number, 
  * @throws {TypeError} (as a rejection) when `input` is not a string, `Uint8Array` or `ArrayBuffer`.
  * @throws {Error} (as a rejection) when gzip bytes cannot be decompressed.
  */
+/** looksLikePath(s): one line whose first token is not a number (every LibSVM line starts with its label) and that
+ *  names a file: a path separator or an extension. */
+function looksLikePath(s: string): boolean {
+  const t = s.trim();
+  if (t === "" || /[\r\n]/.test(t)) return false;
+  const first = t.split(/\s+/)[0];
+  if (first !== "" && Number.isFinite(Number(first))) return false;
+  return /[\\/]/.test(t) || /\.[A-Za-z0-9]{1,8}$/.test(t);
+}
+
+/** readPath(path): the file's bytes where the runtime has a file system (Node, Deno, Bun); else a TypeError that says
+ *  what the function takes. */
+async function readPath(path: string): Promise<Uint8Array> {
+  let fs: { readFile(p: string): Promise<Uint8Array> };
+  try {
+    fs = await nodeBuiltin<{ readFile(p: string): Promise<Uint8Array> }>("fs/promises");
+  } catch {
+    throw new TypeError(`data.libsvm takes LibSVM text or the file's bytes, not a path (${describe(path)}): this runtime has no file system; ` +
+      `read the file first, e.g. new Uint8Array(await (await fetch(url)).arrayBuffer())`);
+  }
+  try {
+    return new Uint8Array(await fs.readFile(path));
+  } catch (e) {
+    throw new TypeError(`data.libsvm got ${describe(path)}, which looks like a file path, but it cannot be read (${e instanceof Error ? e.message : String(e)}); ` +
+      `it takes LibSVM text, the file's bytes, or the path of a readable file`);
+  }
+}
+
 export async function parseLibsvm(
   input: string | Uint8Array | ArrayBuffer,
   options?: LibsvmOptions,
 ): Promise<CsrArrays> {
-  if (typeof input === "string") return parseLibsvmText(input, options);
+  if (typeof input === "string") {
+    if (!looksLikePath(input)) return parseLibsvmText(input, options);
+    input = await readPath(input);
+  }
   let bytes: Uint8Array;
   if (input instanceof Uint8Array) {
     bytes = input;

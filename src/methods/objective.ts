@@ -70,6 +70,9 @@ export interface NetworkTerms {
   convex: boolean;
 }
 
+/** What `keepBest` scores a validation data set by: accuracy (higher is better) or the objective's loss (lower). */
+export type Metric = "accuracy" | "loss";
+
 /** Work a run did: coordinates of x read or written, data rows (or sketched gradients) evaluated, and for networks the
  *  multiply-adds of their matrix products. */
 export interface Work { coordsTouched: number; rowsTouched: number; macs?: number }
@@ -107,6 +110,9 @@ export interface Objective {
   /** Networks: a set of N unit sketches drawn from `sketch` with the set's seed (stream 14), in wire form with empty
    *  members (drawn again on demand) and the set's L_D, μ_D, L_S^max over the parameters. */
   unitSketchSet?(sketch: Sketch, src: { size: number; seed: number }): SketchSetWire;
+  /** Data problems and networks: a scorer of x on a validation data set (accuracy or the loss), usable while a run is
+   *  on (it never touches the run's iterate or scratch); its set-up may allocate, so make it after the run's own. */
+  validationScorer?(data: Dataset, metric: Metric): (x: Float64Array) => number;
   /** The default x_0 of a run with this seed (networks: initial parameters); the shift v when absent. */
   initialX?(seed: number): Float64Array;
   /** x at buffers.x (f64; a network's f32 parameters widened exactly). */

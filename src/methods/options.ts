@@ -7,14 +7,15 @@ import { type Sketch, checkSketch, isUnitSketch, sketch as sketchApi } from "../
 import { SAMPLINGS, type Sampling } from "./sampling.js";
 import { integer, oneOf, options, positive, probability, show, vector } from "../runtime/validate.js";
 import { type CheckpointData, decodeCheckpoint } from "../runtime/checkpoint.js";
-import type { Objective } from "./objective.js";
+import type { Metric, Objective } from "./objective.js";
+import { Dataset } from "../data/dataset.js";
 import type { MinimizeOptions, TraceRow } from "./types.js";
 
 /** Keys that define a run (stored in checkpoints; must match when resuming). */
 export const RUN_KEYS = ["method", "sketch", "stepSize", "batch", "sampling", "probabilities", "seed", "x0", "sketchSet",
   "referenceBatch", "refreshProbability", "snapshotEvery", "average"] as const;
 /** Keys that only steer a run (free to change when resuming). */
-export const STEER_KEYS = ["iterations", "recordEvery", "onProgress", "tolerance", "timeLimitMs", "gradientSamples", "resumeFrom"] as const;
+export const STEER_KEYS = ["iterations", "recordEvery", "onProgress", "tolerance", "timeLimitMs", "gradientSamples", "resumeFrom", "keepBest"] as const;
 const MINIMIZE_KEYS = [...RUN_KEYS, ...STEER_KEYS];
 
 /** The run-defining part of a spec: what a checkpoint stands for. */
@@ -58,6 +59,8 @@ export interface RunSpec extends Settings {
   averageFrom: number;
   /** The averaging weights: 0 uniform, 1 linear (w_{t+1} = t + 1). */
   averageWeights: 0 | 1;
+  /** keepBest: the validation data and the metric, or null. */
+  keepBest: { data: Dataset; metric: Metric } | null;
 }
 
 /** The JSON form of a spec's settings (arrays go into checkpoint arrays). */
@@ -260,7 +263,17 @@ export function runSpec(obj: Objective, opts: MinimizeOptions | undefined): RunS
   const averageFrom = resume ? (resume.header.averageFrom as number | undefined) ?? -1
     : a === false ? -1 : a === "all" || a === "weighted" ? 0 : a === "tail" ? Math.floor(iterations / 2) : a.from;
   const averageWeights = a === "weighted" ? 1 : 0;
-  return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume, averageFrom, averageWeights };
+  return { ...settings, t0, iterations, recordEvery, tolerance, timeLimitMs, gradientSamples, onProgress: onProgress ?? null, x0, resume, averageFrom, averageWeights, keepBest: keepBestOf(obj, o.keepBest) };
+}
+
+/** keepBest: { data, metric } — the validation set (same columns) and "accuracy" (default where labels allow) or "loss". */
+function keepBestOf(obj: Objective, v: unknown): RunSpec["keepBest"] {
+  if (v === undefined) return null;
+  if (!obj.validationScorer) throw new RangeError(`keepBest needs a data problem or a network (a validation data set to score x on), not a ${obj.kind}`);
+  const o = options<{ data: Dataset; metric: Metric }>("keepBest", v, ["data", "metric"]);
+  if (!(o.data instanceof Dataset)) throw new TypeError(`keepBest.data must be a Dataset from mast.data.*, got ${show(o.data)}`);
+  const metric = o.metric === undefined ? (obj.network || o.data.binary ? "accuracy" : "loss") : oneOf("keepBest.metric", o.metric, ["accuracy", "loss"] as const);
+  return { data: o.data, metric };
 }
 
 /** The run options a checkpoint stands for, with the caller's run-defining options checked against them. */

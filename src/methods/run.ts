@@ -130,6 +130,47 @@ function restoreState(c: MethodContext, method: MethodDescriptor, arrays: Record
   if (arrays.lazyU) { k.f64(k.ex.lazyStatePtr(), d).set(arrays.lazyU); k.ex.setLazyState(arrays.lazyAlpha[0]); }
 }
 
+/** How far above the theory step a given step may be before the result says so (the theory step is a bound, and
+ *  tuned steps are often a few times larger; an order of magnitude more usually means a mistake). */
+const STEP_WARNING_FACTOR = 10;
+
+/** stepWarnings(spec, rule): a note when a given constant step is far above the theory step. */
+function stepWarnings(spec: RunSpec, rule: StepRule): string[] {
+  const g = spec.stepSize;
+  if (typeof g !== "number" || !(rule.theory > 0) || !Number.isFinite(rule.theory) || g <= STEP_WARNING_FACTOR * rule.theory) return [];
+  return [`stepSize ${g} is ${(g / rule.theory).toPrecision(3)}× the theory step ${rule.theory.toPrecision(4)}: ` +
+    `the theorems give no guarantee there, and the run may diverge or stall far from x_D* (compare the trace, or try "theory")`];
+}
+
+/** The best scored point so far, as a checkpoint carries it (or null). */
+function t0Best(spec: RunSpec): { x: Float64Array; iteration: number; score: number } | null {
+  const h = spec.resume?.header.best as { iteration: number; score: number; metric: string } | null | undefined;
+  if (!spec.keepBest || !h || h.metric !== spec.keepBest.metric || !spec.resume!.arrays.bestX) return null;
+  return { x: spec.resume!.arrays.bestX, iteration: h.iteration, score: h.score };
+}
+
+/**
+ * keepBest(c, from): scores the run's point (x̄_t when averaging, else x_t) on the validation set at every record and
+ * keeps the best (accuracy: highest; loss: lowest; the earlier point on a tie); a resumed run carries on from the
+ * checkpoint's best when the metric is the same.
+ */
+function keepBest(c: MethodContext, from: { x: Float64Array; iteration: number; score: number } | null) {
+  const kb = c.spec.keepBest;
+  if (!kb) return null;
+  const score = c.obj.validationScorer!(kb.data, kb.metric);
+  const better = (a: number, b: number) => (kb.metric === "accuracy" ? a > b : a < b);
+  const self = {
+    state: from,
+    record(t: number, x: Float64Array): number {
+      const s = score(x);
+      if (!Number.isFinite(s)) return s;
+      if (!self.state || better(s, self.state.score)) self.state = { x, iteration: t, score: s };
+      return s;
+    },
+  };
+  return self;
+}
+
 /**
  * runMethod(objective, spec, method): the whole run. A step that would make x non-finite is not taken: the run throws a
  * {@link DivergenceError} with the last finite iterate.
@@ -145,6 +186,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     obj.setGradientEvaluations(evals0);
   } else obj.writeX(spec.x0!);
 
+  const best = keepBest(c, t0Best(spec));
   const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
   let lastGamma = rule.gamma;
   const diverged = (t: number, gamma: number, what?: string) =>
@@ -177,7 +219,9 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
         throw e;
       }
       if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
-      return { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
+      const row: TraceRow = { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
+      if (best) row.validation = best.record(t, averageInto(c, t) ? k.f64(obj.buffers.g, d).slice() : obj.readX());
+      return row;
     },
     gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
     diverged(t, done) {
@@ -190,10 +234,12 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const arrays: Record<string, ArrayLike<number>> = { ...state };
   if (spec.probabilities) arrays.probabilities = spec.probabilities;
   if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
+  if (best?.state) arrays.bestX = best.state.x;
   const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
   const checkpoint = encodeCheckpoint({
     format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
+    best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
   }, arrays);
   const averaged = averageInto(c, t);
   const x = averaged ? k.f64(obj.buffers.g, d).slice() : state.x;
@@ -201,6 +247,9 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   if (!obj.host) work.rowsTouched -= evals0;
   const result: MinimizeResult = { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
   if (spec.averageFrom >= 0) { result.lastIterate = state.x; result.averagedFrom = averaged ? spec.averageFrom : null; }
+  if (best?.state) result.best = { ...best.state, metric: spec.keepBest!.metric };
+  const warnings = stepWarnings(spec, rule);
+  if (warnings.length) result.warnings = warnings;
   if (c.set) {
     const src = spec.sketchSet!;
     result.sketchSet = { size: c.set.offsets.length - 1, balanced: !Array.isArray(src) && src.balanced, meanError: c.set.meanError };

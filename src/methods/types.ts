@@ -3,6 +3,7 @@
  * @module
  */
 import type { Sketch } from "../sketch/spec.js";
+import type { Dataset } from "../data/dataset.js";
 import type { Sampling } from "./sampling.js";
 
 /** The methods `minimize` knows: DSGD (section 4.1), L-SVRG and SVRG (section 4.4), distributed DSGD/IST (section 4.3). */
@@ -25,6 +26,8 @@ export interface TraceRow {
   ms: number;
   /** ‖∇f_D(x_t)‖, recorded when a `tolerance` is set. */
   gradNorm?: number;
+  /** With `keepBest`: the validation score of the run's point (x̄_t when averaging) at this record. */
+  validation?: number;
 }
 
 /** Options of `problem.minimize` on every problem (`method: "distributed"` takes `DistributedOptions` instead). */
@@ -83,6 +86,15 @@ export interface MinimizeOptions {
   /** Called with each trace row; return `false` to stop the run. It must not call back into the same problem (value,
    *  gradient, sketchedGradient, minimize, …): those throw while the run is on, as the run's state lives in its kernel. */
   onProgress?: (row: TraceRow) => void | boolean;
+  /** Keep the point with the best validation score over the record points (data problems and networks): the
+   *  validation set (same columns) and the metric ("accuracy", the default where the labels allow, or "loss"). The
+   *  trace rows carry the scores, the result `best`, and checkpoints the best so far. It does not change the run. */
+  keepBest?: {
+    /** The validation data set. */
+    data: Dataset;
+    /** "accuracy" (higher is better) or "loss" (the objective on the validation set; lower is better). */
+    metric?: "accuracy" | "loss";
+  };
   /** Continue a run from a result's `checkpoint` (same problem; run-defining options must match or be omitted). */
   resumeFrom?: Uint8Array;
   /**
@@ -125,6 +137,19 @@ export interface MinimizeResult {
     balanced: boolean;
     /** max_j |S̄_jj − 1|. */
     meanError: number;
+  };
+  /** Notes about the run, e.g. a given step far (> 10×) above the theory step. */
+  warnings?: string[];
+  /** With `keepBest`: the best-scoring point over the record points (x̄_t when averaging), its step and score. */
+  best?: {
+    /** The point. */
+    x: Float64Array;
+    /** t of the record it was scored at. */
+    iteration: number;
+    /** Its validation score. */
+    score: number;
+    /** "accuracy" (higher is better) or "loss" (lower). */
+    metric: "accuracy" | "loss";
   };
   /** With averaging: the last iterate x_T (x is then the average x̄_T). */
   lastIterate?: Float64Array;

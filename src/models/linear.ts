@@ -182,10 +182,7 @@ export class Problem extends BaseProblem {
     this.idle("accuracy");
     const D = data ?? this.data;
     if (!D.binary) throw new RangeError(`accuracy needs labels −1/+1; ${data ? "data" : "this problem's data"} has other labels, e.g. ${show(D.labels.find((y) => y !== 1 && y !== -1))}`);
-    const m = this.margins(x, data);
-    let hit = 0;
-    for (let i = 0; i < m.length; i++) if ((m[i] > 0 ? 1 : -1) === D.labels[i]) hit++;
-    return hit / m.length;
+    return accuracyOf(this.margins(x, data), D.labels);
   }
 
   /**
@@ -204,6 +201,13 @@ export class Problem extends BaseProblem {
     const m = this.margins(x, data);
     const ex = this.kernel.ex;
     return m.map((t) => (t >= 0 ? 1 / (1 + ex.expAt(-t)) : ex.expAt(t) / (1 + ex.expAt(t))));
+  }
+
+  /** @internal keepBest's scorer: accuracy or f on a validation set, through the set's own instance. */
+  validationScorer(data: Dataset, metric: "accuracy" | "loss"): (x: Float64Array) => number {
+    if (metric === "accuracy" && !(data instanceof Dataset && data.binary)) throw new RangeError(`keepBest metric "accuracy" needs ±1 labels in keepBest.data; use metric "loss"`);
+    const q = this.other(data, "keepBest", metric === "loss");
+    return metric === "accuracy" ? (x) => accuracyOf(q.margins(x), data.labels) : (x) => q.value(x);
   }
 
   /** The same objective on other rows, built once per data set (in an instance of its own): with the problem's loss
@@ -227,6 +231,13 @@ export class Problem extends BaseProblem {
     slot[key] = p;
     return p;
   }
+}
+
+/** accuracyOf(margins, labels): the fraction of rows with sign(m_i) = b_i (a zero margin predicts −1). */
+function accuracyOf(m: Float64Array, labels: Float64Array): number {
+  let hit = 0;
+  for (let i = 0; i < m.length; i++) if ((m[i] > 0 ? 1 : -1) === labels[i]) hit++;
+  return hit / m.length;
 }
 
 /** Problems on other data sets (test sets), built on first use. */

@@ -166,9 +166,7 @@ export class NetworkProblem extends BaseProblem {
     const pSizes = k.putI32(layout, "the layer sizes");
     k.call("nnConfigure", (ex) => ex.nnConfigure(pSizes, L, ACT[this.activation], this.l2, this.maxBatch));
     const pX = k.alloc(4 * D.rows * D.cols, "the data (f32)");
-    const X = k.f32(pX, D.rows * D.cols);
-    if (D.format === "dense") X.set(D.values);
-    else for (let i = 0; i < D.rows; i++) for (let e = D.indptr![i]; e < D.indptr![i + 1]; e++) X[i * D.cols + D.indices![e]] = D.values[e];
+    this.fillRows(k.f32(pX, D.rows * D.cols), D);
     const pY = k.putI32(D.classLabels!, "the class labels");
     k.call("nnSetData", (ex) => ex.nnSetData(pX, pY, D.rows, D.cols));
     k.call("sketchWorkspace", (ex) => ex.sketchWorkspace(this.dimension));
@@ -263,10 +261,28 @@ export class NetworkProblem extends BaseProblem {
     }, true);
   }
 
-  /** Run f with the full-data passes pointed at `data` (a copy in the instance while f runs), then back. */
-  private onData<T>(data: Dataset | undefined, name: string, f: () => T, anyLabels = false): T {
-    const k = this.kernel, base = this.buffers.base;
-    if (data === undefined) return f();
+  /** @internal keepBest's scorer: the validation rows, their classes and an f32 x go in once, after the run's own
+   *  scratch (no release: the run's sets and samplers sit below); each call swaps the passes to them and back. */
+  validationScorer(data: Dataset, metric: "accuracy" | "loss"): (x: Float64Array) => number {
+    const k = this.kernel, d = this.dimension;
+    const classes = this.classesOf(data, "keepBest", false);
+    const pX = k.alloc(4 * data.rows * data.cols, "keepBest's validation rows (f32)");
+    this.fillRows(k.f32(pX, data.rows * data.cols), data);
+    const pY = k.putI32(classes), px = k.alloc(4 * d, "keepBest's x");
+    return (x) => {
+      k.f32(px, d).set(x);
+      k.call("nnSwapData", (ex) => ex.nnSwapData(pX, pY, data.rows));
+      try {
+        return metric === "accuracy" ? k.call("nnAccuracy", (ex) => ex.nnAccuracy(px, 0)) : k.call("nnValue", (ex) => ex.nnValue(px));
+      } finally {
+        k.ex.nnSwapData(0, 0, 0);
+      }
+    };
+  }
+
+  /** The class of every row of `data` under the network's class values (RangeError naming a row that has none,
+   *  unless anyLabels: then 0). */
+  private classesOf(data: Dataset, name: string, anyLabels: boolean): Int32Array {
     if (!(data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(data)}`);
     if (data.cols !== this.data.cols) throw new RangeError(`data must have ${this.data.cols} columns (the network's inputs), got ${data.cols}`);
     checkDataset(data, "data");
@@ -276,17 +292,29 @@ export class NetworkProblem extends BaseProblem {
     for (let i = 0; i < data.rows; i++) {
       const c = index.get(data.classValues ? data.classValues[data.classLabels![i]] : data.labels[i]);
       if (c === undefined) {
-        if (anyLabels) continue;   // predict ignores labels
+        if (anyLabels) continue;
         throw new RangeError(`${name}: data row ${i} has label ${show(data.labels[i])}, which is not one of the network's class values (${Array.from(this.classValues).join(", ")})`);
       }
       classes[i] = c;
     }
+    return classes;
+  }
+
+  /** The rows of `data` as f32, dense, into X. */
+  private fillRows(X: Float32Array, data: Dataset): void {
+    if (data.format === "dense") X.set(data.values);
+    else for (let i = 0; i < data.rows; i++) for (let e = data.indptr![i]; e < data.indptr![i + 1]; e++) X[i * data.cols + data.indices![e]] = data.values[e];
+  }
+
+  /** Run f with the full-data passes pointed at `data` (a copy in the instance while f runs), then back. */
+  private onData<T>(data: Dataset | undefined, name: string, f: () => T, anyLabels = false): T {
+    const k = this.kernel, base = this.buffers.base;
+    if (data === undefined) return f();
+    const classes = this.classesOf(data, name, anyLabels);
     k.ex.release(base);
     try {
       const pX = k.alloc(4 * data.rows * data.cols, `the rows of ${name}'s data (f32)`);
-      const X = k.f32(pX, data.rows * data.cols);
-      if (data.format === "dense") X.set(data.values);
-      else for (let i = 0; i < data.rows; i++) for (let e = data.indptr![i]; e < data.indptr![i + 1]; e++) X[i * data.cols + data.indices![e]] = data.values[e];
+      this.fillRows(k.f32(pX, data.rows * data.cols), data);
       const pY = k.putI32(classes);
       k.call("nnSwapData", (ex) => ex.nnSwapData(pX, pY, data.rows));
       try {

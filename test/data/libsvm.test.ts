@@ -731,3 +731,22 @@ describe("fuzzing", () => {
     );
   });
 });
+
+describe("data.libsvm and paths", () => {
+  it("reads a path where the runtime has a file system; an unreadable path says what the function takes", async () => {
+    const { mast } = await import("../helpers.ts");
+    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const m = await mast();
+    const dir = mkdtempSync(join(tmpdir(), "mast-libsvm-"));
+    const file = join(dir, "tiny.libsvm");
+    writeFileSync(file, "1 1:0.5 3:1\n-1 2:2\n");
+    const d = await m.data.libsvm(file);
+    expect([d.rows, d.cols]).toEqual([2, 3]);
+    await expect(m.data.libsvm(join(dir, "missing.libsvm"))).rejects.toThrow(/looks like a file path, but it cannot be read .*ENOENT.*takes LibSVM text, the file's bytes, or the path of a readable file/);
+    // one line of text is still text
+    expect((await m.data.libsvm("1 1:0.5")).rows).toBe(1);
+    await expect(m.data.libsvm("x 1:0")).rejects.toThrow(/libsvm line 1: invalid label "x"/);
+  });
+});
