@@ -6,7 +6,7 @@ import { dot, dot4, axpy4, gatherDot, gatherInto } from "./vector";
 import { nRows, dataKind, DATA_CSR, DATA_DENSE, rowDotPair, rowAxpy, rowDotSupport, rowAxpySupport, label, denseRow } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
-import { problemKind, PROBLEM_QUADRATIC, lossKind, l2, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, csrDistinct, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
+import { problemKind, PROBLEM_QUADRATIC, lossKind, lamOf, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, csrDistinct, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { fail } from "./errors";
 import { setStep, stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
 import { csrRandKStep, singleRowStep, lazyIdentityRun, lazyReset, lazyValid } from "./fused";
@@ -195,7 +195,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   for (let k = 0; k < m; k++) {
     const o = <usize>k << 3;
     const j = <usize>load<i32>(lSupp + (<usize>k << 2));
-    store<f64>(lAcc + o, sketchedCoord(load<f64>(lScale + o), load<f64>(lAcc + o), div, div == 1.0, l2, load<f64>(lV + (j << 3)), load<f64>(lDelta + o)));
+    store<f64>(lAcc + o, sketchedCoord(load<f64>(lScale + o), load<f64>(lAcc + o), div, div == 1.0, lamOf(<i32>j), load<f64>(lV + (j << 3)), load<f64>(lDelta + o)));
     if (csr) store<i32>(lSlot + (j << 2), -1);
   }
 }

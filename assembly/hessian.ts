@@ -11,7 +11,7 @@
 import { LOSS_SQUARED, ERR_STATE } from "./codes";
 import { fail } from "./errors";
 import { nRows, nCols, rowDot, rowAxpy, label } from "./data";
-import { problemKind, PROBLEM_DATA, lossKind, l2, pY, pAcc } from "./problem";
+import { problemKind, PROBLEM_DATA, lossKind, lamOf, pY, pAcc } from "./problem";
 
 /** lossCurvature(kind, m, b) = ∂²φ/∂m²: 1 (squared) or σ(z)(1 − σ(z)) = e^{−|z|}/(1 + e^{−|z|})², z = b m (logistic). */
 @inline function lossCurvature(kind: i32, m: f64, b: f64): f64 {
@@ -70,6 +70,6 @@ export function hessian(px: usize, pH: usize): void {
   }
   for (let j = 0; j < d; j++) {
     const p = pH + (((<usize>j * <usize>d) + <usize>j) << 3);
-    store<f64>(p, load<f64>(p) + l2);
+    store<f64>(p, load<f64>(p) + lamOf(j));
   }
 }

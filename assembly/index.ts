@@ -4,11 +4,11 @@ export { alloc, mark, release, memoryBytes } from "./memory";
 export { philox, setSeed, seekAt, next32At, nextBelowAt, nextUniformAt, firstBelowAt, firstUniformAt, firstWord16At, out0, out1, out2, out3 } from "./philox";
 export { dot, axpy, scale, gatherDot, gatherAxpy, allFinite } from "./vector";
 export {
-  sketchWorkspace, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt,
+  sketchWorkspace, sketchPin, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt,
 } from "./sketch";
 export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
-export { setDataProblem, setQuadraticProblem, setModelProblem, value, gradient, margins } from "./problem";
+export { setDataProblem, setQuadraticProblem, setModelProblem, setUnpenalised, value, gradient, margins } from "./problem";
 export { dsgdConfigure, dsgdRun, sketchedGradientAt, deltaPtr, supportGradient, applySupportStep } from "./dsgd";
 export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
 export { resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";

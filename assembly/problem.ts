@@ -1,5 +1,5 @@
 // The problem held by this instance: data + loss + ℓ2, or a quadratic ½xᵀAx − bᵀx; the shift v and Av.
-import { ERR_STATE } from "./codes";
+import { ERR_STATE, ERR_ABORT } from "./codes";
 import { alloc } from "./memory";
 import { fail } from "./errors";
 import { dot, sumSquares } from "./vector";
@@ -15,6 +15,8 @@ export const PROBLEM_MODEL: i32 = 2;
 export let problemKind: i32 = -1;
 export let lossKind: i32 = 0;
 export let l2: f64 = 0;
+/** Coordinates 0 … lamEnd − 1 carry the ℓ2 term; the last dim − lamEnd (an intercept) do not. */
+export let lamEnd: i32 = 0;
 export let dim: i32 = 0;
 export let pA: usize = 0;     // quadratic: d×d row-major
 export let pB: usize = 0;     // quadratic: b
@@ -45,7 +47,7 @@ export let pGather: usize = 0;      // rows' entries at the support, gathered (�
 /** setDataProblem(loss, l2, pV): the data set from setDense/setCsr with a loss and ℓ2; allocates the workspace. */
 export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
   if (dataKind == DATA_NONE) fail(ERR_STATE);
-  problemKind = PROBLEM_DATA; lossKind = loss; l2 = lambda; dim = nCols; pV = v;
+  problemKind = PROBLEM_DATA; lossKind = loss; l2 = lambda; dim = nCols; pV = v; lamEnd = nCols;
   workspace(nCols, nRows);
   pAv = alloc(<usize>nRows << 3);
   for (let i = 0; i < nRows; i++) store<f64>(pAv + (<usize>i << 3), rowDot(i, v));
@@ -113,7 +115,7 @@ export function value(px: usize): f64 {
     return 0.5 * dot(px, pAx, d) - dot(pB, px, d);
   }
   if (problemKind != PROBLEM_DATA) fail(ERR_STATE);
-  return passRows(px, 0, PASS_VALUE) / <f64>nRows + 0.5 * l2 * sumSquares(px, dim);
+  return passRows(px, 0, PASS_VALUE) / <f64>nRows + 0.5 * l2 * sumSquares(px, lamEnd);
 }
 
 /** gradient(px, pg): g = ∇f(x) = (1/n) Σ φ'(a_iᵀx) a_i + λx, or Ax − b. */
@@ -131,8 +133,18 @@ export function gradient(px: usize, pg: usize): void {
   const n = <f64>nRows;
   for (let j = 0; j < d; j++) {
     const o = <usize>j << 3;
-    store<f64>(pg + o, load<f64>(pg + o) / n + l2 * load<f64>(px + o));
+    store<f64>(pg + o, load<f64>(pg + o) / n + lamOf(j) * load<f64>(px + o));
   }
+}
+
+/** lamOf(j): λ for coordinate j (0 for an unpenalised intercept). */
+@inline export function lamOf(j: i32): f64 { return j < lamEnd ? l2 : 0; }
+
+/** setUnpenalised(n): the last n coordinates (the intercept: a constant-one column the host appended to the data)
+ *  carry no ℓ2 term. The fused one-row paths assume every coordinate is penalised, so runs take the general path. */
+export function setUnpenalised(n: i32): void {
+  if (problemKind != PROBLEM_DATA || n < 0 || n > dim) fail(ERR_ABORT);
+  lamEnd = dim - n;
 }
 
 /** margins(px, pOut): out_i = a_iᵀx, for accuracy and predictions. */

@@ -1,7 +1,7 @@
 // The state of a run that every step kernel shares: γ (a constant or a per-step buffer), the work counters, the steps
 // each path took, and the test hook that sends fused-path steps through the general path.
 import { PATH_COUNT, SAMPLE_FULL, SAMPLE_INDEPENDENT } from "./codes";
-import { problemKind, PROBLEM_DATA } from "./problem";
+import { problemKind, PROBLEM_DATA, lamEnd, dim } from "./problem";
 import { samplingKind, tau } from "./sampling";
 
 let gamma: f64 = 0;
@@ -44,7 +44,8 @@ let fusedPaths = true;
 /** setFusedPaths(on): a test hook: 0 sends every step through the general path (deltaFrom, gradientFromDelta, …). */
 export function setFusedPaths(on: i32): void { fusedPaths = on != 0; }
 
-/** singleRowSampling(): each step uses one sampled row of a data problem, and the fused paths are on. */
+/** singleRowSampling(): each step uses one sampled row of a data problem, and the fused paths are on (they assume
+ *  every coordinate carries the ℓ2 term: a problem with an intercept takes the general path). */
 export function singleRowSampling(): bool {
-  return fusedPaths && problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1;
+  return fusedPaths && problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1 && lamEnd == dim;
 }

@@ -1,11 +1,12 @@
 // Diagonal sketches S = Σ_{k<m} s_k e_{T_k} e_{T_k}ᵀ, written as a support list T (i32) and scales s (f64).
-import { SKETCH_IDENTITY, SKETCH_BERNOULLI, SKETCH_BERNOULLI_VECTOR, SKETCH_RANDK, SKETCH_PERMUTATION, ERR_STATE, STREAM_SKETCH } from "./codes";
+import { SKETCH_IDENTITY, SKETCH_BERNOULLI, SKETCH_BERNOULLI_VECTOR, SKETCH_RANDK, SKETCH_PERMUTATION, ERR_STATE, ERR_ABORT, STREAM_SKETCH } from "./codes";
 import { seek, nextBelow, nextUniform, nextUniformOpen, fillWords, firstWords, firstWords16, seedKey } from "./philox";
 import { alloc } from "./memory";
 import { fail } from "./errors";
 
 export let kind: i32 = -1;
-let dim: i32 = 0;
+let dim: i32 = 0;          // the coordinates the families draw over (the workspace's d less the pinned ones)
+let pinned: i32 = 0;       // trailing coordinates every draw keeps at scale 1 (an intercept)
 let paramK: i32 = 0;          // K for Rand-K, M for permutation
 let paramP: f64 = 1;          // p for Bernoulli
 let pProbs: usize = 0;        // p_j for the vector Bernoulli
@@ -43,12 +44,20 @@ export function setSketchStream(s: u32): void { stream = s; }
 
 /** sketchWorkspace(d): allocate the support, scale, mark and permutation buffers for dimension d. */
 export function sketchWorkspace(d: i32): void {
-  dim = d;
+  dim = d; pinned = 0;
   pSupp = alloc(<usize>d << 2);
   pScale = alloc(<usize>d << 3);
   pMark = alloc(<usize>d << 2);
   pPerm = alloc(<usize>d << 3);   // M⌈d/M⌉ < 2d slots for any M ≤ d
   stamp = 0;
+  scaleFill = 0;
+}
+
+/** sketchPin(n): the last n coordinates of the workspace are in every draw, at scale 1, after the family's own
+ *  draw over the first d − n (whose constants and scales are those of dimension d − n). */
+export function sketchPin(n: i32): void {
+  if (pSupp == 0 || n < 0 || n >= dim + pinned) fail(ERR_ABORT);
+  dim = dim + pinned - n; pinned = n;
   scaleFill = 0;
 }
 
@@ -257,6 +266,11 @@ export function sample(step: u64): i32 {
     const M = <u64>paramK;
     m = permutationBlock(step / M, <i32>(step % M));
   } else { fail(ERR_STATE); m = 0; }
+  for (let q = 0; q < pinned; q++) {
+    store<i32>(pSupp + (<usize>(m + q) << 2), dim + q);
+    store<f64>(pScale + (<usize>(m + q) << 3), 1.0);
+  }
+  m += pinned;
   suppLen = m;
   return m;
 }

@@ -62,7 +62,7 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
           const sh = m.shared, net = sh.network;
           const objective = net
             ? new NetworkProblem(module, { data: datasetOf(spec.data), hidden: net.hidden, activation: net.activation, l2: net.l2, shift: sh.shift, maxBatch: net.maxBatch, maxMemory: sh.maxMemory })
-            : new Problem(module, { data: datasetOf(spec.data), loss: sh.loss, l2: sh.l2, shift: sh.shift, maxMemory: sh.maxMemory });
+            : new Problem(module, { data: datasetOf(spec.data), loss: sh.loss, l2: sh.l2, shift: sh.shift, maxMemory: sh.maxMemory, fitIntercept: sh.intercept === true });
           nodes.set(spec.node, nodeFor(objective, spec, sh));
         } catch (e) {
           io.post({ type: "error", node: spec.node, round: null, message: describe(e) });

@@ -110,8 +110,12 @@ export type ConstantsOptions = Omit<MinimizeOptions, "onProgress" | "resumeFrom"
  */
 export function theoryConstants(obj: Objective, spec: Settings, set: SketchSetWire | null, T = 1000): Constants {
   const { L, mu, Lmax, Li, regime } = obj.smooth();
-  const c = isUnitSketch(spec.sketch) ? unitSketchConstants(spec.sketch, obj.layout!) : sketchConstants(spec.sketch, obj.dimension);
+  const c = isUnitSketch(spec.sketch) ? unitSketchConstants(spec.sketch, obj.layout!) : sketchConstants(spec.sketch, obj.sketchDimension);
   let { LD, muD, LSmax } = c;
+  if (obj.sketchDimension < obj.dimension) {
+    // an intercept kept at scale 1 in every S: one more eigenvalue 1 of E[S²] and of every S²
+    LD = Math.max(LD, 1); muD = Math.min(muD, 1); LSmax = Math.max(LSmax, 1);
+  }
   if (set) ({ LD, muD, LSmax } = set);
   const Lexp = obj.rows === 0 ? L : expectedSmoothness(spec.sampling, typeof spec.batch === "number" ? spec.batch : 1, L, Li, spec.probabilities ?? undefined);
   const Lcal = Lexp * LSmax;
@@ -142,7 +146,7 @@ export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | nu
   const N = Array.isArray(src) ? src.length : src.size;
   const entries = Array.isArray(src)
     ? src.reduce((s, diag) => s + diag.reduce((c, v) => c + (v !== 0 ? 1 : 0), 0), 0)
-    : N * expectedSupport(spec.sketch, obj.dimension);
+    : N * (expectedSupport(spec.sketch, obj.sketchDimension) + obj.dimension - obj.sketchDimension);
   const bytes = entries * SET_ENTRY_BYTES + 12 * N;
   const free = k.limit - k.used();
   if (bytes > free) {
@@ -150,7 +154,7 @@ export function runSketchSet(obj: Objective, spec: Settings): SketchSetWire | nu
     throw new RangeError(`sketchSet of ${N} members needs about ${formatBytes(bytes)} (${Math.round(entries / N)} entries a member), ` +
       `more than the ${formatBytes(free)} free in this problem's wasm memory; at most about ${fits} members fit`);
   }
-  return sketchSetWire(k, obj.dimension, spec.sketch, src, obj.buffers.base);
+  return sketchSetWire(k, obj.dimension, spec.sketch, src, obj.buffers.base, obj.sketchDimension);
 }
 
 /** expectedSupport(sketch, d): |supp S| of a draw, or a bound a draw exceeds with vanishing probability (Bernoulli). */

@@ -53,8 +53,8 @@ export interface HostOracle {
   evaluations: number;
 }
 
-/** A data objective: f(x) = (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖². */
-export interface LinearTerms { data: Dataset; loss: Loss; l2: number }
+/** A data objective: f(x) = (1/n) Σ φ(a_iᵀw + b, b_i) + λ/2 ‖w‖², x = w (or (w, b) with an intercept). */
+export interface LinearTerms { data: Dataset; loss: Loss; l2: number; intercept: boolean }
 
 /** A network objective's defining terms (what distributed nodes rebuild on their shards, and what runs check). */
 export interface NetworkTerms {
@@ -82,6 +82,8 @@ export interface Objective {
   readonly kind: "data" | "quadratic" | "model" | "network";
   /** d. */
   readonly dimension: number;
+  /** The coordinates a sketch draws over: d, less a data problem's intercept (which every sketch keeps at scale 1). */
+  readonly sketchDimension: number;
   /** v. */
   readonly shift: Float64Array;
   /** The compiled module (for methods that need more instances, e.g. distributed nodes). */

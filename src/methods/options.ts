@@ -77,7 +77,7 @@ export function settingsOf(spec: Settings, gamma: number): Record<string, unknow
 }
 
 /** What the settings are checked against: n rows (0 for quadratics and models), d, and a network's layout and terms. */
-export type RunShape = Pick<Objective, "rows" | "dimension" | "layout" | "network">;
+export type RunShape = Pick<Objective, "rows" | "dimension" | "layout" | "network" | "sketchDimension">;
 
 /** The minibatch a network run takes when `batch` is not given (at most n). */
 export const NETWORK_DEFAULT_BATCH = 64;
@@ -88,7 +88,7 @@ export const NETWORK_DEFAULT_BATCH = 64;
 export function normaliseSettings(o: Record<string, unknown>, shape: RunShape): Settings {
   const n = shape.rows, d = shape.dimension;
   const method = oneOf("method", o.method === undefined ? "dsgd" : o.method, ["dsgd", "lsvrg", "svrg"] as const);
-  const sk = checkSketch(o.sketch === undefined ? sketchApi.identity() : o.sketch, d, "sketch", shape.layout);
+  const sk = checkSketch(o.sketch === undefined ? sketchApi.identity() : o.sketch, shape.sketchDimension, "sketch", shape.layout);
   const { sampling, batch, probabilities } = shape.network ? networkSampler(o, n, shape.network) : sampler(o, n);
   const seed = integer("seed", o.seed === undefined ? 0 : o.seed, 0);
   const step = o.stepSize === undefined ? "theory" : o.stepSize;
@@ -193,7 +193,7 @@ function varianceReduction(o: Record<string, unknown>, method: Settings["method"
     const so = options<{ size: number; seed: number; balanced: boolean }>("sketchSet", ss, ["size", "seed", "balanced"]);
     const size = integer("sketchSet.size", so.size ?? 100, 1, 1e6), seed = integer("sketchSet.seed", so.seed ?? 0, 0);
     // a balanced set keeps every coordinate equally often, so its mean is exactly I (docs/methods.md#sketch-sets)
-    const round = balancedRound(sk, d, shape);
+    const round = balancedRound(sk, shape.sketchDimension, shape);
     if (so.balanced !== undefined && typeof so.balanced !== "boolean") throw new TypeError(`sketchSet.balanced must be true or false, got ${show(so.balanced)}`);
     if (so.balanced === true && round === 0) {
       throw new RangeError(`sketchSet.balanced needs a sketch with a balanced form of its own distribution: the permutation or identity sketch, or Rand-K with K dividing d (whole rounds of d/K blocks); ` +

@@ -44,12 +44,41 @@ export interface ProblemOptions {
   shift?: ArrayLike<number>;
   /** The most bytes of wasm memory the problem's instance may use (1 MiB .. 4 GiB, default 4 GiB, the wasm32 limit). */
   maxMemory?: number;
+  /**
+   * Fit an intercept b (default false): f(x) = (1/n) Σ φ(a_iᵀw + b, b_i) + λ/2 ‖w‖² with x = (w, b), b its last entry
+   * (d + 1 parameters). b carries no ℓ2 term and no sketch drops it (scale 1 in every S, so E[S] = I still holds and
+   * L_D, μ_D, L_S^max are those of the d features, taken with the intercept's 1). One-row steps take the general path.
+   */
+  fitIntercept?: boolean;
+}
+
+/** withIntercept(D): the data with a constant-one column appended (the intercept's feature). */
+function withIntercept(D: Dataset): Dataset {
+  const n = D.rows, d = D.cols;
+  if (D.format === "dense") {
+    const values = new Float64Array(n * (d + 1));
+    for (let i = 0; i < n; i++) { values.set(D.values.subarray(i * d, (i + 1) * d), i * (d + 1)); values[i * (d + 1) + d] = 1; }
+    return new Dataset({ format: "dense", rows: n, cols: d + 1, values, labels: D.labels, classes: null });
+  }
+  const ptr = D.indptr!, nnz = D.values.length;
+  const indptr = new Int32Array(n + 1), indices = new Int32Array(nnz + n), values = new Float64Array(nnz + n);
+  for (let i = 0; i < n; i++) {
+    const a = ptr[i], b = ptr[i + 1], o = a + i;
+    indices.set(D.indices!.subarray(a, b), o); values.set(D.values.subarray(a, b), o);
+    indices[o + b - a] = d; values[o + b - a] = 1;
+    indptr[i + 1] = b + i + 1;
+  }
+  return new Dataset({ format: "csr", rows: n, cols: d + 1, values, indptr, indices, labels: D.labels, classes: null });
 }
 
 /** f(x) = (1/n) Σ_i φ(a_iᵀx, b_i) + λ/2 ‖x‖² over a data set, with the MAST shift v. */
 export class Problem extends BaseProblem {
   /** The data set. */
   readonly data: Dataset;
+  /** Whether x ends with an intercept (fitIntercept). */
+  readonly fitIntercept: boolean;
+  /** The rows the kernel sees: the data, with a constant-one column when fitting an intercept. */
+  private readonly rowsData: Dataset;
   /** The loss. */
   readonly loss: Loss;
   /** λ. */
@@ -57,7 +86,7 @@ export class Problem extends BaseProblem {
 
   /** @internal Use `mast.problem`. */
   constructor(module: WebAssembly.Module, opts: ProblemOptions) {
-    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift", "maxMemory"]);
+    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift", "maxMemory", "fitIntercept"]);
     if (!(o.data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(o.data)}`);
     const D = o.data;
     const limit = memoryLimit(o.maxMemory);
@@ -69,8 +98,17 @@ export class Problem extends BaseProblem {
       return `with these rows the largest d that fits is ${d}` + (n > 0 ? `, and with these columns the largest n is ${n}` : `, and no number of rows fits with ${D.cols} columns`);
     });
     checkDataset(D, "data");
-    super(module, D.cols, o.shift, limit);
+    if (o.fitIntercept !== undefined && typeof o.fitIntercept !== "boolean") throw new TypeError(`fitIntercept must be true or false, got ${show(o.fitIntercept)}`);
+    const intercept = o.fitIntercept === true;
+    // a shift of length d (the weights) gets an intercept of 0
+    const shift = intercept && o.shift !== undefined && (o.shift as ArrayLike<number>).length === D.cols ? [...Array.from(o.shift as ArrayLike<number>), 0] : o.shift;
+    if (intercept && o.shift !== undefined && (o.shift as ArrayLike<number>).length !== D.cols && (o.shift as ArrayLike<number>).length !== D.cols + 1) {
+      throw new RangeError(`shift must have length ${D.cols} (the weights; the intercept's is 0) or ${D.cols + 1} (weights and intercept), got length ${(o.shift as ArrayLike<number>).length}`);
+    }
+    super(module, D.cols + (intercept ? 1 : 0), shift, limit);
     this.data = o.data;
+    this.fitIntercept = intercept;
+    this.rowsData = intercept ? withIntercept(D) : D;
     this.loss = oneOf("loss", o.loss ?? "logistic", ["logistic", "squared"] as const);
     this.l2 = nonNegative("l2", o.l2 ?? 0);
     if (this.loss === "logistic" && !this.data.binary) {
@@ -86,9 +124,9 @@ export class Problem extends BaseProblem {
   /** @internal n. */
   get rows(): number { return this.data.rows; }
   /** @internal The data terms, for distributed nodes. */
-  get linear(): LinearTerms { return { data: this.data, loss: this.loss, l2: this.l2 }; }
+  get linear(): LinearTerms { return { data: this.data, loss: this.loss, l2: this.l2, intercept: this.fitIntercept }; }
   /** @internal The same objective on other rows, in an instance of its own (a distributed node's shard). */
-  shard(data: Dataset): Problem { return new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit }); }
+  shard(data: Dataset): Problem { return new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit, fitIntercept: this.fitIntercept }); }
 
   /**
    * minimize(options): as {@link BaseProblem.minimize}; with `method: "distributed"`, distributed DSGD / IST over
@@ -99,7 +137,7 @@ export class Problem extends BaseProblem {
   minimize(opts: MinimizeOptions | DistributedOptions = {}): Promise<MinimizeResult> { return super.minimize(opts as MinimizeOptions); }
 
   protected upload(k: Kernel): void {
-    const D = this.data;
+    const D = this.rowsData;
     const pv = k.putF64(D.values);
     const pl = k.putF64(D.labels);
     if (D.format === "dense") {
@@ -110,16 +148,20 @@ export class Problem extends BaseProblem {
     }
     const ps = k.putF64(this.shift);
     k.call("setDataProblem", (ex) => ex.setDataProblem(LOSS[this.loss], this.l2, ps));
+    if (this.fitIntercept) {
+      // the intercept: no ℓ2 term, and in every sketch at scale 1
+      k.call("setUnpenalised", (ex) => { ex.setUnpenalised(1); ex.sketchPin(1); });
+    }
   }
 
   protected fingerprintParts(): Float64Array[] {
-    const D = this.data;
-    return [Float64Array.of(D.rows, D.cols, LOSS[this.loss], this.l2), D.values, D.labels,
+    const D = this.rowsData;
+    return [Float64Array.of(D.rows, D.cols, LOSS[this.loss], this.l2, this.fitIntercept ? 1 : 0), D.values, D.labels,
       D.indptr ? Float64Array.from(D.indptr) : new Float64Array(0), D.indices ? Float64Array.from(D.indices) : new Float64Array(0), this.shift];
   }
 
   protected smoothness(): Smoothness {
-    const k = this.kernel, D = this.data, n = D.rows;
+    const k = this.kernel, D = this.rowsData, n = D.rows;
     // the power iteration runs on r² AᵀA/n, r a power of two that keeps extreme entries from over- or underflowing
     let maxAbs = 0;
     for (const a of D.values) if (Math.abs(a) > maxAbs) maxAbs = Math.abs(a);
@@ -133,7 +175,9 @@ export class Problem extends BaseProblem {
     const Li = Float64Array.from(norms, (q) => c * q + this.l2);
     let maxNorm = 0;
     for (const v of norms) if (v > maxNorm) maxNorm = v;
-    let mu = this.l2;
+    // an unpenalised intercept: λ is no lower bound on the curvature (the logistic loss can be flat along b), and for
+    // the squared loss λ_min(ÃᵀÃ/n) alone is
+    let mu = this.fitIntercept ? 0 : this.l2;
     if (this.loss === "squared") {
       const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top * r2, -1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
       mu += Math.max(0, top - shifted);
@@ -224,10 +268,10 @@ export class Problem extends BaseProblem {
     others.set(data, slot);
     const key = sameLoss ? "value" : "margins";
     const made = slot[key];
-    if (made && made.module === this.module && (!sameLoss || (made.loss === this.loss && made.l2 === this.l2 && sameArray(made.shift, this.shift)))) return made;
+    if (made && made.module === this.module && made.fitIntercept === this.fitIntercept && (!sameLoss || (made.loss === this.loss && made.l2 === this.l2 && sameArray(made.shift, this.shift)))) return made;
     const p = new Problem(this.module, sameLoss
-      ? { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit }
-      : { data, loss: "squared", maxMemory: this.kernel.limit });
+      ? { data, loss: this.loss, l2: this.l2, shift: this.shift, maxMemory: this.kernel.limit, fitIntercept: this.fitIntercept }
+      : { data, loss: "squared", maxMemory: this.kernel.limit, fitIntercept: this.fitIntercept });
     slot[key] = p;
     return p;
   }

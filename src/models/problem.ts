@@ -99,6 +99,8 @@ export abstract class BaseProblem implements Objective {
   /** @internal Networks' terms; null for the others. */
   readonly network: NetworkTerms | null = null;
 
+  /** @internal d, less an intercept (which sketches keep at scale 1 and do not draw over). */
+  get sketchDimension(): number { return this.dimension - (this.linear?.intercept ? 1 : 0); }
   /** @internal x at the run buffer (f64). */
   readX(): Float64Array { return this.kernel.f64(this.buffers.x, this.dimension).slice(); }
   /** @internal Put x at the run buffer. */
@@ -232,7 +234,7 @@ export abstract class BaseProblem implements Objective {
     support: Int32Array;
   } {
     this.idle("sketchedGradient");
-    const sk = checkSketch(sketch, this.dimension);
+    const sk = checkSketch(sketch, this.sketchDimension);
     const [lo, hi] = splitSeed(opts.seed ?? 0);
     const step = integer("step", opts.step ?? 0, 0);
     let tau = 0;
@@ -252,7 +254,7 @@ export abstract class BaseProblem implements Objective {
   /** Monte Carlo f_D(x): the mean of f(v + S_s(x − v)) over s < samples and its standard error. */
   protected monteCarlo(x: ArrayLike<number>, sketch: Sketch, samplesArg: unknown, seedArg: unknown): SketchedValue {
     this.idle("sketchedValue");
-    const sk = checkSketch(sketch, this.dimension);
+    const sk = checkSketch(sketch, this.sketchDimension);
     const samples = integer("samples", samplesArg ?? 1000, 1, 1e8);
     const [lo, hi] = splitSeed(seedArg ?? 0);
     this.putX(x);

@@ -30,6 +30,7 @@ export interface Exports {
   allFinite(px: number, n: number): number;
   // sketches (assembly/sketch.ts)
   sketchWorkspace(d: number): void;
+  sketchPin(n: number): void;
   sketchConfigure(kind: number, k: number, p: number, probs: number): void;
   sketchSample(step: number): number;
   sketchBlock(round: number, node: number): number;
@@ -44,6 +45,7 @@ export interface Exports {
   lossCurvatureAt(kind: number, m: number, b: number): number;
   expAt(x: number): number; logAt(x: number): number;
   setDataProblem(loss: number, l2: number, pv: number): void;
+  setUnpenalised(n: number): void;
   setQuadraticProblem(pA: number, pB: number, pV: number, d: number): void;
   setModelProblem(pv: number, d: number): void;
   value(px: number): number;

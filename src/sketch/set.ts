@@ -22,10 +22,11 @@ export interface SketchSetWire {
 export type SketchSetSource = Float64Array[] | { size: number; seed: number; balanced?: boolean };
 
 /**
- * sketchSetWire(k, d, sketch, source, scratchMark): the set in wire form. Drawing from a spec uses k's sampler
+ * sketchSetWire(k, d, sketch, source, scratchMark, dSketch): the set in wire form (d coordinates, of which the sketch
+ * draws over the first dSketch; the rest, an intercept, are in every member at scale 1). Drawing from a spec uses k's sampler
  * (configured here; the caller reconfigures it for the run).
  */
-export function sketchSetWire(k: Kernel, d: number, sketch: Sketch, source: SketchSetSource, scratchMark: number): SketchSetWire {
+export function sketchSetWire(k: Kernel, d: number, sketch: Sketch, source: SketchSetSource, scratchMark: number, dSketch = d): SketchSetWire {
   const supports: Int32Array[] = [], scales: Float64Array[] = [];
   if (Array.isArray(source)) {
     for (const diag of source) {
@@ -36,7 +37,7 @@ export function sketchSetWire(k: Kernel, d: number, sketch: Sketch, source: Sket
     }
   } else {
     // balanced Rand-K(K), K | d, is stratified: the d/K blocks of one permutation a round (the permutation sketch's draws)
-    const drawn: Sketch = source.balanced && sketch.kind === "randK" ? { kind: "permutation", nodes: d / sketch.k } : sketch;
+    const drawn: Sketch = source.balanced && sketch.kind === "randK" ? { kind: "permutation", nodes: dSketch / sketch.k } : sketch;
     configureSampler(k, drawn, scratchMark);
     const [lo, hi] = splitSeed(source.seed);
     k.ex.setSeed(lo, hi);

@@ -43,10 +43,10 @@ interface SupportSampler { sample(step: number): { T: Int32Array; s: Float64Arra
 /** Coordinator-side sampler of one sketch distribution: its own small wasm instance. */
 class Sampler implements SupportSampler {
   private readonly k: Kernel;
-  constructor(module: WebAssembly.Module, d: number, sk: Sketch, seed: [number, number]) {
+  constructor(module: WebAssembly.Module, d: number, sk: Sketch, seed: [number, number], pinned = 0) {
     const k = (this.k = new Kernel(module));
     const w = sketchWire(sk);
-    k.call("sketchWorkspace", (ex) => ex.sketchWorkspace(d));
+    k.call("sketchWorkspace", (ex) => { ex.sketchWorkspace(d); if (pinned > 0) ex.sketchPin(pinned); });
     const probs = w.probs ? k.putF64(w.probs) : 0;
     k.call("sketchConfigure", (ex) => { ex.sketchConfigure(w.code, w.k, w.p, probs); ex.setSeed(seed[0], seed[1]); ex.setSketchStream(STREAM.sketch); });
   }
@@ -126,7 +126,8 @@ class Coordinator {
     this.samplerOf = c.plan.specs.map((s) => {
       const key = JSON.stringify(s.sketch);
       if (!samplers.has(key)) {
-        samplers.set(key, isUnitSketch(s.sketch) ? new UnitSampler(problem.module, problem.layout!, s.sketch, c.seed) : new Sampler(problem.module, d, s.sketch, c.seed));
+        samplers.set(key, isUnitSketch(s.sketch) ? new UnitSampler(problem.module, problem.layout!, s.sketch, c.seed)
+          : new Sampler(problem.module, d, s.sketch, c.seed, d - problem.sketchDimension));
       }
       return samplers.get(key)!;
     });

@@ -39,6 +39,8 @@ export interface SharedSpec {
   failAt: { node: number; round: number; mode: "throw" | "crash" | "exit" } | null;
   /** Each node's wasm memory limit (the problem's). */
   maxMemory: number;
+  /** Data problems: whether x ends with an intercept (fitIntercept). */
+  intercept?: boolean;
   /** Networks: the network every node builds on its shard; null for data problems. */
   network?: NetworkShared | null;
 }
@@ -138,7 +140,9 @@ export class NodeState {
   constants(): NodeConstants {
     const { L } = this.objective.smooth();
     this.setup();
-    const c = sketchConstants(this.sketch, this.d);
-    return { rows: this.objective.rows, L, LD: c.LD, muD: c.muD, LSmax: c.LSmax };
+    const dS = this.objective.sketchDimension;
+    const c = sketchConstants(this.sketch, dS);
+    const pin = dS < this.d;   // an intercept at scale 1 in every S
+    return { rows: this.objective.rows, L, LD: pin ? Math.max(c.LD, 1) : c.LD, muD: pin ? Math.min(c.muD, 1) : c.muD, LSmax: pin ? Math.max(c.LSmax, 1) : c.LSmax };
   }
 }

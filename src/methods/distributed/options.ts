@@ -23,7 +23,7 @@ export function sharedSpec(problem: Objective, seed: [number, number], M: number
   const lin = problem.linear, net = problem.network;
   return {
     loss: lin ? lin.loss : "logistic", l2: lin ? lin.l2 : net!.l2, shift: Float64Array.from(problem.shift), seed, M, failAt,
-    maxMemory: problem.kernel.limit,
+    maxMemory: problem.kernel.limit, intercept: lin ? lin.intercept : false,
     network: net ? { hidden: [...net.hidden], activation: net.activation, l2: net.l2, maxBatch: net.maxBatch, batch } : null,
   };
 }
@@ -59,7 +59,7 @@ function nodeSketch(s: unknown, d: number, M: number, name: string, layout: read
  *  else the permutation over coordinates (M ≤ d). `name` is the node's sketch option (an array of nodes) or null (a
  *  node count). */
 function defaultSketch(problem: Objective, M: number, name: string | null): Sketch {
-  const layout = problem.layout, d = problem.dimension;
+  const layout = problem.layout, d = problem.sketchDimension;
   const units = layout !== null && layout.length > 2;
   const most = units ? Math.min(...layout.slice(1, -1)) : d;
   if (M > most) {
@@ -74,7 +74,7 @@ function defaultSketch(problem: Objective, M: number, name: string | null): Sket
 /** plan(problem, nodes, sketch): the nodes' shards and sketches. */
 export function plan(problem: Objective, nodesArg: unknown, sketchArg: unknown): Plan {
   const data = dataOf(problem);
-  const d = problem.dimension, n = data.rows, layout = problem.layout, cols = data.cols;
+  const d = problem.sketchDimension, n = data.rows, layout = problem.layout, cols = data.cols;
   if (typeof nodesArg === "number") {
     const M = integer("nodes", nodesArg, 1, n);
     const sk = sketchArg === undefined ? defaultSketch(problem, M, null) : nodeSketch(sketchArg, d, M, "sketch", layout);
