@@ -15,10 +15,8 @@ const trapAlways = (k: Kernel) => k.call("alloc", (ex) => ex.alloc(0xfffffff0));
 describe("Kernel", () => {
   it("a trap during the first upload throws once and is not retried", () => {
     let uploads = 0;
-    const t0 = performance.now();
     expect(() => new Kernel(module, (k) => { uploads++; trap(k); })).toThrow(/sketchConfigure failed \(code 3: kernel called before set-up\); while its data was being uploaded; nothing was retried/);
     expect(uploads).toBe(1);
-    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it("a trap in a call rebuilds the instance once; a rebuild that traps is final and the kernel refuses later calls", () => {
