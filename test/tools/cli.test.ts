@@ -1,36 +1,11 @@
-// The `mast` command line (dist/cli.js), run as a child process. dist/ is built before the suite runs
-// (`npm test` runs `node scripts/build.mjs --if-needed` first).
+// The `mast` command line (dist/cli.js), run as a child process.
+// dist/ is built before the suite runs (`npm test` runs `node scripts/build.mjs --if-needed` first).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = join(root, "dist", "cli.js");
-const HEX64 = /\b[0-9a-f]{64}\b/;
-const TIMEOUT = 30_000;
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function mast(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => { stdout += s; });
-    child.stderr.setEncoding("utf8").on("data", (s: string) => { stderr += s; });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
-
-function digestOf(out: string): string {
-  const m = out.match(/^digest\s+([0-9a-f]{64})$/m);
-  if (!m) throw new Error(`no digest line in:\n${out}`);
-  return m[1];
-}
+import { HEX64, TIMEOUT, cli, digestOf, fails, mast, root } from "./cli-helpers.ts";
 
 /** A small deterministic LibSVM file: ±1 labels from a planted linear rule with a little label noise. */
 function libsvmText(rows: number, cols: number, seed: number, regression = false): string {
@@ -178,22 +153,6 @@ describe.concurrent("mast train: successful runs", () => {
 });
 
 describe.concurrent("mast train: errors", () => {
-  /** Expect exit code `code` and exactly one stderr line `mast: …` matching every pattern, and no stack trace. */
-  async function fails(args: string[], code: number, ...patterns: (string | RegExp)[]): Promise<string> {
-    const r = await mast(args);
-    expect(r.code, `${args.join(" ")}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
-    expect(r.stderr.endsWith("\n")).toBe(true);
-    const lines = r.stderr.trimEnd().split("\n");
-    expect(lines, r.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^mast: /);
-    expect(lines[0]).not.toMatch(/\bat .*:\d+:\d+/);
-    for (const p of patterns) {
-      if (typeof p === "string") expect(lines[0]).toContain(p);
-      else expect(lines[0]).toMatch(p);
-    }
-    return lines[0];
-  }
-
   it("an unknown flag", () => fails(["train", "--frobnicate"], 2, "--frobnicate"), TIMEOUT);
   it("--sketch randk:0", () => fails(["train", "--sketch", "randk:0"], 2, "--sketch", "randk:0"), TIMEOUT);
   it("--sketch foo", () => fails(["train", "--sketch", "foo"], 2, "--sketch", '"foo"'), TIMEOUT);
