@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { DivergenceError, DistributedError } from "../../index.js";
 import { reproMain } from "../repro.js";
 import { CliDivergence, UsageError, show } from "./errors.js";
-import { MAIN_HELP, TRAIN_HELP, TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
+import { TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
+import { MAIN_HELP, TRAIN_HELP } from "./help.js";
 import { num } from "./format.js";
 import { train } from "./train.js";
 

@@ -1,40 +1,17 @@
 /**
- * `mast train`: load the data (a LibSVM file or the built-in synthetic set), set up the problem, the sketch and the
- * theory constants, print a header, run the method with a progress bar, and print (and optionally write as JSON) a
- * summary ending with the digest of the result.
+ * `mast train`: load the data (inputs.ts), set up the problem, the sketch and the theory constants, print a header,
+ * run the method with a progress bar, and print (and optionally write as JSON) a summary ending with the digest of
+ * the result.
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { init, distributedConstants } from "../../index.js";
 import type { Constants, Dataset, DistributedConstants, DistributedResult, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "../../index.js";
 import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
-import {
-  DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC, type TrainFlags, methodOptions, parseSketch,
-} from "./flags.js";
+import { DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC } from "./defaults.js";
+import { type TrainFlags, methodOptions, parseSketch } from "./flags.js";
+import { writeJson } from "./files.js";
 import { ProgressBar, dataSummary, duration, grouped, num, pct, sketchDescription, sketchSpec } from "./format.js";
-
-function readInput(flag: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied"
-      : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new UsageError(`cannot read --${flag} file ${path}: ${why}`);
-  }
-}
-
-async function loadLibsvm(mast: Mast, flag: string, path: string, features: number | undefined): Promise<Dataset> {
-  const bytes = readInput(flag, path);
-  try {
-    return await mast.data.libsvm(bytes, features === undefined ? {} : { features });
-  } catch (e) {
-    if (isArgumentError(e) || (e instanceof Error && e.message.startsWith("libsvm"))) {
-      throw new UsageError(`${path}: ${e.message}`);
-    }
-    throw e;
-  }
-}
+import { type Inputs, loadInputs } from "./inputs.js";
 
 function makeProblem(mast: Mast, data: Dataset, loss: Loss, l2: number, what: string): Problem {
   try {
@@ -47,22 +24,6 @@ function makeProblem(mast: Mast, data: Dataset, loss: Loss, l2: number, what: st
 }
 
 function finiteOrNull(x: number): number | null { return Number.isFinite(x) ? x : null; }
-
-/** The data of a run: the training set (and its label for the header) and the optional test set. */
-interface Inputs { data: Dataset; dataLabel: string; test: Dataset | null }
-
-async function loadInputs(mast: Mast, flags: TrainFlags): Promise<Inputs> {
-  let data: Dataset, dataLabel: string;
-  if (flags.data === null) {
-    data = mast.data.synthetic({ ...DEFAULT_SYNTHETIC });
-    dataLabel = `built-in synthetic data set (shaped like a5a; planted sparse logistic model, seed ${DEFAULT_SYNTHETIC.seed})`;
-  } else {
-    data = await loadLibsvm(mast, "data", flags.data, flags.features ?? undefined);
-    dataLabel = flags.data;
-  }
-  const test = flags.test === null ? null : await loadLibsvm(mast, "test", flags.test, data.cols);
-  return { data, dataLabel, test };
-}
 
 /** Everything a run is set up with, after the data-dependent defaults are filled in. */
 interface Plan {
@@ -280,12 +241,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
     digest: result.digest,
     trace: result.trace,
   };
-  try {
-    writeFileSync(flags.json!, JSON.stringify(report, null, 2) + "\n");
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write --json file ${flags.json}: ${err.code === "ENOENT" ? "no such directory" : err.message}`);
-  }
+  writeJson(flags.json!, report);
 }
 
 /** train(flags, version): the whole `mast train` command; returns the exit code. */
