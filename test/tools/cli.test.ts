@@ -154,6 +154,13 @@ describe.concurrent("mast train: successful runs", () => {
 
 describe.concurrent("mast train: errors", () => {
   it("an unknown flag", () => fails(["train", "--frobnicate"], 2, "--frobnicate"), TIMEOUT);
+  it("an unknown flag near a known one gets a suggestion", async () => {
+    for (const [typo, flag] of [["--iteration", "--iterations"], ["--skecth", "--sketch"], ["--record_every", "--record-every"]]) {
+      await fails(["train", typo, "1"], 2, `unknown flag ${typo} (did you mean ${flag}?) (see mast train --help)`);
+    }
+    expect(await fails(["train", "--frobnicate"], 2)).toBe("mast: unknown flag --frobnicate (see mast train --help)");
+    expect(await fails(["train", "-seed", "1"], 2)).toBe("mast: unknown flag -s (see mast train --help)");   // -s -e -e -d to parseArgs
+  }, TIMEOUT);
   it("--sketch randk:0", () => fails(["train", "--sketch", "randk:0"], 2, "--sketch", "randk:0"), TIMEOUT);
   it("--sketch foo", () => fails(["train", "--sketch", "foo"], 2, "--sketch", '"foo"'), TIMEOUT);
   it("--sketch randk:K with K > d", () => fails(["train", "--sketch", "randk:500"], 2, "--sketch", "randk:500", "123"), TIMEOUT);

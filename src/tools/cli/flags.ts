@@ -4,6 +4,7 @@
  * @module
  */
 import { sketch as sketchApi, type Loss, type Sketch } from "../../index.js";
+import { closest } from "../../runtime/validate.js";
 import { UsageError, flagMessage, isArgumentError, show } from "./errors.js";
 import { DEFAULT_L2, DEFAULT_SAMPLES } from "./defaults.js";
 
@@ -113,7 +114,10 @@ export function parseArgsError(e: unknown): UsageError {
   const msg = String(err.message ?? e);
   let m: RegExpMatchArray | null;
   if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && (m = msg.match(/Unknown option '([^']+)'/))) {
-    return new UsageError(`unknown flag ${m[1]} (see mast train --help)`);
+    // no guess for one- or two-letter names (parseArgs reports `-seed` as `-s`, and every short name is near --l2)
+    const name = m[1].replace(/^-+/, "");
+    const near = name.length >= 3 ? closest(name, Object.keys(TRAIN_OPTIONS)) : null;
+    return new UsageError(`unknown flag ${m[1]}${near ? ` (did you mean --${near}?)` : ""} (see mast train --help)`);
   }
   if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     if ((m = msg.match(/Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/))) return new UsageError(`${m[1]} needs a value`);
