@@ -1,4 +1,4 @@
-// The `mast` command line (dist/cli.js), run as a child process.
+// The `mast` command line (dist/cli.js), run as a child process: the linear model (networks: cli-network.test.ts).
 // dist/ is built before the suite runs (`npm test` runs `node scripts/build.mjs --if-needed` first).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -261,6 +261,62 @@ describe.concurrent("mast train: the method family", () => {
       [["--method", "lsvrg", "--sketch-set", "0"], /--sketch-set must be an integer in 1\.\./],
       [["--tolerance", "-1"], /--tolerance must be a positive number/],
       [["--time-limit", "abc"], /--time-limit must be a positive number of milliseconds/],
+    ] as [string[], RegExp][]) {
+      const r = await mast(["train", ...args]);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  }, TIMEOUT);
+});
+
+describe.concurrent("mast train: --epochs and test sets cut from --data (linear model)", () => {
+  it("--epochs E is --iterations ⌈E·n/τ⌉ (⌈E⌉ full-batch steps); giving both is refused", async () => {
+    const base = ["train", "--data", file("train.libsvm"), "--sketch", "randk:4", "--quiet"];
+    const [e, t, ef, tf] = await Promise.all([
+      mast([...base, "--batch", "8", "--epochs", "2.5"]), mast([...base, "--batch", "8", "--iterations", "94"]),   // ⌈2.5 · 300 / 8⌉
+      mast([...base, "--batch", "full", "--epochs", "2.5"]), mast([...base, "--batch", "full", "--iterations", "3"]),
+    ]);
+    for (const r of [e, t, ef, tf]) expect(r.code, r.stderr).toBe(0);
+    expect(digestOf(e.stdout)).toBe(digestOf(t.stdout));
+    expect(digestOf(ef.stdout)).toBe(digestOf(tf.stdout));
+    const both = await mast([...base, "--epochs", "2", "--iterations", "10"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^mast: --epochs and --iterations both set the length of the run; give one\n$/);
+  }, TIMEOUT);
+
+  it("--split-at N: the first N rows train, the rest test; the header and the JSON say so", async () => {
+    const out = file("split.json");
+    const r = await mast(["train", "--data", file("train.libsvm"), "--split-at", "200", "--sketch", "randk:4", "--epochs", "5", "--json", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ +300 rows × 12 features/m);
+    expect(r.stdout).toMatch(/^split +the first 200 rows train, the last 100 test \(--split-at 200\)$/m);
+    expect(r.stdout).toMatch(/1,000 steps \(5 epochs, batch 1\)/);
+    expect(r.stdout).toMatch(/^test accuracy +[\d.]+% +\(test f = [\d.]+\)$/m);
+    const j = JSON.parse(readFileSync(out, "utf8"));
+    expect(j.settings).toMatchObject({ split: { at: 200 }, rows: 200, testRows: 100, epochs: 5, iterations: 1000 });
+    expect(j.summary.testAccuracy).toBeGreaterThan(0.6);
+  }, TIMEOUT);
+
+  it("--test-fraction q:seed: the same seed gives the same split and digest, another seed another", async () => {
+    const base = ["train", "--data", file("train.libsvm"), "--sketch", "randk:4", "--iterations", "2000", "--quiet"];
+    const [a, b, c] = await Promise.all([mast([...base, "--test-fraction", "0.25"]), mast([...base, "--test-fraction", "0.25:0"]), mast([...base, "--test-fraction", "0.25:9"])]);
+    for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
+    expect(a.stdout).toMatch(/^test accuracy/m);
+    expect(digestOf(b.stdout)).toBe(digestOf(a.stdout));
+    expect(digestOf(c.stdout)).not.toBe(digestOf(a.stdout));
+  }, TIMEOUT);
+
+  it("refuses bad values and mixtures of the new flags, naming them", async () => {
+    for (const [args, re] of [
+      [["--epochs", "0"], /--epochs must be a positive number, got "0"/],
+      [["--epochs", "1e"], /--epochs must be a positive number, got "1e"/],
+      [["--data", file("train.libsvm"), "--split-at", "300"], /--split-at must be in 1\.\.299 .*, got 300/],
+      [["--test-fraction", "1.5"], /--test-fraction must be in \(0, 1\), got "1\.5"/],
+      [["--data", file("train.libsvm"), "--test", file("test.libsvm"), "--test-fraction", "0.2"], /--test and --test-fraction both make the test set/],
+      [["--sketch", "bernoulli:0.5:units"], /--sketch "bernoulli:0\.5:units" sketches hidden units, which --model linear has none of/],
+      [["--iteration", "5"], /unknown flag --iteration \(did you mean --iterations\?\)/],
     ] as [string[], RegExp][]) {
       const r = await mast(["train", ...args]);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
