@@ -1,36 +1,11 @@
-// The `mast` command line (dist/cli.js), run as a child process. dist/ is built before the suite runs
-// (`npm test` runs `node scripts/build.mjs --if-needed` first).
+// The `mast` command line (dist/cli.js), run as a child process: the linear model (networks: cli-network.test.ts).
+// dist/ is built before the suite runs (`npm test` runs `node scripts/build.mjs --if-needed` first).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = join(root, "dist", "cli.js");
-const HEX64 = /\b[0-9a-f]{64}\b/;
-const TIMEOUT = 30_000;
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function mast(args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => { stdout += s; });
-    child.stderr.setEncoding("utf8").on("data", (s: string) => { stderr += s; });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
-
-function digestOf(out: string): string {
-  const m = out.match(/^digest\s+([0-9a-f]{64})$/m);
-  if (!m) throw new Error(`no digest line in:\n${out}`);
-  return m[1];
-}
+import { HEX64, TIMEOUT, cli, digestOf, fails, mast, root } from "./cli-helpers.ts";
 
 /** A small deterministic LibSVM file: ±1 labels from a planted linear rule with a little label noise. */
 function libsvmText(rows: number, cols: number, seed: number, regression = false): string {
@@ -178,23 +153,14 @@ describe.concurrent("mast train: successful runs", () => {
 });
 
 describe.concurrent("mast train: errors", () => {
-  /** Expect exit code `code` and exactly one stderr line `mast: …` matching every pattern, and no stack trace. */
-  async function fails(args: string[], code: number, ...patterns: (string | RegExp)[]): Promise<string> {
-    const r = await mast(args);
-    expect(r.code, `${args.join(" ")}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(code);
-    expect(r.stderr.endsWith("\n")).toBe(true);
-    const lines = r.stderr.trimEnd().split("\n");
-    expect(lines, r.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^mast: /);
-    expect(lines[0]).not.toMatch(/\bat .*:\d+:\d+/);
-    for (const p of patterns) {
-      if (typeof p === "string") expect(lines[0]).toContain(p);
-      else expect(lines[0]).toMatch(p);
-    }
-    return lines[0];
-  }
-
   it("an unknown flag", () => fails(["train", "--frobnicate"], 2, "--frobnicate"), TIMEOUT);
+  it("an unknown flag near a known one gets a suggestion", async () => {
+    for (const [typo, flag] of [["--iteration", "--iterations"], ["--skecth", "--sketch"], ["--record_every", "--record-every"]]) {
+      await fails(["train", typo, "1"], 2, `unknown flag ${typo} (did you mean ${flag}?) (see mast train --help)`);
+    }
+    expect(await fails(["train", "--frobnicate"], 2)).toBe("mast: unknown flag --frobnicate (see mast train --help)");
+    expect(await fails(["train", "-seed", "1"], 2)).toBe("mast: unknown flag -s (see mast train --help)");   // -s -e -e -d to parseArgs
+  }, TIMEOUT);
   it("--sketch randk:0", () => fails(["train", "--sketch", "randk:0"], 2, "--sketch", "randk:0"), TIMEOUT);
   it("--sketch foo", () => fails(["train", "--sketch", "foo"], 2, "--sketch", '"foo"'), TIMEOUT);
   it("--sketch randk:K with K > d", () => fails(["train", "--sketch", "randk:500"], 2, "--sketch", "randk:500", "123"), TIMEOUT);
@@ -295,6 +261,62 @@ describe.concurrent("mast train: the method family", () => {
       [["--method", "lsvrg", "--sketch-set", "0"], /--sketch-set must be an integer in 1\.\./],
       [["--tolerance", "-1"], /--tolerance must be a positive number/],
       [["--time-limit", "abc"], /--time-limit must be a positive number of milliseconds/],
+    ] as [string[], RegExp][]) {
+      const r = await mast(["train", ...args]);
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(re);
+    }
+  }, TIMEOUT);
+});
+
+describe.concurrent("mast train: --epochs and test sets cut from --data (linear model)", () => {
+  it("--epochs E is --iterations ⌈E·n/τ⌉ (⌈E⌉ full-batch steps); giving both is refused", async () => {
+    const base = ["train", "--data", file("train.libsvm"), "--sketch", "randk:4", "--quiet"];
+    const [e, t, ef, tf] = await Promise.all([
+      mast([...base, "--batch", "8", "--epochs", "2.5"]), mast([...base, "--batch", "8", "--iterations", "94"]),   // ⌈2.5 · 300 / 8⌉
+      mast([...base, "--batch", "full", "--epochs", "2.5"]), mast([...base, "--batch", "full", "--iterations", "3"]),
+    ]);
+    for (const r of [e, t, ef, tf]) expect(r.code, r.stderr).toBe(0);
+    expect(digestOf(e.stdout)).toBe(digestOf(t.stdout));
+    expect(digestOf(ef.stdout)).toBe(digestOf(tf.stdout));
+    const both = await mast([...base, "--epochs", "2", "--iterations", "10"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^mast: --epochs and --iterations both set the length of the run; give one\n$/);
+  }, TIMEOUT);
+
+  it("--split-at N: the first N rows train, the rest test; the header and the JSON say so", async () => {
+    const out = file("split.json");
+    const r = await mast(["train", "--data", file("train.libsvm"), "--split-at", "200", "--sketch", "randk:4", "--epochs", "5", "--json", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ +300 rows × 12 features/m);
+    expect(r.stdout).toMatch(/^split +the first 200 rows train, the last 100 test \(--split-at 200\)$/m);
+    expect(r.stdout).toMatch(/1,000 steps \(5 epochs, batch 1\)/);
+    expect(r.stdout).toMatch(/^test accuracy +[\d.]+% +\(test f = [\d.]+\)$/m);
+    const j = JSON.parse(readFileSync(out, "utf8"));
+    expect(j.settings).toMatchObject({ split: { at: 200 }, rows: 200, testRows: 100, epochs: 5, iterations: 1000 });
+    expect(j.summary.testAccuracy).toBeGreaterThan(0.6);
+  }, TIMEOUT);
+
+  it("--test-fraction q:seed: the same seed gives the same split and digest, another seed another", async () => {
+    const base = ["train", "--data", file("train.libsvm"), "--sketch", "randk:4", "--iterations", "2000", "--quiet"];
+    const [a, b, c] = await Promise.all([mast([...base, "--test-fraction", "0.25"]), mast([...base, "--test-fraction", "0.25:0"]), mast([...base, "--test-fraction", "0.25:9"])]);
+    for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
+    expect(a.stdout).toMatch(/^test accuracy/m);
+    expect(digestOf(b.stdout)).toBe(digestOf(a.stdout));
+    expect(digestOf(c.stdout)).not.toBe(digestOf(a.stdout));
+  }, TIMEOUT);
+
+  it("refuses bad values and mixtures of the new flags, naming them", async () => {
+    for (const [args, re] of [
+      [["--epochs", "0"], /--epochs must be a positive number, got "0"/],
+      [["--epochs", "1e"], /--epochs must be a positive number, got "1e"/],
+      [["--data", file("train.libsvm"), "--split-at", "300"], /--split-at must be in 1\.\.299 .*, got 300/],
+      [["--test-fraction", "1.5"], /--test-fraction must be in \(0, 1\), got "1\.5"/],
+      [["--data", file("train.libsvm"), "--test", file("test.libsvm"), "--test-fraction", "0.2"], /--test and --test-fraction both make the test set/],
+      [["--sketch", "bernoulli:0.5:units"], /--sketch "bernoulli:0\.5:units" sketches hidden units, which --model linear has none of/],
+      [["--iteration", "5"], /unknown flag --iteration \(did you mean --iterations\?\)/],
     ] as [string[], RegExp][]) {
       const r = await mast(["train", ...args]);
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);

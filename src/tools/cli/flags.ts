@@ -1,15 +1,27 @@
 /**
- * `mast train`'s flags: the option table, the help texts, strict number parsing, and the checks that turn raw flag
- * values into {@link TrainFlags} before any data is read.
+ * `mast train`'s flags: the option table, strict number parsing, and the checks that turn raw flag values into
+ * {@link TrainFlags} before any data is read (the help texts are in help.ts, the defaults in defaults.ts).
  * @module
  */
 import { sketch as sketchApi, type Loss, type Sketch } from "../../index.js";
+import { closest } from "../../runtime/validate.js";
 import { UsageError, flagMessage, isArgumentError, show } from "./errors.js";
+import {
+  DEFAULT_L2, DEFAULT_NETWORK_BATCH, DEFAULT_NETWORK_L2, DEFAULT_NETWORK_SAMPLES, DEFAULT_SAMPLES,
+} from "./defaults.js";
+import { type ModelSpec, isNetwork, parseModel } from "./model.js";
 
 export const TRAIN_OPTIONS = {
   data: { type: "string" },
+  labels: { type: "string" },
   test: { type: "string" },
+  "test-labels": { type: "string" },
+  "split-at": { type: "string" },
+  "test-fraction": { type: "string" },
   features: { type: "string" },
+  model: { type: "string" },
+  activation: { type: "string" },
+  "max-batch": { type: "string" },
   loss: { type: "string" },
   l2: { type: "string" },
   sketch: { type: "string" },
@@ -24,6 +36,7 @@ export const TRAIN_OPTIONS = {
   tolerance: { type: "string" },
   "time-limit": { type: "string" },
   iterations: { type: "string" },
+  epochs: { type: "string" },
   batch: { type: "string" },
   step: { type: "string" },
   seed: { type: "string" },
@@ -34,81 +47,6 @@ export const TRAIN_OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
-
-export const DEFAULT_SYNTHETIC = { rows: 6414, cols: 123, density: 14 / 123, seed: 0 } as const;
-export const DEFAULT_L2 = 1e-4;
-export const DEFAULT_EPOCHS = 10;
-export const DEFAULT_FULL_BATCH_ITERATIONS = 1000;
-export const DEFAULT_SAMPLES = 200;
-export const DEFAULT_NODES = 2;
-
-export const MAIN_HELP = `mast — Model-Agnostic Sparsified Training (MAST) in deterministic WebAssembly
-
-Usage:
-  mast train [flags]     minimise f_D(x) = E_S f(v + S(x − v)) with Double Sketched SGD
-  mast train --help      the flags of train
-  mast repro [--build scalar] [--json]
-                         check the golden digests in this runtime (exit 1 on any drift)
-  mast --version         print the version
-
-Run \`mast train\` with no flags for a demo on a built-in synthetic data set.
-`;
-
-export const TRAIN_HELP = `Usage: mast train [flags]
-
-Minimise the MAST objective f_D(x) = E_S f(v + S(x − v)) (shift v = 0) of
-f(x) = (1/n) Σ φ(a_iᵀx, b_i) + λ/2 ‖x‖² with Double Sketched SGD.
-
-Data
-  --data FILE           LibSVM/svmlight training file, optionally gzipped (.gz).
-                        Default: a built-in synthetic data set shaped like a5a
-                        (6414 rows, 123 binary features, ~14 non-zeros a row, seed 0)
-  --test FILE           LibSVM test file (same number of features as the training set);
-                        reports test f and, for the logistic loss, test accuracy
-  --features D          number of features of --data (default: the largest index seen)
-
-Problem
-  --loss NAME           logistic (default; labels ±1 or 0/1) or squared
-  --l2 λ                ℓ2 weight λ ≥ 0 (default 1e-4)
-  --sketch SPEC         identity | bernoulli:p | randk:K | permutation:M
-                        (default randk:K with K = round(d/2))
-
-Method
-  --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
-                        lsvrg: loopless SVRG on a finite sketch set (L-SVRDSG, §4.4);
-                        svrg: loopy SVRG with a snapshot every --snapshot-every steps;
-                        distributed: distributed DSGD over --nodes nodes (§4.3); with
-                        permutation sketches (the default) this is independent
-                        subnetwork training (IST)
-  --nodes M             distributed: cut the rows into M contiguous shards, one a node
-                        (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M)
-  --workers K           distributed: run the nodes on K worker threads, 0..64 (default 0:
-                        all in the main thread); every K gives the same bits
-  --sampling NAME       how --batch rows are drawn: nice (default, without replacement),
-                        uniform (i.i.d.) or importance (i.i.d. with p_i ∝ L_i)
-  --sketch-set N[:s]    lsvrg/svrg: N sketches drawn once from --sketch with seed s (default 100:0)
-  --reference-batch b   lsvrg/svrg: sketches in the reference gradient (default N: exact)
-  --refresh-probability p  lsvrg: refresh probability in (0, 1] (default 1/b)
-  --snapshot-every m    svrg: steps between snapshots (default 2b)
-  --tolerance ε         stop when ‖∇f_D(x_t)‖ ≤ ε at a record point
-  --time-limit MS       stop after MS milliseconds
-  --iterations T        number of steps (rounds) T ≥ 0 (default 10 epochs: ⌈10·n/τ⌉ steps,
-                        or ${DEFAULT_FULL_BATCH_ITERATIONS} with --batch full or --method distributed)
-  --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1;
-                        distributed: full, each node its whole shard)
-  --step theory|γ       step size: the theory step 1/(L_exp·L_S^max) (default; distributed:
-                        1/√(D_max·T), section 4.3) or γ > 0
-  --seed S              seed of the counter-based generator, an integer ≥ 0 (default 0)
-  --record-every K      record f(x_t) every K steps (default ⌈T/100⌉)
-
-Output
-  --samples M           sketches for the Monte Carlo estimate of f_D(x_T) (default ${DEFAULT_SAMPLES})
-  --json FILE           write settings, constants, summary, digest and the whole trace as JSON
-  --quiet               print the summary only (no header, no progress bar)
-  -h, --help            show this help
-
-Exit codes: 0 done, 1 the run diverged (or an internal error), 2 a bad flag, value or file.
-`;
 
 /** Strict decimal syntax: no hex, no "1e", no "Infinity", no empty string. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -134,11 +72,24 @@ function parseNonNegative(flag: string, raw: string): number {
   return x;
 }
 
+/** How the test set is cut from --data: the first `at` rows train, or a seeded permutation's last ⌈q·n⌉ rows test. */
+export type SplitFlag = { at: number } | { testFraction: number; seed: number };
+
 /** Settings of one `mast train` run, after flag parsing (the data-dependent defaults are filled in later). */
 export interface TrainFlags {
   data: string | null;
+  /** IDX labels of --data (--data is then IDX images). */
+  labels: string | null;
   test: string | null;
+  /** IDX labels of --test. */
+  testLabels: string | null;
+  split: SplitFlag | null;
   features: number | null;
+  model: ModelSpec;
+  /** Networks: the hidden layers' activation. */
+  activation: "relu" | "tanh";
+  /** Networks: mast.network's maxBatch, or null for the default. */
+  maxBatch: number | null;
   loss: Loss;
   l2: number;
   sketch: string | null;
@@ -153,7 +104,11 @@ export interface TrainFlags {
   tolerance: number | null;
   timeLimit: number | null;
   iterations: number | null;
+  /** --epochs E (iterations ⌈E·n/τ⌉ once n is known), or null. */
+  epochs: number | null;
   batch: "full" | number;
+  /** Whether --batch was given (a network's default τ is capped at n once n is known). */
+  batchGiven: boolean;
   step: "theory" | number;
   seed: number;
   recordEvery: number | null;
@@ -187,7 +142,10 @@ export function parseArgsError(e: unknown): UsageError {
   const msg = String(err.message ?? e);
   let m: RegExpMatchArray | null;
   if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && (m = msg.match(/Unknown option '([^']+)'/))) {
-    return new UsageError(`unknown flag ${m[1]} (see mast train --help)`);
+    // no guess for one- or two-letter names (parseArgs reports `-seed` as `-s`, and every short name is near --l2)
+    const name = m[1].replace(/^-+/, "");
+    const near = name.length >= 3 ? closest(name, Object.keys(TRAIN_OPTIONS)) : null;
+    return new UsageError(`unknown flag ${m[1]}${near ? ` (did you mean --${near}?)` : ""} (see mast train --help)`);
   }
   if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     if ((m = msg.match(/Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/))) return new UsageError(`${m[1]} needs a value`);
@@ -201,17 +159,27 @@ export function parseArgsError(e: unknown): UsageError {
 
 export function trainFlags(values: Record<string, string | boolean | undefined>): TrainFlags {
   const str = (k: string): string | undefined => values[k] as string | undefined;
+  const model = modelFlag(str("model"), str("labels"));
+  const network = isNetwork(model);
   const loss = str("loss") ?? "logistic";
   if (loss !== "logistic" && loss !== "squared") throw new UsageError(`--loss must be "logistic" or "squared", got ${show(loss)}`);
+  if (network && str("loss") !== undefined) throw new UsageError(`--loss goes with --model linear; a network (--model ${str("model") ?? "softmax"}) uses the softmax cross-entropy`);
   const method = str("method") ?? "dsgd";
   if (method !== "dsgd" && method !== "lsvrg" && method !== "svrg" && method !== "distributed") {
     throw new UsageError(`--method must be "dsgd", "lsvrg", "svrg" or "distributed", got ${show(method)}`);
   }
   const distributed = method === "distributed";
+  if (network && distributed) throw new UsageError(`--method distributed goes with --model linear; a network trains with dsgd, lsvrg or svrg`);
   for (const k of ["nodes", "workers"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
   for (const k of ["sampling", "tolerance", "time-limit"]) if (distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method dsgd, lsvrg or svrg`);
   if (distributed && str("batch") !== undefined && str("batch") !== "full") {
     throw new UsageError(`--batch must be full with --method distributed (each node uses its whole shard), got ${show(str("batch")!)}`);
+  }
+  if (network && str("batch") === "full") {
+    throw new UsageError(`--batch must be an integer ≥ 1 with a network (a full batch would run every row through the network at every step), got "full"`);
+  }
+  if (network && str("tolerance") !== undefined) {
+    throw new UsageError(`--tolerance goes with --model linear (on a network ‖∇f_D‖ would take passes over all rows at every record); stop by --iterations, --epochs or --time-limit`);
   }
   const sampling = str("sampling") ?? null;
   if (sampling !== null && sampling !== "nice" && sampling !== "uniform" && sampling !== "importance") {
@@ -238,7 +206,7 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   const timeLimit = timeRaw === undefined ? null : parseDecimal("time-limit", timeRaw, "a positive number of milliseconds");
   if (timeLimit !== null && !(timeLimit > 0)) throw new UsageError(`--time-limit must be a positive number of milliseconds, got ${show(timeRaw!)}`);
   const batchRaw = str("batch");
-  const batch = batchRaw === undefined ? (distributed ? "full" as const : 1) : batchRaw === "full" ? "full" as const
+  const batch = batchRaw === undefined ? (distributed ? "full" as const : network ? DEFAULT_NETWORK_BATCH : 1) : batchRaw === "full" ? "full" as const
     : (() => {
       const x = parseDecimal("batch", batchRaw, `"full" or an integer ≥ 1`);
       if (!Number.isSafeInteger(x) || x < 1) throw new UsageError(`--batch must be "full" or an integer ≥ 1, got ${show(batchRaw)}`);
@@ -256,13 +224,20 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   if (features !== null && data === null) throw new UsageError("--features applies to --data; the built-in data set has 123 features");
   const sketch = str("sketch") ?? null;
   if (sketch !== null) parseSketch(sketch, null); // syntax errors before any data is read
-  for (const k of ["data", "test", "json"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
+  for (const k of ["data", "labels", "test", "test-labels", "json"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
+  const idx = idxFlags(str, data, features);
+  const { activation, maxBatch } = networkFlags(str, model, batch);
+  const { iterations, epochs } = lengthFlags(str);
   return {
     data,
-    test: str("test") ?? null,
+    ...idx,
+    split: splitFlag(str),
     features,
+    model,
+    activation,
+    maxBatch,
     loss,
-    l2: str("l2") === undefined ? DEFAULT_L2 : parseNonNegative("l2", str("l2")!),
+    l2: str("l2") === undefined ? (network ? DEFAULT_NETWORK_L2 : DEFAULT_L2) : parseNonNegative("l2", str("l2")!),
     sketch,
     method,
     nodes: str("nodes") === undefined ? null : parseInteger("nodes", str("nodes")!, 1),
@@ -274,15 +249,86 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
     snapshotEvery: str("snapshot-every") === undefined ? null : parseInteger("snapshot-every", str("snapshot-every")!, 1),
     tolerance,
     timeLimit,
-    iterations: str("iterations") === undefined ? null : parseInteger("iterations", str("iterations")!, 0),
+    iterations,
+    epochs,
     batch,
+    batchGiven: batchRaw !== undefined,
     step,
     seed: str("seed") === undefined ? 0 : parseInteger("seed", str("seed")!, 0),
     recordEvery: str("record-every") === undefined ? null : parseInteger("record-every", str("record-every")!, 1),
-    samples: str("samples") === undefined ? DEFAULT_SAMPLES : parseInteger("samples", str("samples")!, 1, 1e8),
+    samples: str("samples") === undefined ? (network ? DEFAULT_NETWORK_SAMPLES : DEFAULT_SAMPLES) : parseInteger("samples", str("samples")!, 1, 1e8),
     json: str("json") ?? null,
     quiet: values.quiet === true,
   };
+}
+
+type Str = (k: string) => string | undefined;
+
+/** --model, defaulting to softmax for IDX data (class labels, which the linear model cannot take) and linear otherwise. */
+function modelFlag(raw: string | undefined, labels: string | undefined): ModelSpec {
+  const model = raw === undefined ? (labels !== undefined ? { kind: "softmax" as const, hidden: [] } : { kind: "linear" as const }) : parseModel(raw);
+  if (model.kind === "linear" && labels !== undefined) {
+    throw new UsageError(`--labels reads IDX class labels, which --model linear cannot take; use --model softmax or mlp:W1,W2,…`);
+  }
+  return model;
+}
+
+/** --labels and --test-labels: IDX input, whose test set (if a file) needs labels of its own. */
+function idxFlags(str: Str, data: string | null, features: number | null): { labels: string | null; testLabels: string | null; test: string | null } {
+  const labels = str("labels") ?? null, test = str("test") ?? null, testLabels = str("test-labels") ?? null;
+  if (labels !== null && data === null) throw new UsageError("--labels goes with --data (the IDX images it labels)");
+  if (labels !== null && features !== null) throw new UsageError("--features applies to LibSVM --data; IDX images have their own size");
+  if (testLabels !== null && labels === null) throw new UsageError("--test-labels goes with --labels (IDX data); a LibSVM --test file has its labels inline");
+  if (testLabels !== null && test === null) throw new UsageError("--test-labels goes with --test (the IDX images it labels)");
+  if (labels !== null && test !== null && testLabels === null) throw new UsageError("--test with IDX data (--labels) needs --test-labels FILE");
+  return { labels, testLabels, test };
+}
+
+/** --split-at N or --test-fraction q[:seed], at most one way of making a test set. */
+function splitFlag(str: Str): SplitFlag | null {
+  const given = ["test", "split-at", "test-fraction"].filter((k) => str(k) !== undefined);
+  if (given.length > 1) throw new UsageError(`--${given[0]} and --${given[1]} both make the test set; give one of --test, --split-at, --test-fraction`);
+  const at = str("split-at");
+  if (at !== undefined) return { at: parseInteger("split-at", at, 1) };
+  const frac = str("test-fraction");
+  if (frac === undefined) return null;
+  const [q, seed, extra] = frac.split(":");
+  const what = "q or q:seed with 0 < q < 1 and an integer seed ≥ 0";
+  if (extra !== undefined) throw new UsageError(`--test-fraction must be ${what}, got ${show(frac)}`);
+  const testFraction = parseDecimal("test-fraction", q, what);
+  if (!(testFraction > 0 && testFraction < 1)) throw new UsageError(`--test-fraction must be in (0, 1), got ${show(frac)}`);
+  if (seed !== undefined && !(/^\d+$/.test(seed.trim()) && Number.isSafeInteger(Number(seed)))) {
+    throw new UsageError(`--test-fraction must be ${what}, got ${show(frac)}`);
+  }
+  return { testFraction, seed: seed === undefined ? 0 : Number(seed) };
+}
+
+/** --activation and --max-batch: network-only settings, refused elsewhere so that a flag never silently does nothing. */
+function networkFlags(str: Str, model: ModelSpec, batch: "full" | number): { activation: "relu" | "tanh"; maxBatch: number | null } {
+  const act = str("activation");
+  if (act !== undefined && model.kind !== "mlp") {
+    throw new UsageError(`--activation goes with --model mlp:W1,W2,…${model.kind === "softmax" ? " (softmax has no hidden layers)" : ""}`);
+  }
+  if (act !== undefined && act !== "relu" && act !== "tanh") throw new UsageError(`--activation must be "relu" or "tanh", got ${show(act)}`);
+  const mb = str("max-batch");
+  if (mb !== undefined && !isNetwork(model)) throw new UsageError("--max-batch goes with --model softmax or mlp:W1,W2,…");
+  const maxBatch = mb === undefined ? null : parseInteger("max-batch", mb, 1, 65536);
+  if (maxBatch !== null && typeof batch === "number" && batch > maxBatch) {
+    throw new UsageError(`--batch must be at most --max-batch ${maxBatch}, got ${show(str("batch")!)}`);
+  }
+  return { activation: act === "tanh" ? "tanh" : "relu", maxBatch };
+}
+
+/** --iterations T or --epochs E: the length of the run, one way or the other. */
+function lengthFlags(str: Str): { iterations: number | null; epochs: number | null } {
+  if (str("iterations") !== undefined && str("epochs") !== undefined) {
+    throw new UsageError("--epochs and --iterations both set the length of the run; give one");
+  }
+  const iterations = str("iterations") === undefined ? null : parseInteger("iterations", str("iterations")!, 0);
+  const raw = str("epochs");
+  const epochs = raw === undefined ? null : parseDecimal("epochs", raw, "a positive number");
+  if (epochs !== null && !(epochs > 0)) throw new UsageError(`--epochs must be a positive number, got ${show(raw!)}`);
+  return { iterations, epochs };
 }
 
 /** The method-family options of `minimize`/`constants` set by the flags. */
@@ -296,11 +342,31 @@ export function methodOptions(flags: TrainFlags): Record<string, unknown> {
   return o;
 }
 
-export function parseSketch(raw: string, d: number | null): Sketch {
+/**
+ * parseSketch(raw, d, model): the sketch of --sketch (syntax only while d is unknown); with a model, a unit sketch
+ * (`…:units`) is refused unless the model has hidden units, naming the models that have them.
+ */
+export function parseSketch(raw: string, d: number | null, model: ModelSpec | null = null): Sketch {
+  let sk: Sketch;
   try {
-    return sketchApi.parse(raw);
+    sk = sketchApi.parse(raw);
   } catch (e) {
     if (isArgumentError(e)) throw new UsageError(flagMessage("sketch", "sketch", raw, e, d));
     throw e;
   }
+  if (model !== null && model.kind !== "mlp" && sk.kind !== "identity" && sk.over === "units") {
+    throw new UsageError(`--sketch ${show(raw)} sketches hidden units, which --model ${model.kind} has none of; ` +
+      `use --model mlp:W1,W2,… or a sketch over the ${model.kind === "linear" ? "coordinates" : "parameters"} (${raw.replace(/:units$/, "")})`);
+  }
+  return sk;
+}
+
+/**
+ * epochSteps(E, n, τ): the steps of E passes over n rows, ⌈E·n/τ⌉; a full-batch step (or a distributed round, every
+ * node on its whole shard) is one pass, so ⌈E⌉ of them.
+ */
+export function epochSteps(epochs: number, n: number, batch: number | "full"): number {
+  const steps = Math.ceil(batch === "full" ? epochs : (epochs * n) / batch);
+  if (!Number.isSafeInteger(steps)) throw new UsageError(`--epochs ${epochs} makes ${steps} steps; give fewer`);
+  return steps;
 }

@@ -4,8 +4,13 @@
  */
 import type { Dataset, Sketch, TraceRow } from "../../index.js";
 
-/** The CLI spelling of a sketch spec. */
+/** The CLI spelling of a sketch spec (`bernoulli:0.5`, `bernoulli:0.5:units`). */
 export function sketchSpec(s: Sketch): string {
+  if (s.kind !== "identity" && s.over === "units") return `${coordinateSketchSpec(s)}:units`;
+  return coordinateSketchSpec(s);
+}
+
+function coordinateSketchSpec(s: Sketch): string {
   switch (s.kind) {
     case "identity": return "identity";
     case "bernoulli": return typeof s.p === "number" ? `bernoulli:${s.p}` : "bernoulli:[per coordinate]";
@@ -14,12 +19,22 @@ export function sketchSpec(s: Sketch): string {
   }
 }
 
+/** What a sketch does, in words, on d coordinates (a network's parameters), or on an MLP's hidden units. */
 export function sketchDescription(s: Sketch, d: number): string {
+  if (s.kind !== "identity" && s.over === "units") return unitSketchDescription(s);
   switch (s.kind) {
     case "identity": return "S = I (MAST reduces to plain SGD on f)";
     case "bernoulli": return `Bernoulli: keep each coordinate with p = ${typeof s.p === "number" ? s.p : "p_j"}, scale 1/p`;
     case "randK": return `Rand-K: ${s.k} of ${d} coordinates a step, scale d/K = ${num(d / s.k, 4)}`;
     case "permutation": return `permutation over ${s.nodes} nodes: block ⌈d/M⌉ = ${Math.ceil(d / s.nodes)}, scale M = ${s.nodes}`;
+  }
+}
+
+function unitSketchDescription(s: Exclude<Sketch, { kind: "identity" }>): string {
+  switch (s.kind) {
+    case "bernoulli": return `dropout: keep each hidden unit with p = ${s.p}, scale 1/p (the output layer always kept)`;
+    case "randK": return `Rand-K over units: ${s.k} units of every hidden layer a step, scale n_l/K (the output layer always kept)`;
+    case "permutation": return `IST: each hidden layer's units cut into ${s.nodes} blocks, one a step, scale M = ${s.nodes} (the output layer always kept)`;
   }
 }
 
@@ -54,6 +69,21 @@ export function labelSummary(data: Dataset): string {
 
 export function dataSummary(data: Dataset): string {
   return `${grouped(data.rows)} rows × ${grouped(data.cols)} features, ${(data.nnz / data.rows).toFixed(1)} nnz/row, ${labelSummary(data)}`;
+}
+
+/** classSummary(data): the classes a network sees, e.g. `10 classes (labels 0, 1, …, 9)`, or why there are none. */
+export function classSummary(data: Dataset): string {
+  const v = data.classValues;
+  if (v === null) return "labels not all integers (no classes)";
+  const show = (x: number): string => (x > 0 && data.binary ? `+${x}` : String(x).replace("-", "−"));   // as labelSummary
+  const list = v.length <= 5 ? Array.from(v, show).join(", ") : `${show(v[0])}, ${show(v[1])}, …, ${show(v[v.length - 1])}`;
+  return `${v.length} class${v.length === 1 ? "" : "es"} (labels ${list})`;
+}
+
+/** The data line of a network run: rows × features, density, classes. */
+export function networkDataSummary(data: Dataset): string {
+  const density = data.format === "dense" ? "dense" : `${(data.nnz / data.rows).toFixed(1)} nnz/row`;
+  return `${grouped(data.rows)} rows × ${grouped(data.cols)} features, ${density}, ${classSummary(data)}`;
 }
 
 /** A one-line progress bar, redrawn with \r (TTY only). */

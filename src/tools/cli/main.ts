@@ -1,7 +1,7 @@
 /**
- * The `mast` command line: `mast train` minimises the MAST objective f_D(x) = E_S f(v + S(x − v)) of a LibSVM data
- * set (or a built-in synthetic one) with Double Sketched SGD and prints the theory constants, the run and a summary;
- * `mast repro` checks the golden digests in this runtime.
+ * The `mast` command line: `mast train` minimises the MAST objective f_D(x) = E_S f(v + S(x − v)) of a linear model or
+ * a softmax network on a LibSVM data set, IDX images (or a built-in synthetic set) with Double Sketched SGD and prints
+ * the theory constants, the run and a summary; `mast repro` checks the golden digests in this runtime.
  *
  * Zero runtime dependencies: Node built-ins only; everything it computes goes through the public API.
  *
@@ -14,7 +14,8 @@ import { parseArgs } from "node:util";
 import { DivergenceError, DistributedError } from "../../index.js";
 import { reproMain } from "../repro.js";
 import { CliDivergence, UsageError, show } from "./errors.js";
-import { MAIN_HELP, TRAIN_HELP, TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
+import { TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
+import { MAIN_HELP, TRAIN_HELP } from "./help.js";
 import { num } from "./format.js";
 import { train } from "./train.js";
 
@@ -66,8 +67,12 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`mast: ${e.message}\n`);
       process.exitCode = 1;
     } else if (e instanceof DivergenceError) {
-      process.stderr.write(`mast: ${e.message.split(" ")[0]} diverged at step ${e.step}: x became non-finite with step size ${num(e.stepSize)}; ` +
-        `try --step ≤ ${num(e.suggestedStepSize)} (the theory step size, --step theory)\n`);
+      // a network with hidden layers has no theory step to point at (suggestedStepSize is NaN), and its guard can also
+      // stop a run whose x stayed finite but whose f did not
+      const what = /x stayed finite/.test(e.message) ? "f became non-finite (x stayed finite)" : "x became non-finite";
+      const advice = Number.isFinite(e.suggestedStepSize) && e.suggestedStepSize > 0
+        ? `try --step ≤ ${num(e.suggestedStepSize)} (the theory step size, --step theory)` : "try a smaller --step";
+      process.stderr.write(`mast: ${e.message.split(" ")[0]} diverged at step ${e.step}: ${what} with step size ${num(e.stepSize)}; ${advice}\n`);
       process.exitCode = 1;
     } else {
       process.stderr.write(`mast: internal error\n${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -1,40 +1,19 @@
 /**
- * `mast train`: load the data (a LibSVM file or the built-in synthetic set), set up the problem, the sketch and the
- * theory constants, print a header, run the method with a progress bar, and print (and optionally write as JSON) a
- * summary ending with the digest of the result.
+ * `mast train`: load the data (a LibSVM file, IDX images or the built-in synthetic set), then for the linear model set
+ * up the problem, the sketch and the theory constants, print a header, run the method with a progress bar, and print
+ * (and optionally write as JSON) a summary ending with the digest of the result. Networks take the same steps in
+ * network.ts.
  * @module
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { init, distributedConstants } from "../../index.js";
 import type { Constants, Dataset, DistributedConstants, DistributedResult, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "../../index.js";
 import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
-import {
-  DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC, type TrainFlags, methodOptions, parseSketch,
-} from "./flags.js";
+import { DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC } from "./defaults.js";
+import { type TrainFlags, epochSteps, methodOptions, parseSketch } from "./flags.js";
+import { writeJson } from "./files.js";
 import { ProgressBar, dataSummary, duration, grouped, num, pct, sketchDescription, sketchSpec } from "./format.js";
-
-function readInput(flag: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied"
-      : err.code === "EISDIR" ? "is a directory" : err.message;
-    throw new UsageError(`cannot read --${flag} file ${path}: ${why}`);
-  }
-}
-
-async function loadLibsvm(mast: Mast, flag: string, path: string, features: number | undefined): Promise<Dataset> {
-  const bytes = readInput(flag, path);
-  try {
-    return await mast.data.libsvm(bytes, features === undefined ? {} : { features });
-  } catch (e) {
-    if (isArgumentError(e) || (e instanceof Error && e.message.startsWith("libsvm"))) {
-      throw new UsageError(`${path}: ${e.message}`);
-    }
-    throw e;
-  }
-}
+import { type Inputs, loadInputs } from "./inputs.js";
+import { trainNetwork } from "./network.js";
 
 function makeProblem(mast: Mast, data: Dataset, loss: Loss, l2: number, what: string): Problem {
   try {
@@ -47,22 +26,6 @@ function makeProblem(mast: Mast, data: Dataset, loss: Loss, l2: number, what: st
 }
 
 function finiteOrNull(x: number): number | null { return Number.isFinite(x) ? x : null; }
-
-/** The data of a run: the training set (and its label for the header) and the optional test set. */
-interface Inputs { data: Dataset; dataLabel: string; test: Dataset | null }
-
-async function loadInputs(mast: Mast, flags: TrainFlags): Promise<Inputs> {
-  let data: Dataset, dataLabel: string;
-  if (flags.data === null) {
-    data = mast.data.synthetic({ ...DEFAULT_SYNTHETIC });
-    dataLabel = `built-in synthetic data set (shaped like a5a; planted sparse logistic model, seed ${DEFAULT_SYNTHETIC.seed})`;
-  } else {
-    data = await loadLibsvm(mast, "data", flags.data, flags.features ?? undefined);
-    dataLabel = flags.data;
-  }
-  const test = flags.test === null ? null : await loadLibsvm(mast, "test", flags.test, data.cols);
-  return { data, dataLabel, test };
-}
 
 /** Everything a run is set up with, after the data-dependent defaults are filled in. */
 interface Plan {
@@ -84,7 +47,7 @@ function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
   const { data, test } = inputs;
   const d = data.cols, n = data.rows;
   const problem = makeProblem(mast, data, flags.loss, flags.l2, flags.data ?? "data");
-  const testProblem = test === null ? null : makeProblem(mast, test, flags.loss, flags.l2, flags.test!);
+  const testProblem = test === null ? null : makeProblem(mast, test, flags.loss, flags.l2, flags.test ?? "the test rows");
   const distributed = flags.method === "distributed";
   const nodes = flags.nodes ?? DEFAULT_NODES;
   if (distributed && nodes > n) throw new UsageError(`--nodes must be in 1..${n} (the rows of the data), got ${nodes}`);
@@ -92,7 +55,7 @@ function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
     throw new UsageError(`--nodes must be at most ${d} (the features) with the default --sketch permutation:M; give another --sketch for more nodes, got ${nodes}`);
   }
   const sketchRaw = flags.sketch ?? (distributed ? `permutation:${nodes}` : `randk:${Math.max(1, Math.round(d / 2))}`);
-  const sk = parseSketch(sketchRaw, d);
+  const sk = parseSketch(sketchRaw, d, flags.model);
   try {
     problem.constants(sk); // checks the sketch against d
   } catch (e) {
@@ -110,7 +73,8 @@ function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
     throw e;
   }
   const iterations = flags.iterations
-    ?? (flags.batch === "full" ? DEFAULT_FULL_BATCH_ITERATIONS : Math.ceil((DEFAULT_EPOCHS * n) / flags.batch));
+    ?? (flags.epochs !== null ? epochSteps(flags.epochs, n, flags.batch)
+      : flags.batch === "full" ? DEFAULT_FULL_BATCH_ITERATIONS : Math.ceil((DEFAULT_EPOCHS * n) / flags.batch));
   const recordEvery = flags.recordEvery ?? Math.max(1, Math.ceil(iterations / 100));
   let dc: DistributedConstants | null = null;
   if (distributed) {
@@ -139,8 +103,9 @@ function header(flags: TrainFlags, version: string, inputs: Inputs, p: Plan): st
   const out: string[] = [];
   out.push(`mast train ${version}: ${methodName} on f_D(x) = ${distributed ? "(1/M) Σ_i E f_i(v + S_i(x − v))" : "E_S f(v + S(x − v))"}, v = 0`);
   out.push(`data       ${inputs.dataLabel}`);
-  out.push(`           ${dataSummary(data)}`);
-  if (test !== null) out.push(`test       ${flags.test}: ${dataSummary(test)}`);
+  out.push(`           ${dataSummary(inputs.whole)}`);
+  if (inputs.splitLabel !== null) out.push(`split      ${inputs.splitLabel}`);
+  else if (test !== null) out.push(`test       ${flags.test}: ${dataSummary(test)}`);
   out.push(`problem    ${flags.loss} loss, λ = ${num(flags.l2)}`);
   out.push(`sketch     ${sketchSpec(sk)}: ${sketchDescription(sk, d)}`);
   out.push(`constants  L = ${num(constants.L)}, μ = ${num(constants.mu)}, L_D = ${num(constants.LD)}, ` +
@@ -243,6 +208,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
     settings: {
       data: flags.data ?? { synthetic: { ...DEFAULT_SYNTHETIC } },
       test: flags.test,
+      ...(flags.split !== null ? { split: flags.split, testRows: inputs.test!.rows } : {}),
       features: data.cols,
       rows: data.rows,
       nnz: data.nnz,
@@ -253,6 +219,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
       method: flags.method,
       ...(p.distributed ? { nodes: p.nodes, workers: flags.workers } : {}),
       iterations: p.iterations,
+      ...(flags.epochs !== null ? { epochs: flags.epochs } : {}),
       batch: flags.batch,
       step: flags.step,
       stepSize: p.gamma,
@@ -280,12 +247,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
     digest: result.digest,
     trace: result.trace,
   };
-  try {
-    writeFileSync(flags.json!, JSON.stringify(report, null, 2) + "\n");
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write --json file ${flags.json}: ${err.code === "ENOENT" ? "no such directory" : err.message}`);
-  }
+  writeJson(flags.json!, report);
 }
 
 /** train(flags, version): the whole `mast train` command; returns the exit code. */
@@ -295,6 +257,7 @@ export async function train(flags: TrainFlags, version: string): Promise<number>
   const started = performance.now();
   const mast = await init();
   const inputs = await loadInputs(mast, flags);
+  if (flags.model.kind !== "linear") return trainNetwork(mast, flags, flags.model, version, inputs, started);
   const plan = planRun(mast, flags, inputs);
   for (const line of header(flags, version, inputs, plan)) say(line);
 
