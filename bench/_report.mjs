@@ -155,7 +155,6 @@ function sectionFrameworks(R) {
     const sk = cs.find((c) => c.impls.sklearn)?.impls.sklearn;
     if (sk) out.push(`sklearn: ${sk.epochsPerFit} epochs a fit() on a ${sk.format}, ${sk.samples} fits; its figure is rows over the whole fit() time.`, "");
   }
-  if (R.accuracy) out.push(sectionAccuracy(R.accuracy));
   return out.join("\n");
 }
 
@@ -169,17 +168,17 @@ function sectionAccuracy(A) {
   const pct = (x) => `${(100 * x).toFixed(2)}%`;
   const ref = A.rows.find((r) => r.impl === "newton");
   const range = (v, f) => (v.min === v.max ? f(v.median) : `${f(v.median)} (${f(v.min)}–${f(v.max)})`);
-  out.push(table(["method", "intercept", "epochs", "test accuracy: median (min–max)", "vs Newton", "training f(x)", "wall time: median (p75)", "without record points", "per epoch"],
+  out.push(table(["method", "intercept", "epochs", "test accuracy: median (min–max)", "vs Newton", "training f(x)", "wall time, one call: median (p75)", "training alone", "per epoch"],
     A.rows.map((r) => [
       r.impl === "wasm" ? `**${r.label}**` : r.label,
-      r.impl === "sklearn" ? (r.fitIntercept ? `yes (median ${r.intercept.toFixed(3)})` : "no") : "no",
+      r.impl === "sklearn" ? (r.fitIntercept ? `yes (median ${r.intercept.toFixed(3).replace("-", "−")})` : "no") : "no",
       r.epochs ? range(r.epochs, String) : `– (${r.iterations} Newton steps)`,
       range(r.testAccuracy, pct),
       ref && r !== ref ? `${(100 * (r.testAccuracy.median - ref.testAccuracy.median)) >= 0 ? "+" : "−"}${Math.abs(100 * (r.testAccuracy.median - ref.testAccuracy.median)).toFixed(2)} pt` : "–",
       r.trainObjective === null || r.trainObjective === undefined ? "–" : r.trainObjective.toFixed(5),
       `${fmtTime(r.time.medianMs)} (${fmtTime(r.time.p75Ms)})`,
-      r.timeNoRecord ? fmtTime(r.timeNoRecord.medianMs) : "–",
-      r.msPerEpochNoRecord !== undefined ? fmtTime(r.msPerEpochNoRecord) : r.msPerEpoch !== undefined ? fmtTime(r.msPerEpoch) : "–",
+      r.timeTraining ? `${fmtTime(r.timeTraining.medianMs)} (${fmtTime(r.timeTraining.p75Ms)})` : "–",
+      r.msPerEpochTraining !== undefined ? fmtTime(r.msPerEpochTraining) : r.msPerEpoch !== undefined ? fmtTime(r.msPerEpoch) : "–",
     ])), "");
   const warned = A.rows.filter((r) => r.warnings?.length);
   for (const r of warned) out.push(`> ${r.label} warned: ${r.warnings.join("; ")}`, "");
@@ -236,6 +235,7 @@ export function render(results, { totalMs, finished } = {}) {
     const R = byName[n];
     out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : sectionGeneric(R));
     if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
+    if (n === "frameworks" && R.accuracy) out.push(sectionAccuracy(R.accuracy));   // its own notes, after the speed part's
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
