@@ -159,12 +159,13 @@ function sectionFrameworks(R) {
 }
 
 /** The a9a-at-the-defaults part of the frameworks bench: test accuracy, epochs and wall time per method. */
-function sectionAccuracy(A) {
+function sectionAccuracy(A, cores) {
   const out = ["### a9a at the defaults: test accuracy, epochs and wall time (scikit-learn's SGDClassifier beside ours)", ""];
   for (const s of A.skipped ?? []) out.push(`> **${s}**`, "");
   if (!A.rows?.length) return out.join("\n");
   const V = A.versions ?? {};
   out.push(`Train on ${A.data.train}, test on ${A.data.test}; λ = ${A.config.l2} (sklearn's alpha) for all; seeds ${A.config.seeds.join(", ")}; ${A.config.rounds} round(s); scikit-learn ${V.sklearn ?? "not installed"}. Run ${A.generated}${A.load ? `, load ${A.load.start[0]} → ${A.load.end[0]}` : ""} (\`node bench/frameworks.mjs --only-accuracy\` reruns just this part).`, "");
+  if (A.load && cores && Math.max(A.load.start[0], A.load.end[0]) > cores) out.push(`> The load average exceeded the ${cores} cores during this part: absolute times are pessimistic; ours and sklearn ran in the same interleaved rounds, so their ratios hold better.`, "");
   const pct = (x) => `${(100 * x).toFixed(2)}%`;
   const ref = A.rows.find((r) => r.impl === "newton");
   const range = (v, f) => (v.min === v.max ? f(v.median) : `${f(v.median)} (${f(v.min)}–${f(v.max)})`);
@@ -235,7 +236,7 @@ export function render(results, { totalMs, finished } = {}) {
     const R = byName[n];
     out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : sectionGeneric(R));
     if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
-    if (n === "frameworks" && R.accuracy) out.push(sectionAccuracy(R.accuracy));   // its own notes, after the speed part's
+    if (n === "frameworks" && R.accuracy) out.push(sectionAccuracy(R.accuracy, R.machine?.cores));   // its own notes, after the speed part's
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }
