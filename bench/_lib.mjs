@@ -292,6 +292,22 @@ export function writeResults(name, body) {
   console.log(`  wrote ${file}`);
 }
 
+/**
+ * mergeResults(name, fields): a partial run (e.g. `frameworks.mjs --only-accuracy`) replaces these top-level fields of
+ * bench/results/<name>.json and keeps the rest, including the file's own `generated` and `load` (so the fields should
+ * carry their own). Full runs only, and only when every check passed, like writeResults.
+ */
+export function mergeResults(name, fields) {
+  if (smoke) { console.log(`  (smoke: not writing bench/results/${name}.json)`); return; }
+  if (failures.length) { console.error(`  not writing bench/results/${name}.json: sanity checks failed`); return; }
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${name}.json`);
+  const old = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { name, generated: null, machine: machine(), versions: versions(), cases: [] };
+  writeFileSync(`${file}.tmp`, JSON.stringify({ ...old, ...fields }, null, 2) + "\n");
+  renameSync(`${file}.tmp`, file);
+  console.log(`  merged ${Object.keys(fields).join(", ")} into ${file}`);
+}
+
 /** fmt helpers for console output. */
 export function fmtTime(ms) {
   if (!Number.isFinite(ms)) return String(ms);

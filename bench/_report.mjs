@@ -136,11 +136,11 @@ function sectionFrameworks(R) {
   const out = [`## ${R.title}`, "", `Source: \`bench/frameworks.mjs\` with \`bench/peers/sgd_peers.py\` (the Python peers), results \`bench/results/frameworks.json\` (${R.generated}).`, ""];
   out.push(`Versions: TensorFlow.js ${V["@tensorflow/tfjs"] ?? "not installed"}${V.tfjsWasmBinary ? ` (wasm backend ${V["@tensorflow/tfjs-backend-wasm"]}, \`${V.tfjsWasmBinary}\`)` : ""}; Python ${V.python ?? "not found"}, numpy ${V.numpy ?? "–"}, scikit-learn ${V.sklearn ?? "not installed"}, PyTorch ${V.torch ?? "not installed"}.`, "");
   out.push("Implementations: " + FW_IMPLS.filter((k) => R.implNames?.[k]).map((k) => `**${FW_TITLE[k]}** = ${R.implNames[k]}`).join("; ") + ".", "");
-  out.push(`Logistic loss, λ = ${R.config.l2}, v = 0, the same γ (ours' theory step for the sketch and batch) in every implementation. samples/s = rows processed per second = batch × steps/s; ratios are ours / peer (above 1× ours is faster). "TF.js best" is the faster of its two backends in that case.`, "");
+  if (R.config) out.push(`Logistic loss, λ = ${R.config.l2}, v = 0, the same γ (ours' theory step for the sketch and batch) in every implementation. samples/s = rows processed per second = batch × steps/s; ratios are ours / peer (above 1× ours is faster). "TF.js best" is the faster of its two backends in that case.`, "");
   for (const s of R.skipped ?? []) out.push(`> **${s}**`, "");
-  const checked = ["tfjs-wasm", "tfjs-cpu", "torch"].filter((k) => R.cases.some((c) => c.checks?.[k] !== undefined));
+  const checked = ["tfjs-wasm", "tfjs-cpu", "torch"].filter((k) => (R.cases ?? []).some((c) => c.checks?.[k] !== undefined));
   if (checked.length) out.push(`Same math, checked before timing: one step of each peer on the same rows and the same Rand-K support equals ours to ${checked.map((k) => `${FW_TITLE[k]} ${Math.max(...R.cases.map((c) => c.checks?.[k] ?? 0)).toExponential(1)}`).join(", ")} (max |Δg| / max |g|; TF.js computes in float32).`, "");
-  for (const g of groupsOf(R.cases)) {
+  for (const g of groupsOf(R.cases ?? [])) {
     const cs = R.cases.filter((c) => c.group === g);
     const impls = FW_IMPLS.filter((k) => cs.some((c) => c.impls[k]));
     const ratioKeys = ["wasm/tfjs-best", ...impls.filter((k) => k !== "wasm").map((k) => `wasm/${k}`)].filter((r) => cs.some((c) => c.ratios?.[r] !== undefined));
@@ -155,6 +155,35 @@ function sectionFrameworks(R) {
     const sk = cs.find((c) => c.impls.sklearn)?.impls.sklearn;
     if (sk) out.push(`sklearn: ${sk.epochsPerFit} epochs a fit() on a ${sk.format}, ${sk.samples} fits; its figure is rows over the whole fit() time.`, "");
   }
+  return out.join("\n");
+}
+
+/** The a9a-at-the-defaults part of the frameworks bench: test accuracy, epochs and wall time per method. */
+function sectionAccuracy(A, cores) {
+  const out = ["### a9a at the defaults: test accuracy, epochs and wall time (scikit-learn's SGDClassifier beside ours)", ""];
+  for (const s of A.skipped ?? []) out.push(`> **${s}**`, "");
+  if (!A.rows?.length) return out.join("\n");
+  const V = A.versions ?? {};
+  out.push(`Train on ${A.data.train}, test on ${A.data.test}; λ = ${A.config.l2} (sklearn's alpha) for all; seeds ${A.config.seeds.join(", ")}; ${A.config.rounds} round(s); scikit-learn ${V.sklearn ?? "not installed"}. Run ${A.generated}${A.load ? `, load ${A.load.start[0]} → ${A.load.end[0]}` : ""} (\`node bench/frameworks.mjs --only-accuracy\` reruns just this part).`, "");
+  if (A.load && cores && Math.max(A.load.start[0], A.load.end[0]) > cores) out.push(`> The load average exceeded the ${cores} cores during this part: absolute times are pessimistic; ours and sklearn ran in the same interleaved rounds, so their ratios hold better.`, "");
+  const pct = (x) => `${(100 * x).toFixed(2)}%`;
+  const ref = A.rows.find((r) => r.impl === "newton");
+  const range = (v, f) => (v.min === v.max ? f(v.median) : `${f(v.median)} (${f(v.min)}–${f(v.max)})`);
+  out.push(table(["method", "intercept", "epochs", "test accuracy: median (min–max)", "vs Newton", "training f(x)", "wall time, one call: median (p75)", "training alone", "per epoch"],
+    A.rows.map((r) => [
+      r.impl === "wasm" ? `**${r.label}**` : r.label,
+      r.impl === "sklearn" ? (r.fitIntercept ? `yes (median ${r.intercept.toFixed(3).replace("-", "−")})` : "no") : "no",
+      r.epochs ? range(r.epochs, String) : `– (${r.iterations} Newton steps)`,
+      range(r.testAccuracy, pct),
+      ref && r !== ref ? `${(100 * (r.testAccuracy.median - ref.testAccuracy.median)) >= 0 ? "+" : "−"}${Math.abs(100 * (r.testAccuracy.median - ref.testAccuracy.median)).toFixed(2)} pt` : "–",
+      r.trainObjective === null || r.trainObjective === undefined ? "–" : r.trainObjective.toFixed(5),
+      `${fmtTime(r.time.medianMs)} (${fmtTime(r.time.p75Ms)})`,
+      r.timeTraining ? `${fmtTime(r.timeTraining.medianMs)} (${fmtTime(r.timeTraining.p75Ms)})` : "–",
+      r.msPerEpochTraining !== undefined ? fmtTime(r.msPerEpochTraining) : r.msPerEpoch !== undefined ? fmtTime(r.msPerEpoch) : "–",
+    ])), "");
+  const warned = A.rows.filter((r) => r.warnings?.length);
+  for (const r of warned) out.push(`> ${r.label} warned: ${r.warnings.join("; ")}`, "");
+  if (A.notes?.length) out.push(...A.notes.map((x) => `- ${x}`), "");
   return out.join("\n");
 }
 
@@ -207,6 +236,7 @@ export function render(results, { totalMs, finished } = {}) {
     const R = byName[n];
     out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : sectionGeneric(R));
     if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
+    if (n === "frameworks" && R.accuracy) out.push(sectionAccuracy(R.accuracy, R.machine?.cores));   // its own notes, after the speed part's
   }
   return out.join("\n").replace(/\n{3,}/g, "\n\n") + "\n";
 }

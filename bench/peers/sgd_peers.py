@@ -9,6 +9,11 @@ The config (written by bench/frameworks.mjs) names raw little-endian files in a 
 and lists, per data set, the PyTorch cases {id, batch, K, gamma[, T]}, the sklearn settings and the step checks.
 Timings are time.perf_counter() around the steps only (PyTorch) or around SGDClassifier.fit (sklearn); nothing here
 asserts on time. A peer whose package is missing is reported in "skipped" and left out.
+
+With an "accuracy" entry in the config (train and test CSR files, lam, seeds, variants {id, loss, fitIntercept}), it
+also fits SGDClassifier at its defaults (only loss, fit_intercept, alpha = lam and random_state = seed given) on the
+training set, once per seed and variant, and reports fit() time, n_iter_, t_, the test accuracy (clf.score), coef_,
+intercept_ and any warnings fit() raised (e.g. ConvergenceWarning when max_iter is reached).
 """
 import json
 import os
@@ -196,12 +201,64 @@ def run_sklearn(cfg, data, out):
         }
 
 
+def run_accuracy(cfg, out):
+    """SGDClassifier at its defaults on a train/test split: per variant and seed, fit() time, n_iter_, test accuracy."""
+    try:
+        import sklearn
+        from sklearn.linear_model import SGDClassifier
+        import scipy.sparse as sp
+    except Exception as e:  # noqa: BLE001
+        out["skipped"].append(f"scikit-learn: import failed in {sys.executable} ({type(e).__name__}: {e}); "
+                              "apt-get install -y python3-sklearn")
+        return
+    out["versions"]["sklearn"] = sklearn.__version__
+    acc = cfg["accuracy"]
+
+    def csr(part):
+        _, (ip, ix, val), b = load(part, cfg["dir"])
+        return sp.csr_matrix((val, ix, ip), shape=(part["n"], part["d"])), b.astype(np.float64)
+
+    X, y = csr(acc["train"])
+    Xt, yt = csr(acc["test"])
+
+    def make(v, seed):
+        # Everything else at sklearn's defaults: penalty="l2", learning_rate="optimal", max_iter=1000, tol=1e-3,
+        # n_iter_no_change=5, early_stopping=False (the stopping test is on the training loss), shuffle=True,
+        # average=False. alpha is given explicitly (the same λ as ours; it is also sklearn's default, 1e-4).
+        return SGDClassifier(loss=v["loss"], fit_intercept=v["fitIntercept"], alpha=acc["lam"], random_state=seed)
+
+    res = {"params": {}, "fits": []}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for v in acc["variants"]:  # warm-up (imports, first-call costs), not reported
+            make(v, 0).fit(X, y)
+    for seed in acc["seeds"]:
+        for v in acc["variants"]:
+            clf = make(v, seed)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                t0 = time.perf_counter()
+                clf.fit(X, y)
+                ms = (time.perf_counter() - t0) * 1e3
+            res["params"][v["id"]] = {k: val for k, val in clf.get_params().items()
+                                      if isinstance(val, (int, float, str, bool, type(None)))}
+            res["fits"].append({
+                "id": v["id"], "seed": seed, "fitMs": ms, "nIter": int(clf.n_iter_), "tUpdates": int(clf.t_),
+                "testAccuracy": float(clf.score(Xt, yt)), "trainAccuracy": float(clf.score(X, y)),
+                "coef": clf.coef_.ravel().tolist(), "intercept": float(clf.intercept_[0]),
+                "warnings": sorted({f"{w.category.__name__}: {w.message}" for w in caught}),
+            })
+    out["accuracy"] = res
+
+
 def main():
     with open(sys.argv[1], encoding="utf8") as fh:
         cfg = json.load(fh)
     out = {"versions": {"python": platform.python_version(), "numpy": np.__version__, "executable": sys.executable},
            "skipped": []}
     data = {ds["name"]: load(ds, cfg["dir"]) for ds in cfg["datasets"]}
+    if cfg.get("accuracy"):
+        run_accuracy(cfg, out)
     if cfg.get("sklearn", True):
         run_sklearn(cfg, data, out)
     if cfg.get("torch", True):
