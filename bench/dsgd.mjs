@@ -322,7 +322,8 @@ async function wasmCall(problem, sk, T, valueMs, e2e) {
   let tA = 0, tB = 0;
   const t0 = performance.now();
   const r = await problem.minimize({
-    sketch: sk.spec, batch: 1, iterations: T, stepSize: "theory", recordEvery: T, seed: SEED,
+    // the last iterate, as the peers return (averaging adds its own cost: docs/methods.md#averaging)
+    sketch: sk.spec, batch: 1, iterations: T, stepSize: "theory", recordEvery: T, seed: SEED, average: false,
     onProgress: (row) => { if (row.iteration === 0) tA = performance.now(); else tB = performance.now(); },
   });
   e2e?.push(performance.now() - t0);
@@ -349,7 +350,7 @@ function stepsFor(msPerStep, valueMs) { return Math.max(smoke ? 20 : 200, Math.r
  */
 async function benchGroup(group, problem, sks, js, extra = {}, afterRound = null) {
   const d = problem.dimension;
-  await problem.minimize({ sketch: sks[0].spec, batch: 1, iterations: 1, recordEvery: 1 });   // computes L etc. once
+  await problem.minimize({ sketch: sks[0].spec, batch: 1, iterations: 1, recordEvery: 1, average: false });   // computes L etc. once
   const valueMs = valueTime(problem, problem.shift);
   const bench = makeBench({ time: 400, iterations: 5, warmupIterations: 1, warmupTime: 1 });
   const plan = [];
@@ -596,7 +597,7 @@ writeResults(NAME, {
   title: "DSGD throughput and sparsity scaling (questions 2 and 3)",
   ours: "wasm",
   implNames: {
-    wasm: `mast-wasm public API (init() → ${mast.build} build): problem.minimize({ sketch, batch: 1, iterations: T, stepSize: "theory", recordEvery: T })`,
+    wasm: `mast-wasm public API (init() → ${mast.build} build): problem.minimize({ sketch, batch: 1, iterations: T, stepSize: "theory", recordEvery: T, average: false })`,
     js: "the same algorithm in plain JS (Float64Array, one row per step, partial Fisher–Yates + inlined xorshift128, 4-accumulator margins, update on the support only)",
     c: "the same algorithm in C (gcc -O3 -march=native -ffp-contract=off), dense only, timed inside C",
     "c-philox": "the same C with mast-wasm's own draws instead of xorshift128: Philox4x32-10 words, Lemire's bounded draws, Floyd's K-subset with stamps (scalar Philox, as gcc compiles it); what the counter-based generator costs, kernels apart",

@@ -320,7 +320,7 @@ for (const ds of datasets) {
 async function oursRun(c, T) {
   let tA = 0, tB = 0;
   const r = await c.ds.problem.minimize({
-    sketch: c.spec, batch: c.batch, iterations: T, stepSize: c.gamma, recordEvery: T, seed: SEED,
+    sketch: c.spec, batch: c.batch, iterations: T, stepSize: c.gamma, recordEvery: T, seed: SEED, average: false,
     onProgress: (row) => { if (row.iteration === 0) tA = performance.now(); else tB = performance.now(); },
   });
   return { r, ms: Math.max(tB - tA - c.ds.valueMs, 0.5 * (tB - tA)) };
@@ -675,7 +675,7 @@ writeResults(NAME, {
     python: pyVersions.python ?? null, numpy: pyVersions.numpy ?? null, sklearn: pyVersions.sklearn ?? null, torch: pyVersions.torch ?? null,
   },
   implNames: {
-    wasm: `mast-wasm public API (${mast.build} build, f64): problem.minimize({ sketch, batch, iterations: T, stepSize: γ, recordEvery: T })`,
+    wasm: `mast-wasm public API (${mast.build} build, f64): problem.minimize({ sketch, batch, iterations: T, stepSize: γ, recordEvery: T, average: false })`,
     "tfjs-wasm": `TensorFlow.js ${tfInfo.version ?? "?"}, wasm backend (${tfInfo.wasmBinary ?? "?"}), float32: tf.Variable x, 0/(d/K) mask tensor, softplus loss, tf.train.sgd(γ).minimize, tf.tidy per step`,
     "tfjs-cpu": `the same TF.js code on the cpu backend (plain JS kernels), float32`,
     torch: `PyTorch ${pyVersions.torch ?? "?"} (Debian python3-torch), float64, 1 thread, torch.no_grad manual gradient, rows from an epoch-wise torch.randperm, Rand-K mask from torch.randperm(d)[:K]`,

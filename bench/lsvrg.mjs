@@ -57,7 +57,7 @@ for (const [label, sk, N] of [["identity", sketch.identity(), 1], ["Rand-K K/d=0
   const runs = { ours: null, dsgd: null };
   const bench = makeBench();
   bench.add("L-SVRG (ours)", async () => { runs.ours = await problem.minimize(vr); });
-  bench.add("DSGD (ours)", async () => { runs.dsgd = await problem.minimize({ sketch: sk, batch: 1, iterations: STEPS, recordEvery: STEPS, seed: 2 }); });
+  bench.add("DSGD (ours)", async () => { runs.dsgd = await problem.minimize({ sketch: sk, batch: 1, iterations: STEPS, recordEvery: STEPS, seed: 2, average: false }); });
   if (sk.kind === "identity") bench.add("L-SVRG plain JS", () => { runs.js = jsLsvrg(STEPS, gamma, 7); });
   const pooled = await runRounds(bench);
   const evalsOurs = runs.ours.trace.at(-1).gradEvals, evalsDsgd = runs.dsgd.trace.at(-1).gradEvals;

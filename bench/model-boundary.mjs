@@ -18,7 +18,7 @@ for (const d of smoke ? [16] : [16, 128, 1024]) {
     const model = mast.model({ dimension: d, valueAndGradient: (y, g) => { let f = 0; for (let j = 0; j < d; j++) { g[j] = a[j] * y[j] - 1; f += 0.5 * a[j] * y[j] * y[j] - y[j]; } return f; } });
     const A = new Float64Array(d * d); for (let j = 0; j < d; j++) A[j * d + j] = a[j];
     const q = mast.quadratic({ A, b: new Float64Array(d).fill(1) });
-    const opts = { sketch: S, iterations: STEPS, stepSize: 0.1, recordEvery: STEPS, seed: 1 };
+    const opts = { sketch: S, iterations: STEPS, stepSize: 0.1, recordEvery: STEPS, seed: 1, average: false };
     const [rm, rq] = [await model.minimize(opts), await q.minimize(opts)];
     let err = 0; for (let j = 0; j < d; j++) err = Math.max(err, Math.abs(rm.x[j] - rq.x[j]));
     check(err < 1e-12, `model and built-in quadratic agree (d = ${d}, keep ${keep}): max diff ${err}`);
