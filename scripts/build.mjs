@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const inputs = ["assembly", "src", "asconfig.json", "tsconfig.json", "package.json", "scripts/build.mjs", "demo", "scripts/demo.mjs"];
-const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/plot.js", "dist/repro.js", "dist/cli.js", "dist/distributed-worker.js", "dist/demo/main.js", "dist/demo/worker.js"];
+const outputs = ["dist/mast-simd.wasm", "dist/mast-scalar.wasm", "dist/index.js", "dist/index.d.ts", "dist/plot.js", "dist/repro.js", "dist/cli.js", "dist/distributed-worker.js", "dist/cluster.js", "dist/cluster-node.js", "dist/demo/main.js", "dist/demo/worker.js"];
 
 function newest(p) {
   const s = statSync(p);
@@ -45,6 +45,9 @@ run(bin("esbuild"), ["src/index.ts", "--outfile=dist/index.js", "--platform=neut
 run(bin("esbuild"), ["src/plot.ts", "--outfile=dist/plot.js", "--platform=neutral", ...common]);
 run(bin("esbuild"), ["src/repro.ts", "--outfile=dist/repro.js", "--platform=neutral", ...common]);
 run(bin("esbuild"), ["src/distributed-worker.ts", "--outfile=dist/distributed-worker.js", "--platform=neutral", ...common]);
+// the node process (a Worker: workerd or Cloudflare) imports the kernels as modules, next to it in dist/
+run(bin("esbuild"), ["src/cluster-node.ts", "--outfile=dist/cluster-node.js", "--platform=neutral", "--external:./mast-simd.wasm", "--external:./mast-scalar.wasm", ...common]);
+run(bin("esbuild"), ["src/cluster.ts", "--outfile=dist/cluster.js", "--platform=node", ...common]);
 run(bin("esbuild"), ["src/tools/cli/main.ts", "--outfile=dist/cli.js", "--platform=node", "--banner:js=#!/usr/bin/env node", ...common]);
 chmodSync(join(root, "dist/cli.js"), 0o755);
 run(process.execPath, ["scripts/demo.mjs", "--build-only"]);

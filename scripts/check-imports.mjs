@@ -28,7 +28,8 @@ export function importGraph(srcDir = join(root, "src")) {
     const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
     const deps = [];
     for (const ref of info.importedFiles) {
-      if (!ref.fileName.startsWith(".")) continue;
+      // .wasm imports are the built kernels next to the bundle in dist/ (the Worker entry imports them), not sources
+      if (!ref.fileName.startsWith(".") || ref.fileName.endsWith(".wasm")) continue;
       const target = resolve(dirname(file), ref.fileName).replace(/\.js$/, ".ts");
       deps.push(relative(srcDir, target));
     }

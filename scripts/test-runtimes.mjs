@@ -4,7 +4,7 @@
 // digest with the expected table. Prints runtime | version | build | result and exits 1 if any cell drifts (the
 // message names the runtime and the scenario), or — with CI=true — if a runtime is missing.
 //
-//   node scripts/test-runtimes.mjs [--only node,deno,bun,chromium,firefox,workerd] [--json FILE] [--tamper SCENARIO] [--no-build] [--write-docs]
+//   node scripts/test-runtimes.mjs [--only node,deno,bun,chromium,firefox,workerd,cluster] [--json FILE] [--tamper SCENARIO] [--no-build] [--write-docs]
 //
 // --tamper flips the expected digest of one scenario on this side only: every cell must then fail naming it (a check
 // that the matrix can fail). --no-build uses dist/ as it is. The runtime table of docs/determinism.md is compared with
@@ -13,13 +13,16 @@
 // Cells: Node (plain `node`), Deno and Bun from their npm packages, headless Chromium (Debian's, driven by
 // playwright-core, page served from 127.0.0.1), Firefox ESR (Debian's, headless; the page POSTs its report back),
 // and workerd (the .wasm as WebAssembly.Module bindings). Each runs the auto (SIMD) and the forced scalar build.
+// The cluster cells ("node → workerd×2", …) run the distributed scenarios with their nodes in two workerd node
+// processes (mast-wasm/cluster) and the coordinator in Node, Deno, Bun, Chromium, Firefox and a workerd Worker: the
+// same digests.
 // CHROMIUM_PATH and FIREFOX_PATH override the browsers' paths (default /usr/bin/chromium, /usr/bin/firefox-esr).
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, dirname, normalize, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const here = join(root, "scripts", "runtimes");
@@ -29,7 +32,7 @@ const CELL_TIMEOUT = 90_000;
 // ---------------------------------------------------------------------------------------------------------------
 // Arguments
 // ---------------------------------------------------------------------------------------------------------------
-const RUNTIMES = ["node", "deno", "bun", "chromium", "firefox", "workerd"];
+const RUNTIMES = ["node", "deno", "bun", "chromium", "firefox", "workerd", "cluster"];
 let only = RUNTIMES, jsonOut = null, tamper = null, noBuild = false, writeDocs = false;
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -71,9 +74,9 @@ const names = Object.keys(expected);
 /** @type {Cell[]} */
 const cells = [];
 
-/** judge(runtime, want, report): a cell from one runtime's report. */
-function judge(runtime, version, wantBuild, report) {
-  const cell = { runtime, version, build: wantBuild, status: "ok", result: "", problems: [] };
+/** judge(runtime, version, want, report, subset, label): a cell from one runtime's report on the scenarios `subset`. */
+function judge(runtime, version, wantBuild, report, subset = names, label = runtime) {
+  const cell = { runtime: label, version, build: wantBuild, status: "ok", result: "", problems: [] };
   if (!report || report.error || !Array.isArray(report.results)) {
     cell.status = "error";
     const msg = String(report?.error ?? "no report").split("\n")[0];
@@ -85,9 +88,9 @@ function judge(runtime, version, wantBuild, report) {
   if (wantBuild === "scalar" && report.build !== "scalar") cell.problems.push(`${runtime} ${version}: asked for the scalar build, got ${report.build}`);
   if (report.runtime !== runtime) cell.problems.push(`${runtime} ${version} (${cell.build}): the report says it ran in ${report.runtime}`);
   const got = new Map(report.results.map((r) => [r.name, r]));
-  for (const name of names) {
+  for (const name of subset) {
     const r = got.get(name), e = expected[name];
-    const where = `${runtime} ${version}, build ${cell.build}`;
+    const where = `${label} ${version}, build ${cell.build}`;
     if (!r) { cell.problems.push(`${where}: scenario ${name} is missing (is dist/ stale?)`); continue; }
     if (r.error) { cell.problems.push(`${where}: scenario ${name} threw: ${r.error}`); continue; }
     if (r.digest !== e.digest) cell.problems.push(`${where}: scenario ${name} drifted: x digest ${r.digest}, expected ${e.digest}`);
@@ -98,7 +101,7 @@ function judge(runtime, version, wantBuild, report) {
   }
   for (const r of report.results) if (!(r.name in expected)) cell.problems.push(`${runtime}: scenario ${r.name} has no entry in test/golden/expected.json`);
   const bad = new Set(cell.problems.map((p) => (p.match(/scenario (\S+)/) ?? [])[1]).filter(Boolean));
-  if (cell.problems.length === 0) cell.result = `ok (${names.length}/${names.length} scenarios)`;
+  if (cell.problems.length === 0) cell.result = `ok (${subset.length}/${subset.length} scenarios)`;
   else {
     cell.status = "drift";
     cell.result = bad.size > 0 ? `DRIFT: ${[...bad].join(", ")}` : `FAIL: ${cell.problems[0]}`;
@@ -130,16 +133,19 @@ function parseReport(out) {
   return { error: why };
 }
 
-/** A runtime that runs scripts/runtimes/runner.mjs (Node, Deno, Bun). */
-async function scriptRuntime(runtime, exe, argsFor, versionOf, install) {
+/** A runtime that runs scripts/runtimes/runner.mjs (Node, Deno, Bun); with `cluster`, the distributed scenarios over
+ *  node processes. */
+async function scriptRuntime(runtime, exe, argsFor, versionOf, install, cluster = null) {
+  const label = cluster ? cluster.label : runtime;
   if (!existsSync(exe)) {
-    for (const build of ["auto", "scalar"]) cells.push(skipped(runtime, "-", build, `${runtime} not installed (${install})`, true));
+    for (const build of ["auto", "scalar"]) cells.push(skipped(label, "-", build, `${runtime} not installed (${install})`, true));
     return;
   }
   const version = versionOf();
   for (const build of ["auto", "scalar"]) {
-    const report = parseReport(await run(exe, argsFor(build)));
-    cells.push(judge(runtime, report.version ?? version, build, report));
+    const args = argsFor(build);
+    const report = parseReport(await run(exe, cluster ? [...args, cluster.endpoints.join(",")] : args));
+    cells.push(judge(runtime, report.version ?? version, build, report, cluster?.subset, label));
   }
 }
 
@@ -169,13 +175,15 @@ function startServer() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-async function chromium(server) {
+async function chromium(server, cluster = null) {
+  const label = cluster ? cluster.label : "chromium";
+  const query = cluster ? `?endpoints=${cluster.endpoints.join(",")}` : "";
   const exe = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   let pw;
   try { pw = await import("playwright-core"); } catch { pw = null; }
   if (!existsSync(exe) || !pw) {
     const why = !existsSync(exe) ? "chromium not installed (apt-get install -y chromium)" : "playwright-core not installed (npm install)";
-    for (const build of ["auto", "scalar"]) cells.push(skipped("chromium", "-", build, why, true));
+    for (const build of ["auto", "scalar"]) cells.push(skipped(label, "-", build, why, true));
     return;
   }
   let browser;
@@ -190,23 +198,24 @@ async function chromium(server) {
     const logs = [];
     page.on("pageerror", (e) => logs.push(String(e)));
     page.on("console", (m) => { if (m.type() === "error") logs.push(m.text()); });
-    await page.goto(`http://127.0.0.1:${server.address().port}/scripts/runtimes/browser.html`, { timeout: CELL_TIMEOUT });
+    await page.goto(`http://127.0.0.1:${server.address().port}/scripts/runtimes/browser.html${query}`, { timeout: CELL_TIMEOUT });
     await page.waitForFunction(() => window.__golden !== undefined, null, { timeout: CELL_TIMEOUT }).catch((e) => {
       throw new Error(`the page did not finish: ${logs[0] ?? e.message}`);
     });
     const reports = await page.evaluate(() => window.__golden);
-    reports.forEach((rep, i) => cells.push(judge("chromium", version, i === 0 ? "auto" : "scalar", rep)));
+    reports.forEach((rep, i) => cells.push(judge("chromium", version, i === 0 ? "auto" : "scalar", rep, cluster?.subset, label)));
   } catch (e) {
-    for (const build of ["auto", "scalar"]) cells.push(judge("chromium", "?", build, { error: String(e?.message ?? e) }));
+    for (const build of ["auto", "scalar"]) cells.push(judge("chromium", "?", build, { error: String(e?.message ?? e) }, cluster?.subset, label));
   } finally {
     await browser?.close().catch(() => {});
   }
 }
 
-async function firefox(server) {
+async function firefox(server, cluster = null) {
+  const label = cluster ? cluster.label : "firefox";
   const exe = process.env.FIREFOX_PATH ?? ["/usr/bin/firefox-esr", "/usr/bin/firefox"].find((p) => existsSync(p));
   if (!exe || !existsSync(exe)) {
-    for (const build of ["auto", "scalar"]) cells.push(skipped("firefox", "-", build, "firefox-esr not installed (apt-get install -y firefox-esr)", true));
+    for (const build of ["auto", "scalar"]) cells.push(skipped(label, "-", build, "firefox-esr not installed (apt-get install -y firefox-esr)", true));
     return;
   }
   // playwright-core's firefox needs Playwright's patched build (Juggler) and Debian has no geckodriver, so Firefox is
@@ -226,7 +235,7 @@ async function firefox(server) {
   ].map(([k, v]) => `user_pref("${k}", ${v});`).join("\n") + "\n");
   posted = null;
   const got = new Promise((resolve) => { onPost = resolve; });
-  const url = `http://127.0.0.1:${server.address().port}/scripts/runtimes/browser.html?post`;
+  const url = `http://127.0.0.1:${server.address().port}/scripts/runtimes/browser.html?post${cluster ? `&endpoints=${cluster.endpoints.join(",")}` : ""}`;
   const child = spawn(exe, ["--headless", "--no-remote", "--new-instance", "--profile", profile, url], {
     env: { ...process.env, MOZ_HEADLESS: "1", MOZ_CRASHREPORTER_DISABLE: "1" }, stdio: ["ignore", "ignore", "pipe"], detached: true,
   });
@@ -245,16 +254,18 @@ async function firefox(server) {
   rmSync(profile, { recursive: true, force: true });
   if (posted === null) {
     const why = exited !== null ? `firefox exited (code ${exited}) before the page reported: ${stderr.trim().split("\n").at(-1) ?? ""}` : `no report within ${CELL_TIMEOUT / 1000} s`;
-    for (const build of ["auto", "scalar"]) cells.push(judge("firefox", version, build, { error: why }));
+    for (const build of ["auto", "scalar"]) cells.push(judge("firefox", version, build, { error: why }, cluster?.subset, label));
     return;
   }
-  JSON.parse(posted).forEach((rep, i) => cells.push(judge("firefox", version, i === 0 ? "auto" : "scalar", rep)));
+  JSON.parse(posted).forEach((rep, i) => cells.push(judge("firefox", version, i === 0 ? "auto" : "scalar", rep, cluster?.subset, label)));
 }
 
-async function workerd() {
+async function workerd(cluster = null) {
+  const label = cluster ? cluster.label : "workerd";
+  const query = cluster ? `&endpoints=${cluster.endpoints.join(",")}` : "";
   const exe = bin("workerd");
   if (!existsSync(exe)) {
-    for (const build of ["simd", "scalar"]) cells.push(skipped("workerd", "-", build, "workerd not installed (npm install)", true));
+    for (const build of ["simd", "scalar"]) cells.push(skipped(label, "-", build, "workerd not installed (npm install)", true));
     return;
   }
   const version = `${pkgVersion("workerd")}`; // the npm version; `workerd --version` gives its date
@@ -272,11 +283,11 @@ async function workerd() {
         if (exited !== null) { report = { error: `workerd exited (code ${exited}): ${log.trim().split("\n").slice(-3).join(" | ")}` }; break; }
         if (Date.now() > deadline) { report = { error: `workerd did not answer within ${CELL_TIMEOUT / 1000} s` }; break; }
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/?build=${build}`);
+          const res = await fetch(`http://127.0.0.1:${port}/?build=${build}${query}`);
           report = await res.json();
         } catch { await new Promise((r) => setTimeout(r, 200)); }
       }
-      cells.push(judge("workerd", version, build === "simd" ? "module" : "scalar", report));
+      cells.push(judge("workerd", version, build === "simd" ? "module" : "scalar", report, cluster?.subset, label));
     }
   } finally {
     if (exited === null) {
@@ -291,23 +302,51 @@ async function workerd() {
 // ---------------------------------------------------------------------------------------------------------------
 const started = Date.now();
 const runner = join(here, "runner.mjs");
-if (only.includes("node")) await scriptRuntime("node", process.execPath, (b) => [runner, b], () => process.versions.node, "");
-if (only.includes("deno")) {
-  await scriptRuntime("deno", bin("deno"), (b) => ["run", "--allow-read", "--no-prompt", "--no-lock", runner, b],
-    () => (firstLine(bin("deno"), ["--version"]).match(/deno ([\d.]+)/) ?? [])[1] ?? "?", "npm install (devDependency deno)");
+const scripts = {
+  node: [process.execPath, (b) => [runner, b], () => process.versions.node, ""],
+  deno: [bin("deno"), (b) => ["run", "--allow-read", "--allow-net=127.0.0.1", "--no-prompt", "--no-lock", runner, b],
+    () => (firstLine(bin("deno"), ["--version"]).match(/deno ([\d.]+)/) ?? [])[1] ?? "?", "npm install (devDependency deno)"],
+  bun: [bin("bun"), (b) => [runner, b], () => firstLine(bin("bun"), ["--version"]), "npm install (devDependency bun)"],
+};
+for (const rt of ["node", "deno", "bun"]) if (only.includes(rt)) await scriptRuntime(rt, ...scripts[rt]);
+const browsers = only.includes("chromium") || only.includes("firefox") || only.includes("cluster");
+const server = browsers ? await startServer() : null;
+try {
+  if (only.includes("chromium")) await chromium(server);
+  if (only.includes("firefox")) await firefox(server);
+  if (only.includes("workerd")) await workerd();
+  if (only.includes("cluster")) await clusterCells(server);
+} finally {
+  server?.closeAllConnections?.();
+  server?.close();
 }
-if (only.includes("bun")) await scriptRuntime("bun", bin("bun"), (b) => [runner, b], () => firstLine(bin("bun"), ["--version"]), "npm install (devDependency bun)");
-if (only.includes("chromium") || only.includes("firefox")) {
-  const server = await startServer();
+
+/**
+ * The distributed scenarios with their nodes in two workerd node processes (mast-wasm/cluster, on 127.0.0.1), the
+ * coordinator in each runtime: the digests must be those of the nodes in the calling thread.
+ */
+async function clusterCells(server) {
+  const { start } = await import(pathToFileURL(join(root, "dist/cluster.js")).href);
+  const { goldenScenarios } = await import(pathToFileURL(join(root, "dist/repro.js")).href);
+  const subset = goldenScenarios.filter((s) => s.method === "distributed").map((s) => s.name);
+  let nodes;
   try {
-    if (only.includes("chromium")) await chromium(server);
-    if (only.includes("firefox")) await firefox(server);
+    nodes = await start({ nodes: 2 });
+  } catch (e) {
+    for (const rt of ["node", "deno", "bun", "chromium", "firefox", "workerd"]) for (const build of ["auto", "scalar"]) {
+      cells.push(judge(rt, "?", build, { error: `the workerd nodes did not start: ${e?.message ?? e}` }, subset, `${rt} → workerd×2`));
+    }
+    return;
+  }
+  try {
+    for (const rt of ["node", "deno", "bun"]) await scriptRuntime(rt, ...scripts[rt], { label: `${rt} → workerd×2`, endpoints: nodes.endpoints, subset });
+    await chromium(server, { label: "chromium → workerd×2", endpoints: nodes.endpoints, subset });
+    await firefox(server, { label: "firefox → workerd×2", endpoints: nodes.endpoints, subset });
+    await workerd({ label: "workerd → workerd×2", endpoints: nodes.endpoints, subset });
   } finally {
-    server.closeAllConnections?.();
-    server.close();
+    await nodes.stop();
   }
 }
-if (only.includes("workerd")) await workerd();
 const seconds = (Date.now() - started) / 1000;
 
 const rows = cells.map((c) => [c.runtime, c.version, c.build, c.result]);

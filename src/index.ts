@@ -52,7 +52,7 @@ export type { Constants, ConstantsOptions, TheoryBound } from "./methods/constan
 export type { Regime } from "./methods/objective.js";
 export { distributedConstants } from "./methods/distributed/constants.js";
 export { DistributedError } from "./methods/distributed/errors.js";
-export type { DistributedOptions, DistributedNode, DistributedResult, DistributedTraceRow, DistributedConstants, Communication } from "./methods/distributed/types.js";
+export type { DistributedOptions, DistributedNode, DistributedResult, DistributedTraceRow, DistributedConstants, Communication, WireCounts } from "./methods/distributed/types.js";
 // results and errors
 export { KernelError, DivergenceError, LoadError } from "./runtime/errors.js";
 export { digestF64, sha256 } from "./runtime/digest.js";

@@ -4,5 +4,5 @@
  * @module mast-wasm/repro
  */
 export { goldenScenarios, goldenExpected, runGolden, goldenReport, goldenTable, runtimeInfo } from "./tools/golden.js";
-export type { GoldenScenario, GoldenOutput, GoldenDigests, GoldenResult, GoldenReport, RunGoldenOptions, RuntimeInfo } from "./tools/golden.js";
+export type { GoldenScenario, GoldenOutput, GoldenDigests, GoldenResult, GoldenReport, RunGoldenOptions, RuntimeInfo, GoldenEnv, GoldenEndpoints, GoldenThreads } from "./tools/golden.js";
 export { philox4x32, PRUNE_STREAM } from "./tools/prune.js";

@@ -113,6 +113,17 @@ const CHECKS: Record<string, (out: string) => void> = {
     expect(down).toBeLessThanOrEqual(100 * 12 * 60); // at most 12·d a round with permutation sketches and v = 0
     expect(up).toBeLessThan(dense);
   },
+  "docs/cluster.md#0": (out) => {
+    expect(out).toMatch(/^2 node processes \(pids \d+, \d+\), endpoints: same digest as workers 0: true$/m);
+    const [down, up, entriesDown, entriesUp, shard] = num(out, /rounds: (\d+) bytes down, (\d+) up in HTTP bodies \(entries (\d+) and (\d+)\); shards (\d+) bytes, once/);
+    expect(down).toBe(entriesDown + 100 * 4 * 48);   // T·M·48 bytes of frames
+    expect(up).toBe(entriesUp + 100 * 4 * 24);
+    expect(shard).toBeGreaterThan(2000 * 8);
+  },
+  "docs/cluster.md#1": (out) => {
+    expect(out).toMatch(/^DistributedError: distributed run failed at round 30; round 30, node 1, endpoint true$/m);
+    expect(out).toMatch(/^resumed at round 30: the uninterrupted digest true$/m);
+  },
   "docs/models.md#0": (out) => {
     expect(out).toMatch(/csr 4×3, nnz 8; labels 1,-1,1,-1/);
     const [a, b] = num(out, /f\(x\) ([\d.]+) \(CSR\) and ([\d.]+) \(dense\)/);

@@ -4,7 +4,11 @@
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
-  services = [ (name = "golden", worker = .goldenWorker) ],
+  services = [
+    (name = "golden", worker = .goldenWorker),
+    # fetch() may reach loopback addresses: the cluster cells give the worker node processes on 127.0.0.1
+    (name = "internet", network = (allow = ["local"])),
+  ],
   sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "golden") ],
 );
 

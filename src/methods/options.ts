@@ -279,6 +279,7 @@ function keepBestOf(obj: Objective, v: unknown): RunSpec["keepBest"] {
 /** The run options a checkpoint stands for, with the caller's run-defining options checked against them. */
 function resumedOptions(obj: Objective, o: Record<string, unknown>, resume: CheckpointData): Record<string, unknown> {
   const h = resume.header as Record<string, unknown>;
+  if (h.format !== "mast-wasm run") throw new RangeError(`resumeFrom is a checkpoint of a distributed run; resume it with method "distributed" and its nodes`);
   if (h.dimension !== obj.dimension || h.fingerprint !== obj.fingerprint()) {
     throw new RangeError("resumeFrom is a checkpoint of a different problem (its data, shift or dimension differ)");
   }

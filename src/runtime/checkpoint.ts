@@ -2,13 +2,20 @@
  * Checkpoints: the full state of a run as bytes — the settings, the iteration count (which is the generator's
  * position, since every draw is a function of (seed, stream, step)), the work counters, x and, for the variance-reduced
  * methods, the reference point w and gradient G; plus large settings (probabilities, explicit sketch sets) as arrays.
- * Layout: "MASTCKPT", u32 version, u32 header length, header JSON (UTF-8), zero padding to 8 bytes, then the arrays
- * named in header.arrays as little-endian f64.
+ *
+ * Layout (version 2): "MASTCKPT", u32 version, u32 header length, header JSON (UTF-8), zero padding to 8 bytes, the
+ * arrays named in header.arrays as little-endian f64, then the SHA-256 of every byte before it (32 bytes). A checkpoint
+ * with any byte changed, or cut anywhere, is refused: its hash no longer matches (or it is too short to hold one).
  * @module
  */
+import { sha256 } from "./digest.js";
 
 const MAGIC = "MASTCKPT";
-const VERSION = 1;
+/** The checkpoint format this library writes and reads (1 had no hash and is no longer read). */
+export const CHECKPOINT_VERSION = 2;
+const HASH_BYTES = 32;
+/** The smallest checkpoint: magic, version, header length and the hash. */
+const MIN_BYTES = 16 + HASH_BYTES;
 
 /** The decoded form of a checkpoint. */
 export interface CheckpointData {
@@ -21,39 +28,57 @@ export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record
   const names = Object.keys(arrays);
   const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: names.map((name) => ({ name, length: arrays[name].length })) }));
   const start = Math.ceil((16 + h.length) / 8) * 8;
-  const total = start + names.reduce((s, n) => s + 8 * arrays[n].length, 0);
-  const out = new Uint8Array(total);
+  const body = start + names.reduce((s, n) => s + 8 * arrays[n].length, 0);
+  const out = new Uint8Array(body + HASH_BYTES);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(8, VERSION, true);
+  view.setUint32(8, CHECKPOINT_VERSION, true);
   view.setUint32(12, h.length, true);
   out.set(h, 16);
   let off = start;
   for (const n of names) for (let i = 0; i < arrays[n].length; i++, off += 8) view.setFloat64(off, arrays[n][i], true);
+  out.set(sha256(out.subarray(0, body)), body);
   return out;
 }
 
-/** decodeCheckpoint(bytes): the header and arrays; a TypeError/RangeError naming resumeFrom when the bytes are not one. */
+/**
+ * decodeCheckpoint(bytes): the header and arrays; a TypeError/RangeError naming resumeFrom when the bytes are not a
+ * checkpoint, are of another format version, or were changed or truncated (the SHA-256 does not match).
+ */
 export function decodeCheckpoint(bytes: unknown): CheckpointData {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("resumeFrom must be a checkpoint (a Uint8Array from a result's checkpoint)");
   const bad = (why: string) => new RangeError(`resumeFrom is not a valid mast-wasm checkpoint: ${why}`);
-  if (bytes.length < 16) throw bad("too short");
-  for (let i = 0; i < 8; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) throw bad("wrong magic bytes");
+  if (bytes.length < MIN_BYTES) {
+    throw bad(`it is truncated or empty (${bytes.length} bytes; a checkpoint has at least ${MIN_BYTES})`);
+  }
+  for (let i = 0; i < 8; i++) {
+    if (bytes[i] !== MAGIC.charCodeAt(i)) throw bad(`it does not start with "${MAGIC}" (it is not a checkpoint, or its first bytes were changed)`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== VERSION) throw bad(`version ${version}, this library reads version ${VERSION}`);
+  if (version === 1) throw bad("it is a version 1 checkpoint (no integrity hash), which this library no longer reads; rerun the run to make a new one");
+  if (version !== CHECKPOINT_VERSION) {
+    throw bad(`it says format version ${version}, this library reads version ${CHECKPOINT_VERSION} (a newer library wrote it, or the bytes were changed)`);
+  }
+  const body = bytes.length - HASH_BYTES;
+  const want = sha256(bytes.subarray(0, body));
+  for (let i = 0; i < HASH_BYTES; i++) {
+    if (want[i] !== bytes[body + i]) throw bad("its SHA-256 does not match its content: the checkpoint was changed or truncated");
+  }
+  // The hash holds, so what follows was written by encodeCheckpoint; the checks below guard against a bad writer.
   const len = view.getUint32(12, true);
-  if (16 + len > bytes.length) throw bad("truncated header");
+  if (16 + len > body) throw bad("corrupt layout (the header runs past the end)");
   let header: CheckpointData["header"];
   try { header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))); } catch { throw bad("corrupt header"); }
   if (!header || !Array.isArray(header.arrays)) throw bad("corrupt header");
   let off = Math.ceil((16 + len) / 8) * 8;
   const arrays: Record<string, Float64Array> = {};
   for (const { name, length } of header.arrays) {
-    if (off + 8 * length > bytes.length) throw bad(`truncated array ${name}`);
+    if (!Number.isSafeInteger(length) || length < 0 || off + 8 * length > body) throw bad(`corrupt layout (array ${name} runs past the end)`);
     const a = new Float64Array(length);
     for (let i = 0; i < length; i++, off += 8) a[i] = view.getFloat64(off, true);
     arrays[name] = a;
   }
+  if (off !== body) throw bad("corrupt layout (bytes after the last array)");
   return { header, arrays };
 }

@@ -38,8 +38,26 @@ export interface GoldenScenario {
   readonly sketch?: Sketch["kind"];
   /** One line saying what it checks. */
   readonly description: string;
-  /** Run it against a library instance. */
-  run(mast: Mast): Promise<GoldenOutput>;
+  /** Run it against a library instance (distributed scenarios place their nodes as `env` says; default: this thread). */
+  run(mast: Mast, env?: GoldenEnv): Promise<GoldenOutput>;
+}
+
+/** Golden distributed scenarios' nodes in node processes (`mast node`). */
+export interface GoldenEndpoints {
+  /** The node processes' URLs. */
+  endpoints: string[];
+  /** Their bearer token, if any. */
+  token?: string;
+}
+/** Golden distributed scenarios' nodes in the calling thread (the default). */
+export interface GoldenThreads {
+  /** No worker threads. */
+  workers: 0;
+}
+/** Where a distributed scenario computes its nodes: in the calling thread (the default) or in node processes. */
+export interface GoldenEnv {
+  /** The calling thread, or node processes at the given endpoints. */
+  distributed: GoldenThreads | GoldenEndpoints;
 }
 
 /** The expected digests of one scenario. */
@@ -365,11 +383,11 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
   {
     name: "distributed-ist-permutation",
     method: "distributed", sketch: "permutation",
-    description: "Distributed DSGD / IST: synthetic CSR logistic data in 3 shards, permutation(3) sketches, a shift, all nodes in this thread (workers: 0 gives the bits of every k)",
-    async run(mast) {
+    description: "Distributed DSGD / IST: synthetic CSR logistic data in 3 shards, permutation(3) sketches, a shift, all nodes in this thread (workers: 0 gives the bits of every k and of node processes)",
+    async run(mast, env) {
       const data = mast.data.synthetic({ rows: 90, cols: 14, density: 0.3, seed: 23 });
       const p = mast.problem({ data, loss: "logistic", l2: 0.01, shift: point(14, 23) });
-      const r = await p.minimize({ method: "distributed", nodes: 3, workers: 0, sketch: sketch.permutation(3), stepSize: 0.2, iterations: 60, seed: 23, recordEvery: 10 });
+      const r = await p.minimize({ method: "distributed", nodes: 3, ...(env?.distributed ?? { workers: 0 }), sketch: sketch.permutation(3), stepSize: 0.2, iterations: 60, seed: 23, recordEvery: 10 });
       return { x: r.x, trace: fOf(r.trace) };
     },
   },
@@ -377,7 +395,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     name: "distributed-heterogeneous-randk",
     method: "distributed", sketch: "randK",
     description: "Distributed DSGD with independent per-node sketches: 2 nodes, Rand-K(5) and Bernoulli(0.5), dense squared-loss data",
-    async run(mast) {
+    async run(mast, env) {
       const d = 10, n = 40;
       const values = Float64Array.from({ length: n * d }, (_, k) => ((k * 7) % 13 - 6) / 6);
       const labels = Float64Array.from({ length: n }, (_, i) => ((i * 5) % 11 - 5) / 5);
@@ -385,7 +403,7 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
       const p = mast.problem({ data: full, loss: "squared", l2: 0.05 });
       const half = (a: number) => Array.from({ length: n / 2 }, (_, i) => a + i);
       const r = await p.minimize({
-        method: "distributed", workers: 0, stepSize: 0.05, iterations: 80, seed: 5, recordEvery: 20,
+        method: "distributed", ...(env?.distributed ?? { workers: 0 }), stepSize: 0.05, iterations: 80, seed: 5, recordEvery: 20,
         nodes: [{ data: full.subset(half(0)), sketch: sketch.randK(5) }, { data: full.subset(half(n / 2)), sketch: sketch.bernoulli(0.5) }],
       });
       return { x: r.x, trace: fOf(r.trace) };
@@ -550,6 +568,11 @@ export interface RunGoldenOptions {
   only?: readonly string[];
   /** Compare against this table instead of {@link goldenExpected} (e.g. to prove a mismatch is caught). */
   expected?: Readonly<Record<string, GoldenDigests>>;
+  /**
+   * Run the distributed scenarios with their nodes in node processes (`mast node`) at these endpoints instead of the
+   * calling thread: the expected digests are the same.
+   */
+  distributed?: GoldenEndpoints;
 }
 
 /** The wall clock, where there is one (not part of any result). */
@@ -567,12 +590,13 @@ export async function runGolden(mast: Mast, opts: RunGoldenOptions = {}): Promis
     if (unknown.length > 0) throw new RangeError(`unknown golden scenario ${JSON.stringify(unknown[0])}; known: ${goldenScenarios.map((s) => s.name).join(", ")}`);
     list = goldenScenarios.filter((s) => opts.only!.includes(s.name));
   }
+  const env: GoldenEnv = { distributed: opts.distributed ? { ...opts.distributed } : { workers: 0 } };
   const out: GoldenResult[] = [];
   for (const s of list) {
     const e = expected[s.name] ?? { digest: "", traceDigest: "" };
     const t0 = now();
     try {
-      const r = await s.run(mast);
+      const r = await s.run(mast, env);
       const digest = digestF64(r.x), traceDigest = digestF64(r.trace);
       out.push({
         name: s.name, digest, traceDigest, expectedDigest: e.digest, expectedTraceDigest: e.traceDigest,

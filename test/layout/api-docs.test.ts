@@ -13,8 +13,8 @@ describe("the API reference (TypeDoc)", () => {
     expect(r.status).toBe(0);
     const config = JSON.parse(readFileSync(join(root, "typedoc.json"), "utf8"));
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    expect(config.entryPoints).toEqual(["src/index.ts", "src/plot.ts", "src/repro.ts"]);
-    expect(Object.keys(pkg.exports).filter((k) => !k.endsWith(".wasm") && k !== "./package.json")).toEqual([".", "./plot", "./repro"]);
+    expect(config.entryPoints).toEqual(["src/index.ts", "src/plot.ts", "src/repro.ts", "src/cluster.ts"]);
+    expect(Object.keys(pkg.exports).filter((k) => !k.endsWith(".wasm") && k !== "./package.json" && k !== "./cluster-node.js")).toEqual([".", "./plot", "./repro", "./cluster"]);
     expect(config.treatWarningsAsErrors).toBe(true);
   });
 

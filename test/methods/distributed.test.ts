@@ -394,3 +394,117 @@ describe("distributed DSGD: options are checked", () => {
   });
 });
 
+
+describe("distributed DSGD: checkpoints and resuming", () => {
+  const setup = async () => {
+    const m = await mast();
+    const data = m.data.synthetic({ rows: 600, cols: 24, density: 0.3, seed: 12 });
+    return { m, data, p: m.problem({ data, loss: "logistic", l2: 1e-3, shift: Array.from({ length: 24 }, (_, j) => ((j % 4) - 1.5) * 0.03) }) };
+  };
+
+  it("a result's checkpoint resumes to the uninterrupted digest, on 0 or 2 threads, with the communication counts", async () => {
+    const { p } = await setup();
+    const o = { nodes: 4, iterations: 60, stepSize: 0.4, seed: 8, recordEvery: 10 };
+    const whole = await run(p, { ...o, workers: 0 });
+    const first = await run(p, { ...o, iterations: 23, workers: 2 });
+    expect(first.checkpoint.length).toBeGreaterThan(0);
+    expect(first.digest).not.toBe(whole.digest);
+    for (const workers of [0, 2]) {
+      const rest = await run(p, { nodes: 4, workers, resumeFrom: first.checkpoint, iterations: 60 });
+      expect(rest.digest).toBe(whole.digest);
+      expect(rest.iterations).toBe(60);
+      expect(rest.trace[0].iteration).toBe(23);
+      expect(rest.trace.at(-1)!.f).toBe(whole.trace.at(-1)!.f);
+      expect(Array.from(rest.communication.down)).toEqual(Array.from(whole.communication.down));
+      expect(Array.from(rest.communication.up)).toEqual(Array.from(whole.communication.up));
+      expect(Array.from(rest.communication.perNode.down)).toEqual(Array.from(whole.communication.perNode.down));
+      expect(rest.communication.totals).toEqual(whole.communication.totals);
+      expect(rest.trace.at(-1)!.bytesDown).toBe(whole.trace.at(-1)!.bytesDown);
+      expect(rest.work.rowsTouched).toBe(37 * 600);
+    }
+    // nodes may be omitted (M comes from the checkpoint); the run's own settings may be given again
+    expect((await run(p, { resumeFrom: first.checkpoint, iterations: 60 })).digest).toBe(whole.digest);
+    expect((await run(p, { ...o, resumeFrom: first.checkpoint })).digest).toBe(whole.digest);
+    // resuming at T does nothing; a checkpoint of a checkpoint resumes too
+    const end = await run(p, { resumeFrom: whole.checkpoint, iterations: 60 });
+    expect(end.digest).toBe(whole.digest);
+    const mid = await run(p, { resumeFrom: first.checkpoint, iterations: 41 });
+    expect((await run(p, { resumeFrom: mid.checkpoint, iterations: 60, workers: 1 })).digest).toBe(whole.digest);
+  });
+
+  it("the theory step (γ depends on T) and a schedule resume exactly; nodes with data of their own must be given again", async () => {
+    const { m, data, p } = await setup();
+    const theory = { nodes: 3, iterations: 50, seed: 2 };
+    const whole = await run(p, theory);
+    const err: any = await run(p, { ...theory, workers: 2, failAt: { node: 1, round: 19 } }).catch((e) => e);
+    expect(err.name).toBe("DistributedError");
+    expect(err.round).toBe(19);
+    const rest = await run(p, { ...theory, resumeFrom: err.checkpoint });
+    expect(rest.digest).toBe(whole.digest);
+    expect(rest.stepSize).toBe(whole.stepSize);
+    expect(rest.trace[0].iteration).toBe(19);
+    // a run continued past its T keeps the γ = 1/√(D_max·T) it started with
+    const short = await run(p, { ...theory, iterations: 20 });
+    expect(short.stepSize).toBeGreaterThan(whole.stepSize);
+    const longer = await run(p, { resumeFrom: short.checkpoint, iterations: 50 });
+    expect(longer.stepSize).toBe(short.stepSize);
+    expect(longer.digest).toBe((await run(p, { ...theory, stepSize: short.stepSize })).digest);
+    const sched = (t: number) => 0.5 / (1 + t / 20);
+    const sw = await run(p, { nodes: 2, iterations: 40, stepSize: sched, seed: 4 });
+    const sh = await run(p, { nodes: 2, iterations: 15, stepSize: sched, seed: 4 });
+    expect((await run(p, { nodes: 2, iterations: 40, stepSize: sched, resumeFrom: sh.checkpoint })).digest).toBe(sw.digest);
+    await expect(run(p, { nodes: 2, iterations: 40, resumeFrom: sh.checkpoint })).rejects.toThrow(/^stepSize must be given again as the same function/);
+    // heterogeneous nodes: the checkpoint names the shards by fingerprint
+    const rows = (lo: number, hi: number) => Array.from({ length: hi - lo }, (_, r) => lo + r);
+    const nodes = [{ data: data.subset(rows(0, 250)), sketch: sketch.randK(10) }, { data: data.subset(rows(250, 600)), sketch: sketch.bernoulli(0.3) }];
+    const hw = await run(p, { nodes, iterations: 30, stepSize: 0.3, seed: 6 });
+    const hh = await run(p, { nodes, iterations: 11, stepSize: 0.3, seed: 6, workers: 2 });
+    expect((await run(p, { nodes, resumeFrom: hh.checkpoint, iterations: 30 })).digest).toBe(hw.digest);
+    await expect(run(p, { resumeFrom: hh.checkpoint, iterations: 30 })).rejects.toThrow(/^nodes must be given again to resume a run whose nodes had data of their own/);
+    const swapped = [{ data: data.subset(rows(0, 250)), sketch: sketch.randK(10) }, { data: data.subset(rows(250, 599)), sketch: sketch.bernoulli(0.3) }];
+    await expect(run(p, { nodes: swapped, resumeFrom: hh.checkpoint, iterations: 30 })).rejects.toThrow(/^nodes differ from the checkpoint's/);
+    const other = [nodes[0], { data: nodes[1].data, sketch: sketch.bernoulli(0.4) }];
+    await expect(run(p, { nodes: other, resumeFrom: hh.checkpoint, iterations: 30 })).rejects.toThrow(/^nodes differ from the checkpoint's/);
+    // a checkpoint of another problem, another M, other settings, or a single-machine run is refused
+    const q = m.problem({ data, loss: "logistic", l2: 2e-3 });
+    await expect(run(q, { resumeFrom: sh.checkpoint, iterations: 40, stepSize: sched })).rejects.toThrow(/^resumeFrom is a checkpoint of a different problem/);
+    await expect(run(p, { nodes: 3, resumeFrom: sh.checkpoint, iterations: 40, stepSize: sched })).rejects.toThrow(/^nodes differ from the checkpoint's \(M = 3, the checkpoint's M = 2\)/);
+    await expect(run(p, { nodes: 2, sketch: sketch.randK(4), resumeFrom: sh.checkpoint, iterations: 40, stepSize: sched })).rejects.toThrow(/^nodes differ/);
+    const fixed = await run(p, { nodes: 2, iterations: 10, stepSize: 0.3, seed: 4 });
+    await expect(run(p, { resumeFrom: fixed.checkpoint, iterations: 20, seed: 5 })).rejects.toThrow(/^seed differs from the checkpoint's setting \(4\)/);
+    await expect(run(p, { resumeFrom: fixed.checkpoint, iterations: 20, stepSize: 0.2 })).rejects.toThrow(/^stepSize differs from the checkpoint's setting \(0\.3\)/);
+    await expect(run(p, { resumeFrom: fixed.checkpoint, iterations: 20, stepSize: "theory" })).rejects.toThrow(/^stepSize differs/);
+    await expect(run(p, { resumeFrom: fixed.checkpoint, iterations: 5 })).rejects.toThrow(/^iterations must be in 10\.\./);
+    await expect(run(p, { resumeFrom: fixed.checkpoint, iterations: 20, x0: new Float64Array(24) })).rejects.toThrow(/^x0 cannot be given when resuming/);
+    const single = await p.minimize({ iterations: 5, stepSize: 0.1 });
+    await expect(run(p, { nodes: 2, resumeFrom: single.checkpoint, iterations: 20 })).rejects.toThrow(/^resumeFrom is a checkpoint of a single-machine run/);
+    await expect(p.minimize({ resumeFrom: fixed.checkpoint, iterations: 20 })).rejects.toThrow(/^resumeFrom is a checkpoint of a distributed run; resume it with method "distributed"/);
+    const flipped = fixed.checkpoint.slice();
+    flipped[flipped.length >> 1] ^= 4;
+    await expect(run(p, { nodes: 2, resumeFrom: flipped, iterations: 20 })).rejects.toThrow(/^resumeFrom is not a valid mast-wasm checkpoint: its SHA-256 does not match/);
+  });
+
+  it("a failed round leaves the state of the last completed round: the error's checkpoint resumes to the uninterrupted digest", async () => {
+    const { p } = await setup();
+    const o = { nodes: 4, iterations: 40, stepSize: 0.4, seed: 3, recordEvery: 8 };
+    const whole = await run(p, o);
+    for (const [workers, mode, round] of [[0, "throw", 0], [2, "throw", 13], [2, "crash", 16], [4, "exit", 39]] as const) {
+      const err: any = await run(p, { ...o, workers, failAt: { node: 2, round, mode } }).catch((e) => e);
+      expect(err.name, `${workers} ${mode}`).toBe("DistributedError");
+      expect(err.round).toBe(round);
+      expect(err.checkpoint).toBeInstanceOf(Uint8Array);
+      const rest = await run(p, { ...o, workers, resumeFrom: err.checkpoint });
+      expect(rest.trace[0].iteration).toBe(round);
+      expect(rest.digest, `${workers} ${mode} at ${round}`).toBe(whole.digest);
+      expect(Array.from(rest.communication.perNode.down)).toEqual(Array.from(whole.communication.perNode.down));
+    }
+    // a failure at set-up of a fresh run has nothing to save; when resuming, the error hands the checkpoint back
+    const big = await setup();
+    const tiny = big.m.problem({ data: big.data, loss: "logistic", l2: 1e-3, maxMemory: 2 ** 20 });
+    const huge = big.m.data.synthetic({ rows: 60000, cols: 24, density: 0.5, seed: 1 });
+    const e1: any = await run(tiny, { nodes: [{ data: big.data }, { data: huge }], iterations: 5, stepSize: 0.1 }).catch((e) => e);
+    expect(e1.name).toBe("DistributedError");
+    expect(e1.round).toBe(null);
+    expect(e1.checkpoint).toBe(null);
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * Where the nodes of a distributed run compute: the {@link Backend} interface the coordinator talks to, and the local
- * backend (every node in the calling thread). Worker threads are in threads.ts.
+ * backend (every node in the calling thread). Worker threads are in threads.ts, node processes (HTTP) in http.ts.
  * @module
  */
 import type { Objective } from "../objective.js";
-import type { DistributedResult } from "./types.js";
+import type { DistributedResult, WireCounts } from "./types.js";
 import { DistributedError, describe } from "./errors.js";
 import { type NodeConstants, type NodeSpec, type SharedSpec, datasetOf } from "./node.js";
 import { nodeFor } from "./nodes.js";
@@ -13,6 +13,8 @@ import { nodeFor } from "./nodes.js";
 export interface Backend {
   threads: DistributedResult["threads"];
   workers: number;
+  /** Bytes on the wire (node processes only). */
+  wire?: WireCounts;
   /** Run round t: parts[i] = node i's sub-model; returns node i's gradient entries, in node order. */
   round(t: number, idx: Int32Array[], val: Float64Array[]): Promise<{ idx: Int32Array; val: Float64Array }[]> | { idx: Int32Array; val: Float64Array }[];
   values(x: Float64Array, t: number): Promise<number[]> | number[];

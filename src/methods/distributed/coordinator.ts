@@ -23,6 +23,7 @@
 import { DivergenceError } from "../../runtime/errors.js";
 import { Kernel } from "../../runtime/kernel.js";
 import { digestF64 } from "../../runtime/digest.js";
+import { encodeCheckpoint } from "../../runtime/checkpoint.js";
 import { positive } from "../../runtime/validate.js";
 import { STREAM } from "../../runtime/codes.js";
 import { type Sketch, isUnitSketch } from "../../sketch/spec.js";
@@ -32,10 +33,12 @@ import type { Objective } from "../objective.js";
 import { runLoop, type Runner } from "../loop.js";
 import type { Communication, DistributedConstants, DistributedResult, DistributedTraceRow } from "./types.js";
 import type { SharedSpec } from "./node.js";
-import { type DistributedSpec, dataOf, distributedSpec, sharedSpec } from "./options.js";
+import { DISTRIBUTED_FORMAT, type DistributedSpec, dataOf, distributedSpec, planSettings, sharedSpec } from "./options.js";
 import { combine } from "./constants.js";
 import { type Backend, localBackend } from "./backend.js";
 import { workerBackend } from "./threads.js";
+import { httpBackend } from "./http.js";
+import { DistributedError } from "./errors.js";
 
 /** The supports the coordinator draws: T of draw `step` (a view, valid until the next call). */
 interface SupportSampler { sample(step: number): { T: Int32Array; s: Float64Array | null } }
@@ -91,7 +94,11 @@ class UnitSampler implements SupportSampler {
   }
 }
 
-/** The coordinator's state across rounds: x, the sums of a round, and the communication counts. */
+/**
+ * The coordinator's state across rounds: x, the sums of a round, and the communication counts. A round changes the
+ * state only once every node has answered (and no coordinate would become non-finite), so after a failure the state
+ * is that of the last completed round: what a checkpoint holds.
+ */
 class Coordinator {
   readonly x: Float64Array;
   private readonly acc: Float64Array;
@@ -102,8 +109,11 @@ class Coordinator {
   readonly up: Float64Array;
   readonly nodeDown: Float64Array;
   readonly nodeUp: Float64Array;
+  /** Rounds completed (the t of the state). */
+  done: number;
   sentDown = 0;
   sentUp = 0;
+  /** Coordinates touched in this call (sampled supports and updated coordinates). */
   coords = 0;
   private readonly samplerOf: SupportSampler[];
   /** Networks: x is f32, nodes get x on their support (they form y themselves) and the step is in f32. */
@@ -112,14 +122,23 @@ class Coordinator {
   private readonly subVal: Float64Array[];
   private readonly scratchIdx: Int32Array[];
   private readonly scratchVal: Float64Array[];
+  /** Node i's bytes down in the round under way (committed with the round). */
+  private readonly pendingDown: Float64Array;
 
   constructor(private readonly problem: Objective, private readonly c: DistributedSpec, private readonly backend: Backend) {
     const d = problem.dimension, M = c.plan.M;
-    this.x = Float64Array.from(c.x0);
+    this.x = Float64Array.from(c.resume ? c.resume.x : c.x0);
+    this.done = c.t0;
     this.acc = new Float64Array(d); this.next = new Float64Array(d);
     this.seen = new Uint8Array(d); this.touched = new Int32Array(d);
     this.down = new Float64Array(c.T); this.up = new Float64Array(c.T);
     this.nodeDown = new Float64Array(M); this.nodeUp = new Float64Array(M);
+    this.pendingDown = new Float64Array(M);
+    if (c.resume) {
+      const r = c.resume;
+      this.down.set(r.down); this.up.set(r.up); this.nodeDown.set(r.nodeDown); this.nodeUp.set(r.nodeUp);
+      for (let t = 0; t < c.t0; t++) { this.sentDown += r.down[t]; this.sentUp += r.up[t]; }
+    }
     // one sampler per distinct distribution (a permutation is drawn once per round for all its nodes)
     this.network = problem.network !== null;
     const samplers = new Map<string, SupportSampler>();
@@ -138,15 +157,23 @@ class Coordinator {
     this.scratchVal = local ? c.plan.specs.map(() => new Float64Array(d)) : [];
   }
 
+  /** checkpoint(gamma): the state after the last completed round, for `resumeFrom`. */
+  checkpoint(gamma: number): Uint8Array {
+    const c = this.c, t = this.done;
+    return encodeCheckpoint({
+      format: DISTRIBUTED_FORMAT, dimension: this.problem.dimension, fingerprint: this.problem.fingerprint(), t,
+      settings: { method: "distributed", ...planSettings(c.plan), batch: c.batch, seed: c.seedValue, stepRule: c.stepRule, stepSize: c.stepRule === "schedule" ? "schedule" : gamma },
+    }, { x: this.x, down: this.down.subarray(0, t), up: this.up.subarray(0, t), nodeDown: this.nodeDown, nodeUp: this.nodeUp });
+  }
+
   /** Steps 1–2 of round t: draw S_i^t and cut out the sub-model entries y_j ≠ v_j, in support order. */
-  private subModels(t: number): number {
+  private subModels(t: number): { roundDown: number; coords: number } {
     const v = this.problem.shift, x = this.x, M = this.c.plan.M;
     const local = this.scratchIdx.length > 0;
-    let roundDown = 0;
+    let roundDown = 0, coords = 0;
     for (let i = 0; i < M; i++) {
       const { T: supp, s } = this.samplerOf[i].sample(t * M + i);
       const m = supp.length;
-      this.coords += m;
       const bi = local ? this.scratchIdx[i] : new Int32Array(m), bv = local ? this.scratchVal[i] : new Float64Array(m);
       let e = 0;
       if (this.network) {
@@ -159,18 +186,19 @@ class Coordinator {
           if (y !== v[j]) { bi[e] = j; bv[e] = y; e++; }
         }
       }
+      coords += m;
       this.subIdx[i] = local ? bi.subarray(0, e) : e === m ? bi : bi.slice(0, e);
       this.subVal[i] = local ? bv.subarray(0, e) : e === m ? bv : bv.slice(0, e);
-      this.nodeDown[i] += 12 * e;
+      this.pendingDown[i] = 12 * e;
       roundDown += 12 * e;
     }
-    return roundDown;
+    return { roundDown, coords };
   }
 
   /** Round t with step γ: returns false (x unchanged) when a coordinate would become non-finite. */
   async round(t: number, g: number): Promise<boolean> {
     const M = this.c.plan.M, x = this.x, acc = this.acc, next = this.next, seen = this.seen, touched = this.touched;
-    const roundDown = this.subModels(t);
+    const { roundDown, coords } = this.subModels(t);
     // 3. the nodes' sketched gradients
     const replies = await this.backend.round(t, this.subIdx, this.subVal);
     // 4. sum in node order, then step
@@ -178,7 +206,6 @@ class Coordinator {
     for (let i = 0; i < M; i++) {
       const { idx, val } = replies[i];
       const n = idx.length;
-      this.nodeUp[i] += 12 * n;
       roundUp += 12 * n;
       const f32 = this.network;
       for (let r = 0; r < n; r++) {
@@ -206,7 +233,9 @@ class Coordinator {
     }
     if (!ok) return false;
     for (let q = 0; q < nt; q++) { const j = touched[q]; x[j] = next[j]; seen[j] = 0; }
-    this.coords += nt;
+    for (let i = 0; i < M; i++) { this.nodeDown[i] += this.pendingDown[i]; this.nodeUp[i] += 12 * replies[i].idx.length; }
+    this.coords += coords + nt;
+    this.done = t + 1;
     this.down[t] = roundDown;
     this.up[t] = roundUp;
     this.sentDown += roundDown;
@@ -227,7 +256,18 @@ class Coordinator {
   }
 }
 
-/** @internal `problem.minimize({ method: "distributed", … })`. */
+/** backendFor(problem, c, shared): where the nodes compute — the calling thread, worker threads or node processes. */
+async function backendFor(problem: Objective & { build: "simd" | "scalar" }, c: DistributedSpec, shared: SharedSpec): Promise<Backend> {
+  const specs = c.plan.specs;
+  if (c.endpoints !== null) return httpBackend(problem, specs, shared, c.endpoints, { token: c.token, timeoutMs: c.nodeTimeoutMs });
+  if (c.workers === 0) return localBackend(problem, specs, shared);
+  return workerBackend(problem, specs, shared, c.workers, c.plan.ownShards);
+}
+
+/**
+ * @internal `problem.minimize({ method: "distributed", … })`. A {@link DistributedError} carries the checkpoint of the
+ * last completed round (or, at set-up, the checkpoint being resumed).
+ */
 export async function minimizeDistributed(problem: Objective & { build: "simd" | "scalar" }, opts: Record<string, unknown>): Promise<DistributedResult> {
   dataOf(problem);   // the kind of problem first: its message beats any about the options
   const c = distributedSpec(problem, opts);
@@ -237,13 +277,21 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
   let totalRows = 0;
   for (const s of specs) totalRows += c.batch === "full" ? s.data.rows : Math.min(c.batch, s.data.rows);
 
-  const backend = c.workers === 0 ? localBackend(problem, specs, shared) : await workerBackend(problem, specs, shared, c.workers, c.plan.ownShards);
+  let coord: Coordinator | null = null;
+  let gamma = NaN;
+  const withCheckpoint = (e: unknown): unknown => {
+    if (e instanceof DistributedError && e.checkpoint === null) e.checkpoint = coord ? coord.checkpoint(gamma) : c.resume?.bytes ?? null;
+    return e;
+  };
+  let backend: Backend;
+  try { backend = await backendFor(problem, c, shared); } catch (e) { throw withCheckpoint(e); }
   try {
     let constants: DistributedConstants | undefined;
     const theory = async (): Promise<DistributedConstants> => (constants ??= combine(await backend.constants(), T));
     const schedule = typeof c.step === "function" ? c.step : null;
-    const gamma = c.step === "theory" ? (await theory()).stepSize : typeof c.step === "number" ? c.step : NaN;
-    const coord = new Coordinator(problem, c, backend);
+    gamma = c.resume && c.stepRule !== "schedule" ? c.resume.gamma
+      : c.step === "theory" ? (await theory()).stepSize : typeof c.step === "number" ? c.step : NaN;
+    const co = (coord = new Coordinator(problem, c, backend));
     let failed = { gamma: NaN, suggested: NaN };
     const runner: Runner<DistributedTraceRow> = {
       maxChunk: Infinity,
@@ -251,37 +299,40 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
         for (let s = 0; s < steps; s++) {
           const t = t0 + s;
           const g = schedule ? positive(`stepSize(${t})`, schedule(t)) : gamma;
-          if (!(await coord.round(t, g))) { failed = { gamma: g, suggested: (await theory()).stepSize }; return s; }
+          if (!(await co.round(t, g))) { failed = { gamma: g, suggested: (await theory()).stepSize }; return s; }
         }
         return steps;
       },
       async row(t, ms) {
-        const fs = await backend.values(coord.x, t);
+        const fs = await backend.values(co.x, t);
         let f = 0;
         for (let i = 0; i < M; i++) f += fs[i];
         if (!Number.isFinite(f)) {
           const used = t > 0 ? (schedule ? schedule(t - 1) : gamma) : gamma;
-          throw new DivergenceError("distributed", t, used, (await theory()).stepSize, Float64Array.from(coord.x), `x stayed finite but f(x_${t}) = ${f / M}`);
+          throw new DivergenceError("distributed", t, used, (await theory()).stepSize, Float64Array.from(co.x), `x stayed finite but f(x_${t}) = ${f / M}`);
         }
         return {
           iteration: t, f: f / M, gradEvals: t * totalRows, ms,
-          bytesDown: coord.sentDown, bytesUp: coord.sentUp, denseBytes: t * M * problem.dimension * 8,
+          bytesDown: co.sentDown, bytesUp: co.sentUp, denseBytes: t * M * problem.dimension * 8,
         };
       },
       gradientNorm: () => NaN,
-      diverged: (t) => new DivergenceError("distributed", t, failed.gamma, failed.suggested, Float64Array.from(coord.x)),
+      diverged: (t) => new DivergenceError("distributed", t, failed.gamma, failed.suggested, Float64Array.from(co.x)),
     };
     const { t, trace, stoppedBy } = await runLoop(runner, {
-      t0: 0, iterations: T, recordEvery: c.recordEvery, tolerance: null, timeLimitMs: null, onProgress: c.onProgress ?? null,
+      t0: c.t0, iterations: T, recordEvery: c.recordEvery, tolerance: null, timeLimitMs: null, onProgress: c.onProgress ?? null,
     });
-    const x = coord.x;
+    const x = co.x;
     const result: DistributedResult = {
-      x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint: new Uint8Array(0),
-      work: { coordsTouched: coord.coords, rowsTouched: t * totalRows },
-      communication: coord.communication(t), nodes: M, workers: backend.workers, threads: backend.threads,
+      x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint: co.checkpoint(gamma),
+      work: { coordsTouched: co.coords, rowsTouched: (t - c.t0) * totalRows },
+      communication: co.communication(t), nodes: M, workers: backend.workers, threads: backend.threads,
     };
-    if (c.step === "theory") result.constants = constants;
+    if (backend.wire) result.communication.wire = { ...backend.wire };
+    if (constants) result.constants = constants;
     return result;
+  } catch (e) {
+    throw withCheckpoint(e);
   } finally {
     await backend.close();
   }

@@ -1,6 +1,6 @@
 /**
- * The node side of a distributed round (paper, section 4.3), shared by the calling thread, worker threads and, later,
- * node processes: node i redraws its sketch S_i^t from the shared seed, receives the entries of its sub-model
+ * The node side of a distributed round (paper, section 4.3), shared by the calling thread, worker threads and node
+ * processes (serve.ts): node i redraws its sketch S_i^t from the shared seed, receives the entries of its sub-model
  * y_i = v + S_i^t(x − v) that differ from v, and returns the non-zero entries of g_i = S_i^t ∇f_i(y_i) over its shard.
  * @module
  */
@@ -117,7 +117,7 @@ export class NodeState {
         if (r < idx.length && idx[r] === j) { delta[q] = val[r] - v[j]; r++; } else delta[q] = 0;
       }
       if (r !== idx.length) {
-        throw new Error(`node ${this.node} received ${idx.length} sub-model entries at round ${t} but only ${r} lie on its support (sketch streams out of step)`);
+        throw new RangeError(`node ${this.node} received ${idx.length} sub-model entries at round ${t} but only ${r} lie on its support (sketch streams out of step)`);
       }
       ex.supportGradient(m, this.pOut);
       const out = k.f64(this.pOut, m);

@@ -26,6 +26,17 @@ export interface DistributedOptions {
   nodes: number | DistributedNode[];
   /** Threads: 0 (default) runs every node in the calling thread; k ≥ 1 runs the nodes round-robin on min(k, M) workers. */
   workers?: number;
+  /**
+   * Node processes instead of threads: the URLs of `mast node` processes (workerd, or the Worker deployed to
+   * Cloudflare); node i computes at endpoints[i mod E] (E ≤ M). Each node's shard is sent once, then each round the
+   * sparse sub-model goes down and the sparse sketched gradient comes back, as binary over HTTP (fetch). Same bits as
+   * threads. See docs/cluster.md.
+   */
+  endpoints?: string[];
+  /** With `endpoints`: the node processes' token (`mast node --token`), sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** With `endpoints`: how long a node may take to answer one request before the run fails (default 30000 ms). */
+  nodeTimeoutMs?: number;
   /** The sketch of every node without its own (default `sketch.permutation(M)`: IST; on a network with hidden layers
    *  `sketch.permutation(M, { over: "units" })`, IST over every hidden layer's units). Permutation sketches need M nodes. */
   sketch?: Sketch;
@@ -45,6 +56,12 @@ export interface DistributedOptions {
   /** Called with each trace row; return false to stop. */
   onProgress?: (row: DistributedTraceRow) => void | boolean;
   /**
+   * Continue a distributed run from a result's (or a `DistributedError`'s) `checkpoint`: x, the round and the
+   * communication counts. Same problem and nodes; `sketch`, `seed` and `stepSize` may be omitted (a schedule is given
+   * again); `workers`, `endpoints` and the record settings are free. Ends on the bits of an uninterrupted run.
+   */
+  resumeFrom?: Uint8Array;
+  /**
    * @internal For tests only: make node `node` fail at round `round`. `mode` "throw" (default): its computation throws;
    * "crash": an uncaught error kills its worker thread; "exit": its worker calls process.exit(1) (Node worker_threads;
    * elsewhere as "crash"). With `workers: 0` every mode throws.
@@ -62,6 +79,20 @@ export interface DistributedTraceRow extends TraceRow {
   bytesUp: number;
   /** Bytes a dense exchange would have needed each way in those rounds: t·M·d·8. */
   denseBytes: number;
+}
+
+/** Bytes that crossed the wire as HTTP bodies in one call of a run over endpoints (the HTTP headers excluded). */
+export interface WireCounts {
+  /** Round requests: the sub-models' entries (12 bytes each) plus a frame of 48 bytes per node a round. */
+  down: number;
+  /** Round replies: the gradients' entries (12 bytes each) plus a frame of 24 bytes per node a round. */
+  up: number;
+  /** The shards and the nodes' settings, sent once at set-up. */
+  shard: number;
+  /** The f evaluations at record points and the theory constants (both ways), and the replies to set-up. */
+  other: number;
+  /** HTTP requests made. */
+  requests: number;
 }
 
 /** Communication of a distributed run (sub-models down, sketched gradients up; the trace's f evaluations excluded). */
@@ -94,21 +125,29 @@ export interface Communication {
     /** up / dense. */
     upRatio: number;
   };
+  /**
+   * With `endpoints`: the HTTP body bytes of this call — rounds each way (the entries plus a fixed frame per node and
+   * round), the shards (sent once, at set-up) and the rest (f evaluations, constants) — and the requests made.
+   */
+  wire?: WireCounts;
 }
 
 /** What a distributed run returns: the DSGD result plus communication and the set-up used. */
 export interface DistributedResult extends MinimizeResult {
   trace: DistributedTraceRow[];
-  /** Empty: distributed runs cannot be resumed (`resumeFrom` is a DSGD/VR feature). */
+  /** The state at the last round (x, t, the communication counts), for `resumeFrom`. */
   checkpoint: Uint8Array;
   /** Bytes sent each way, against a dense exchange. */
   communication: Communication;
   /** M. */
   nodes: number;
-  /** Threads used (0: the calling thread). */
+  /** Threads used (0: the calling thread, or node processes). */
   workers: number;
-  /** How the threads were made: "none" (workers: 0), "worker_threads" (Node) or "web" (Web Workers: browsers, Deno, Bun). */
-  threads: "none" | "worker_threads" | "web";
+  /**
+   * Where the nodes computed: "none" (workers: 0, the calling thread), "worker_threads" (Node), "web" (Web Workers:
+   * browsers, Deno, Bun) or "endpoints" (node processes over HTTP).
+   */
+  threads: "none" | "worker_threads" | "web" | "endpoints";
   /** The theory constants, when `stepSize: "theory"` was used. */
   constants?: DistributedConstants;
 }

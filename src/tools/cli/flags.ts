@@ -28,6 +28,9 @@ export const TRAIN_OPTIONS = {
   method: { type: "string" },
   nodes: { type: "string" },
   workers: { type: "string" },
+  endpoints: { type: "string" },
+  token: { type: "string" },
+  "node-timeout": { type: "string" },
   sampling: { type: "string" },
   "sketch-set": { type: "string" },
   "reference-batch": { type: "string" },
@@ -96,6 +99,9 @@ export interface TrainFlags {
   method: "dsgd" | "lsvrg" | "svrg" | "distributed";
   nodes: number | null;
   workers: number;
+  endpoints: string[] | null;
+  token: string | null;
+  nodeTimeout: number | null;
   sampling: "nice" | "uniform" | "importance" | null;
   sketchSet: { size: number; seed: number } | null;
   referenceBatch: number | null;
@@ -170,7 +176,19 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   }
   const distributed = method === "distributed";
   if (network && distributed) throw new UsageError(`--method distributed goes with --model linear; a network trains with dsgd, lsvrg or svrg`);
-  for (const k of ["nodes", "workers"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
+  for (const k of ["nodes", "workers", "endpoints", "token", "node-timeout"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
+  const endpoints = str("endpoints") === undefined ? null : str("endpoints")!.split(",").map((e) => e.trim());
+  if (endpoints !== null) {
+    if (str("workers") !== undefined) throw new UsageError("--workers goes with threads; with --endpoints the nodes compute in the node processes");
+    endpoints.forEach((e, i) => {
+      let ok = false;
+      try { const u = new URL(e); ok = u.protocol === "http:" || u.protocol === "https:"; } catch { /* below */ }
+      if (!ok) throw new UsageError(`--endpoints must be http(s) URLs separated by commas, got ${show(e)} at position ${i + 1}`);
+    });
+  }
+  for (const k of ["token", "node-timeout"]) if (endpoints === null && str(k) !== undefined) throw new UsageError(`--${k} goes with --endpoints`);
+  const token = str("token") ?? (endpoints !== null ? process.env.MAST_TOKEN || null : null);
+  if (token !== null && !/^[\x21-\x7e]{1,4096}$/.test(token)) throw new UsageError("--token must be 1 to 4096 visible ASCII characters (no spaces)");
   for (const k of ["sampling", "tolerance", "time-limit"]) if (distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method dsgd, lsvrg or svrg`);
   if (distributed && str("batch") !== undefined && str("batch") !== "full") {
     throw new UsageError(`--batch must be full with --method distributed (each node uses its whole shard), got ${show(str("batch")!)}`);
@@ -242,6 +260,9 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
     method,
     nodes: str("nodes") === undefined ? null : parseInteger("nodes", str("nodes")!, 1),
     workers: str("workers") === undefined ? 0 : parseInteger("workers", str("workers")!, 0, 64),
+    endpoints,
+    token,
+    nodeTimeout: str("node-timeout") === undefined ? null : parseInteger("node-timeout", str("node-timeout")!, 1, 2 ** 31 - 1),
     sampling,
     sketchSet,
     referenceBatch: str("reference-batch") === undefined ? null : parseInteger("reference-batch", str("reference-batch")!, 1),

@@ -13,6 +13,8 @@ Usage:
   mast train [flags]     minimise f_D(x) = E_S f(v + S(x − v)) with Double Sketched SGD
                          (a linear model, or a softmax network with --model)
   mast train --help      the flags of train
+  mast node [--port P] [--token T]
+                         run a node process of distributed runs (workerd) and print its URL
   mast repro [--build scalar] [--json]
                          check the golden digests in this runtime (exit 1 on any drift)
   mast --version         print the version
@@ -65,6 +67,11 @@ Method
                         (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M)
   --workers K           distributed: run the nodes on K worker threads, 0..64 (default 0:
                         all in the main thread); every K gives the same bits
+  --endpoints URL,…     distributed: run the nodes in node processes (mast node) at these
+                        URLs instead, node i at URL i mod E; the same bits as threads
+  --token T             distributed: the node processes' token (also read from $MAST_TOKEN)
+  --node-timeout MS     distributed: fail when a node process takes longer than MS to answer
+                        (default 30000)
   --sampling NAME       how --batch rows are drawn: nice (default, without replacement),
                         uniform (i.i.d.) or importance (i.i.d. with p_i ∝ L_i; not for mlp)
   --sketch-set N[:s]    lsvrg/svrg: N sketches drawn once from --sketch with seed s (default 100:0)

@@ -1,7 +1,8 @@
 /**
  * The `mast` command line: `mast train` minimises the MAST objective f_D(x) = E_S f(v + S(x − v)) of a linear model or
  * a softmax network on a LibSVM data set, IDX images (or a built-in synthetic set) with Double Sketched SGD and prints
- * the theory constants, the run and a summary; `mast repro` checks the golden digests in this runtime.
+ * the theory constants, the run and a summary; `mast node` runs a node process of distributed runs (workerd);
+ * `mast repro` checks the golden digests in this runtime.
  *
  * Zero runtime dependencies: Node built-ins only; everything it computes goes through the public API.
  *
@@ -13,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DivergenceError, DistributedError } from "../../index.js";
 import { reproMain } from "../repro.js";
+import { nodeMain } from "./node.js";
 import { CliDivergence, UsageError, show } from "./errors.js";
 import { TRAIN_OPTIONS, joinNegativeValues, parseArgsError, trainFlags } from "./flags.js";
 import { MAIN_HELP, TRAIN_HELP } from "./help.js";
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "repro") {
     return reproMain(argv.slice(1), { log: (line) => console.log(line), error: (line) => console.error(line) });
   }
+  if (argv[0] === "node") return nodeMain(argv.slice(1));
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv), options: TRAIN_OPTIONS, allowPositionals: true, strict: true });
@@ -44,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) { process.stdout.write(command === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
   if (command === undefined) throw new UsageError("missing command; try mast train, or mast --help");
   if (command === "help") { process.stdout.write(rest[0] === "train" ? TRAIN_HELP : MAIN_HELP); return 0; }
-  if (command !== "train") throw new UsageError(`unknown command ${show(command)}; the commands are train and repro (see mast --help)`);
+  if (command !== "train") throw new UsageError(`unknown command ${show(command)}; the commands are train, node and repro (see mast --help)`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${show(rest[0])} (see mast train --help)`);
   return train(trainFlags(values), readVersion());
 }

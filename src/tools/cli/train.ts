@@ -41,6 +41,8 @@ interface Plan {
   theoryStep: number;
   gamma: number;
   epochs: number;
+  /** The node processes' URLs (distributed over endpoints), else empty. */
+  endpoints: string[];
 }
 
 function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
@@ -89,7 +91,7 @@ function planRun(mast: Mast, flags: TrainFlags, inputs: Inputs): Plan {
   const theoryStep = dc ? dc.stepSize : constants.stepSize;
   const gamma = flags.step === "theory" ? theoryStep : flags.step;
   const epochs = flags.batch === "full" ? iterations : (iterations * flags.batch) / n;
-  return { problem, testProblem, distributed, nodes, sk, constants, dc, iterations, recordEvery, theoryStep, gamma, epochs };
+  return { problem, testProblem, distributed, nodes, sk, constants, dc, iterations, recordEvery, theoryStep, gamma, epochs, endpoints: flags.endpoints ?? [] };
 }
 
 function header(flags: TrainFlags, version: string, inputs: Inputs, p: Plan): string[] {
@@ -113,7 +115,9 @@ function header(flags: TrainFlags, version: string, inputs: Inputs, p: Plan): st
   if (dc) {
     const lo = Math.min(...dc.rows), hi = Math.max(...dc.rows);
     const threads = Math.min(flags.workers, nodes);
-    out.push(`nodes      M = ${nodes}: contiguous shards of ${lo === hi ? lo : `${lo}–${hi}`} rows, ${threads === 0 ? "all in the main thread" : `on ${threads} worker thread${threads > 1 ? "s" : ""}`}`);
+    const where = flags.endpoints !== null ? `on ${flags.endpoints.length} node process${flags.endpoints.length > 1 ? "es" : ""} (${flags.endpoints.join(", ")})`
+      : threads === 0 ? "all in the main thread" : `on ${threads} worker thread${threads > 1 ? "s" : ""}`;
+    out.push(`nodes      M = ${nodes}: contiguous shards of ${lo === hi ? lo : `${lo}–${hi}`} rows, ${where}`);
     out.push(`           per node L_{f_i} in [${num(Math.min(...dc.L))}, ${num(Math.max(...dc.L))}], L_{D_i} = ${num(Math.max(...dc.LD))}, ` +
       `L_{S_i}^max = ${num(Math.max(...dc.LSmax))}; D_max = max L_{f_i}²·L_{D_i}·L_{S_i}^max = ${num(dc.Dmax)}`);
     out.push(`           theory γ = 1/√(D_max·T) = ${num(dc.stepSize)} (convex-case step 1/(max L_{f_i}·L_{S_i}^max) = ${num(dc.convexStepSize)})`);
@@ -131,8 +135,12 @@ async function runTraining(flags: TrainFlags, p: Plan, bar: ProgressBar | null):
   const onProgress = bar ? (row: TraceRow) => bar.update(row, row.iteration === 0 || row.iteration === p.iterations) : undefined;
   try {
     if (p.distributed) {
+      const where = flags.endpoints === null ? { workers: flags.workers } : {
+        endpoints: flags.endpoints, ...(flags.token !== null ? { token: flags.token } : {}),
+        ...(flags.nodeTimeout !== null ? { nodeTimeoutMs: flags.nodeTimeout } : {}),
+      };
       return await p.problem.minimize({
-        method: "distributed", nodes: p.nodes, workers: flags.workers, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations,
+        method: "distributed", nodes: p.nodes, ...where, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations,
         seed: flags.seed, recordEvery: p.recordEvery, onProgress,
       });
     }
@@ -191,7 +199,14 @@ function summary(p: Plan, o: Outcome, totalMs: number): string[] {
     const ofDense = (x: number): string => (comm.totals.dense > 0 ? pct(x / comm.totals.dense) : "–");
     lines.push(`bytes sent      down ${grouped(comm.totals.down)} (${ofDense(comm.totals.down)} of dense), up ${grouped(comm.totals.up)} (${ofDense(comm.totals.up)} of dense); ` +
       `dense = ${grouped(comm.densePerRound)} a round each way`);
-    lines.push(`rounds/s        ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} rounds in ${duration(o.minimizeMs)}, ${(result as DistributedResult).workers === 0 ? "main thread" : `${(result as DistributedResult).workers} worker threads`})`);
+    const dr = result as DistributedResult;
+    const np = new Set(p.endpoints).size;
+    const where = dr.threads === "endpoints" ? `${np} node process${np > 1 ? "es" : ""}` : dr.workers === 0 ? "main thread" : `${dr.workers} worker threads`;
+    lines.push(`rounds/s        ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} rounds in ${duration(o.minimizeMs)}, ${where})`);
+    if (comm.wire) {
+      lines.push(`HTTP bodies     rounds ${grouped(comm.wire.down)} down, ${grouped(comm.wire.up)} up; shards ${grouped(comm.wire.shard)} (once); ` +
+        `other ${grouped(comm.wire.other)}; ${grouped(comm.wire.requests)} requests`);
+    }
   } else lines.push(`steps/s         ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} steps in ${duration(o.minimizeMs)})`);
   lines.push(`elapsed         ${duration(totalMs)} total`);
   lines.push(`digest          ${result.digest}`);
@@ -217,7 +232,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
       sketch: sketchSpec(p.sk),
       sketchSpec: p.sk,
       method: flags.method,
-      ...(p.distributed ? { nodes: p.nodes, workers: flags.workers } : {}),
+      ...(p.distributed ? { nodes: p.nodes, ...(flags.endpoints ? { endpoints: flags.endpoints } : { workers: flags.workers }) } : {}),
       iterations: p.iterations,
       ...(flags.epochs !== null ? { epochs: flags.epochs } : {}),
       batch: flags.batch,
@@ -242,7 +257,7 @@ function writeReport(flags: TrainFlags, version: string, inputs: Inputs, p: Plan
       minimizeMs: o.minimizeMs,
       elapsedMs: totalMs,
       work: result.work,
-      ...(comm ? { communication: { ...comm.totals, densePerRound: comm.densePerRound, down: Array.from(comm.down), up: Array.from(comm.up) } } : {}),
+      ...(comm ? { communication: { ...comm.totals, densePerRound: comm.densePerRound, down: Array.from(comm.down), up: Array.from(comm.up), ...(comm.wire ? { wire: comm.wire } : {}) } } : {}),
     },
     digest: result.digest,
     trace: result.trace,

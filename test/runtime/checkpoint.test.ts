@@ -1,0 +1,77 @@
+// Checkpoint integrity: a checkpoint carries a format version and the SHA-256 of its content, so any changed byte or
+// any truncation is refused with an error that says so — never resumed to a different result.
+import { describe, it, expect } from "vitest";
+import { sketch } from "../../dist/index.js";
+import { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_VERSION } from "../../src/runtime/checkpoint.ts";
+import { mast } from "../helpers.ts";
+
+/** What a refusal must say: that the bytes are not a valid checkpoint, and why (changed, cut, or another version). */
+const REFUSED = /^resumeFrom is not a valid mast-wasm checkpoint: (it is truncated|it does not start with "MASTCKPT" \(it is not a checkpoint, or its first bytes were changed\)|it says format version \d+, .*or the bytes were changed|it is a version 1 checkpoint|its SHA-256 does not match its content: the checkpoint was changed or truncated)/;
+
+async function small() {
+  const m = await mast();
+  const data = m.data.dense([1, 0.5, -1, 2, 0, 1, 0.25, -0.5, 1], { rows: 3, cols: 3, labels: [1, -1, 1] });
+  const p = m.problem({ data, loss: "logistic", l2: 0.1 });
+  const opts = { sketch: sketch.randK(2), stepSize: 0.1, seed: 3 };
+  const half = await p.minimize({ ...opts, iterations: 5 });
+  const whole = await p.minimize({ ...opts, iterations: 10 });
+  return { p, half, whole };
+}
+
+/** resume(p, bytes): the resumed run's digest, or the error. */
+async function resume(p: Awaited<ReturnType<typeof small>>["p"], bytes: Uint8Array): Promise<string | Error> {
+  try { return (await p.minimize({ resumeFrom: bytes, iterations: 10 })).digest; } catch (e) { return e as Error; }
+}
+
+describe("checkpoint integrity", () => {
+  it("an intact checkpoint resumes to the uninterrupted digest", async () => {
+    const { p, half, whole } = await small();
+    expect(await resume(p, half.checkpoint)).toBe(whole.digest);
+    expect(new DataView(half.checkpoint.buffer, half.checkpoint.byteOffset).getUint32(8, true)).toBe(CHECKPOINT_VERSION);
+  });
+
+  it("every single-byte change (each byte, two ways) is refused with an error that says so", async () => {
+    const { p, half } = await small();
+    const n = half.checkpoint.length;
+    expect(n).toBeLessThan(1000);
+    let refused = 0;
+    for (let i = 0; i < n; i++) {
+      for (const mask of [0x01, 0xff]) {
+        const bytes = half.checkpoint.slice();
+        bytes[i] ^= mask;
+        const r = await resume(p, bytes);
+        expect(r, `byte ${i} ^ ${mask} was accepted`).toBeInstanceOf(RangeError);
+        expect((r as Error).message, `byte ${i} ^ ${mask}`).toMatch(REFUSED);
+        refused++;
+      }
+    }
+    expect(refused).toBe(2 * n);
+  });
+
+  it("a checkpoint cut at every length, or with bytes appended, is refused", async () => {
+    const { p, half } = await small();
+    const n = half.checkpoint.length;
+    for (let len = 0; len < n; len++) {
+      const r = await resume(p, half.checkpoint.slice(0, len));
+      expect(r, `cut at ${len} was accepted`).toBeInstanceOf(RangeError);
+      expect((r as Error).message, `cut at ${len}`).toMatch(REFUSED);
+    }
+    for (const extra of [1, 8, 32]) {
+      const longer = new Uint8Array(n + extra);
+      longer.set(half.checkpoint);
+      expect(await resume(p, longer)).toBeInstanceOf(RangeError);
+    }
+  });
+
+  it("a version 1 checkpoint (no hash) and a future version are refused by name", () => {
+    const bytes = encodeCheckpoint({ format: "test" }, { x: [1, 2] });
+    const v1 = bytes.slice();
+    new DataView(v1.buffer).setUint32(8, 1, true);
+    expect(() => decodeCheckpoint(v1)).toThrow(/version 1 checkpoint \(no integrity hash\), which this library no longer reads/);
+    const v9 = bytes.slice();
+    new DataView(v9.buffer).setUint32(8, 9, true);
+    expect(() => decodeCheckpoint(v9)).toThrow(/format version 9, this library reads version 2/);
+    expect(decodeCheckpoint(bytes).arrays.x).toEqual(Float64Array.of(1, 2));
+    expect(() => decodeCheckpoint([1, 2] as never)).toThrow(TypeError);
+  });
+});
