@@ -15,7 +15,7 @@
 import simd from "./mast-simd.wasm";
 import scalar from "./mast-scalar.wasm";
 import { nodeHandler } from "./methods/distributed/serve.js";
-import { Problem } from "./models/linear.js";
+import { shardObjective } from "./models/shard.js";
 
 /** The Worker's environment (bindings). */
 export interface NodeEnv {
@@ -29,7 +29,7 @@ function handle(request: Request, env: NodeEnv): Promise<Response> {
   try {
     handler ??= nodeHandler({
       modules: { simd, scalar },
-      objective: (module, o) => new Problem(module, o),
+      objective: shardObjective,
       token: env.MAST_TOKEN ?? null,
       maxBodyBytes: env.MAST_MAX_BODY ? Number(env.MAST_MAX_BODY) : undefined,
     });

@@ -12,10 +12,9 @@ import { shippedModule } from "./runtime/wasm.js";
 import { nodeBuiltin } from "./runtime/node.js";
 import { datasetOf, type SharedSpec } from "./methods/distributed/node.js";
 import { type AnyNode, nodeFor } from "./methods/distributed/nodes.js";
-import { NetworkProblem } from "./models/network.js";
 import type { InitMessage } from "./methods/distributed/threads.js";
 import { describe } from "./methods/distributed/errors.js";
-import { Problem } from "./models/linear.js";
+import { shardObjective } from "./models/shard.js";
 
 interface Port {
   post(msg: unknown, transfer?: Transferable[]): void;
@@ -60,9 +59,9 @@ async function handle(io: Port, msg: { type: string; [k: string]: unknown }): Pr
       for (const spec of m.nodes) {
         try {
           const sh = m.shared, net = sh.network;
-          const objective = net
-            ? new NetworkProblem(module, { data: datasetOf(spec.data), hidden: net.hidden, activation: net.activation, l2: net.l2, shift: sh.shift, maxBatch: net.maxBatch, maxMemory: sh.maxMemory })
-            : new Problem(module, { data: datasetOf(spec.data), loss: sh.loss, l2: sh.l2, shift: sh.shift, maxMemory: sh.maxMemory, fitIntercept: sh.intercept === true });
+          const objective = shardObjective(module, {
+            data: datasetOf(spec.data), loss: sh.loss, l2: sh.l2, shift: sh.shift, maxMemory: sh.maxMemory, fitIntercept: sh.intercept === true, network: net ?? null,
+          });
           nodes.set(spec.node, nodeFor(objective, spec, sh));
         } catch (e) {
           io.post({ type: "error", node: spec.node, round: null, message: describe(e) });

@@ -554,9 +554,9 @@ export const goldenScenarios: readonly GoldenScenario[] = /* @__PURE__ */ Object
     name: "distributed-ist-network-mlp",
     method: "distributed", sketch: "permutation",
     description: "Distributed IST on an MLP 10-12-12-4: 3 nodes, permutation(3) over every hidden layer's units (the default), 8 rows of each shard a round",
-    async run(mast) {
+    async run(mast, env) {
       const net = mast.network({ data: classData(mast, 96, 10, 4, 56), hidden: [12, 12], l2: 1e-3 });
-      const r = await net.minimize({ method: "distributed", nodes: 3, workers: 0, stepSize: 0.1, batch: 8, iterations: 90, seed: 56, recordEvery: 15 });
+      const r = await net.minimize({ method: "distributed", nodes: 3, ...(env?.distributed ?? { workers: 0 }), stepSize: 0.1, batch: 8, iterations: 90, seed: 56, recordEvery: 15 });
       return { x: r.x, trace: [...fOf(r.trace), r.communication.totals.down] };
     },
   },

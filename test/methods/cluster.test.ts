@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { sketch, type Problem } from "../../dist/index.js";
 import { start, startNode, type Cluster, type NodeProcess } from "../../dist/cluster.js";
 import { mast, sameBits } from "../helpers.ts";
+import { blobs } from "../fixtures/blobs.ts";
 
 type Run = Awaited<ReturnType<Problem["minimize"]>> & {
   trace: { iteration: number; f: number }[]; threads: string; checkpoint: Uint8Array;
@@ -129,6 +130,27 @@ describe("distributed runs over workerd node processes: the same bits", () => {
     }
   });
 
+  it("networks and intercepts: IST over hidden units of an MLP, a softmax model with unit-free Rand-K, and a logistic model with fitIntercept give the bits of threads", async () => {
+    const m = await mast();
+    const data = blobs(m, 240, 12, 4, 31, [2, 5, 7, 9]).data;   // class values that are not 0..C−1, and a class shard 0 lacks
+    const mlp = m.network({ data, hidden: [10, 8], l2: 1e-3 });
+    const o = { nodes: 3, iterations: 30, stepSize: 0.1, batch: 8, seed: 9, recordEvery: 10 };
+    const here = await run(mlp as never, { ...o, workers: 0 });
+    const r = await run(mlp as never, { ...o, endpoints: nodes.endpoints.slice(0, 2) });
+    expect(r.threads).toBe("endpoints");
+    expect(r.digest).toBe(here.digest);
+    expect(r.trace.map((t) => t.f)).toEqual(here.trace.map((t) => t.f));
+    expect(Array.from(r.communication.down)).toEqual(Array.from(here.communication.down));
+    const dropout = { ...o, batch: "full", sketch: sketch.bernoulli(0.5, { over: "units" }) };
+    expect((await run(mlp as never, { ...dropout, endpoints: nodes.endpoints })).digest).toBe((await run(mlp as never, { ...dropout, workers: 0 })).digest);
+    const softmax = m.network({ data });
+    const rk = { ...o, sketch: sketch.randK(20) };
+    expect((await run(softmax as never, { ...rk, endpoints: nodes.endpoints })).digest).toBe((await run(softmax as never, { ...rk, workers: 0 })).digest);
+    const lin = m.problem({ data: m.data.synthetic({ rows: 300, cols: 20, density: 0.3, seed: 5 }), l2: 1e-3, fitIntercept: true });
+    const li = { nodes: 2, iterations: 20, stepSize: 0.5, seed: 2 };
+    expect((await run(lin, { ...li, endpoints: nodes.endpoints.slice(0, 2) })).digest).toBe((await run(lin, { ...li, workers: 0 })).digest);
+  });
+
   it("the Worker as on Cloudflare (runs held in a Durable Object) gives the same bits", async () => {
     const { p } = await problems();
     const node = await startNode({ durableObject: true });
@@ -201,8 +223,8 @@ describe("node processes: a token and bad requests", () => {
     const head = (version: number, kind: number) => { const b = new Uint8Array(32); const v = new DataView(b.buffer); v.setUint32(0, 0x4e54534d, true); v.setUint32(4, version, true); v.setUint32(8, kind, true); return b; };
     const cases: [Uint8Array, number, RegExp][] = [
       [new TextEncoder().encode("{\"not\": \"binary\"}"), 400, /malformed request/],
-      [head(2, 4), 400, /protocol version 2, this node speaks version 1/],
-      [head(1, 4), 404, /unknown run 00000000 node 0/],
+      [head(3, 4), 400, /protocol version 3, this node speaks version 2/],
+      [head(2, 4), 404, /unknown run 00000000 node 0/],
     ];
     for (const [body, status, msg] of cases) {
       const res = await post(body);
@@ -212,7 +234,7 @@ describe("node processes: a token and bad requests", () => {
     const deadline = Date.now() + 3000;
     while (!/404 POST \/ constants/.test(node.logs()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(node.logs()).toMatch(/mast node: 400 POST \/: malformed request/);
-    expect(node.logs()).toMatch(/mast node: 400 POST \/: protocol version 2/);
+    expect(node.logs()).toMatch(/mast node: 400 POST \/: protocol version 3/);
     expect(node.logs()).toMatch(/mast node: 404 POST \/ constants \(run 00000000 node 0\): unknown run/);
     const { p } = await problems();
     const r = await run(p, { nodes: 2, iterations: 5, stepSize: 0.5, endpoints: [node.url] });

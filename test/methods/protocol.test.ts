@@ -12,6 +12,7 @@ import {
 } from "../../src/methods/distributed/protocol.ts";
 import { nodeHandler } from "../../src/methods/distributed/serve.ts";
 import { Problem } from "../../src/models/linear.ts";
+import { shardObjective } from "../../src/models/shard.ts";
 import { Dataset } from "../../src/data/dataset.ts";
 import { root, lcg } from "../helpers.ts";
 
@@ -35,12 +36,25 @@ function shard(seed = 1, rows = 30, cols = 9): Omit<InitRequest, "kind"> {
     run: "00112233445566778899aabbccddeeff", node: 1, build: "simd", loss: "logistic", l2: 0.01, seed: [5, 0], M: 3,
     maxMemory: 2 ** 26, sketch: { kind: "permutation", nodes: 3 }, shift: Float64Array.from({ length: cols }, (_, j) => j / 20),
     data: { format: "csr", rows, cols, values: Float64Array.from(values), indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), labels },
+    intercept: false, network: null,
+  };
+}
+
+/** A dense network shard: 3 classes with values 1, 4, 6 (a class this shard has no row of included), an MLP 4-5-3. */
+function networkShard(): Omit<InitRequest, "kind"> {
+  const rows = 6, cols = 4, d = (4 * 5 + 5) + (5 * 3 + 3);
+  return {
+    run: "ffeeddccbbaa99887766554433221100", node: 0, build: "scalar", loss: "logistic", l2: 0.001, seed: [7, 1], M: 2,
+    maxMemory: 2 ** 26, sketch: { kind: "permutation", nodes: 2, over: "units" }, shift: Float64Array.from({ length: d }, (_, j) => j / 100),
+    data: { format: "dense", rows, cols, values: Float64Array.from({ length: rows * cols }, (_, k) => k / 10), indptr: null, indices: null,
+      labels: Float64Array.of(1, 4, 1, 4, 4, 1), classValues: Float64Array.of(1, 4, 6), classLabels: Int32Array.of(0, 1, 0, 1, 1, 0) },
+    intercept: false, network: { hidden: [5], activation: "tanh", l2: 0.001, maxBatch: 4, batch: 3 },
   };
 }
 
 function handler(opts: { token?: string; maxBodyBytes?: number; maxNodes?: number } = {}) {
   const lines: string[] = [];
-  const h = nodeHandler({ modules, objective: (m, o) => new Problem(m, o), log: (l) => lines.push(l), ...opts });
+  const h = nodeHandler({ modules, objective: shardObjective, log: (l) => lines.push(l), ...opts });
   const post = async (body: Uint8Array, headers: Record<string, string> = {}) => {
     const res = await h(new Request("http://127.0.0.1/", { method: "POST", body: body as BodyInit, headers }));
     return { status: res.status, bytes: new Uint8Array(await res.arrayBuffer()), res };
@@ -65,6 +79,8 @@ const valid = (): Uint8Array[] => {
     shift: new Float64Array(3) };
   return [
     encodeInit(s), encodeInit(dense), encodeInit({ ...s, sketch: { kind: "randK", k: 4 } }), encodeInit({ ...s, sketch: { kind: "bernoulli", p: 0.25 } }),
+    encodeInit({ ...s, intercept: true, shift: new Float64Array(s.data.cols + 1) }), encodeInit(networkShard()),
+    encodeInit({ ...networkShard(), sketch: { kind: "randK", k: 7 }, network: { ...networkShard().network!, batch: "full", hidden: [] }, shift: new Float64Array(15) }),
     encodeRound(s.run, 2, 17, Int32Array.of(0, 4, 7), Float64Array.of(0.5, -1, 2)), encodeRound(s.run, 0, 0, new Int32Array(0), new Float64Array(0)),
     encodeValue(s.run, 1, 3, Float64Array.of(1, 2, 3)), encodeEmpty("constants", s.run, 2), encodeEmpty("close", s.run, 0),
   ];
@@ -80,6 +96,18 @@ describe("the node protocol: encoding", () => {
     expect(q.data.indices).toEqual(s.data.indices);
     expect(q.shift).toEqual(s.shift);
     expect(q.sketch).toEqual(s.sketch);
+    const ns = networkShard(), nq = decodeRequest(encodeInit(ns)) as InitRequest;
+    expect(nq.network).toEqual(ns.network);
+    expect(nq.sketch).toEqual(ns.sketch);
+    expect(nq.data.classValues).toEqual(ns.data.classValues);
+    expect(nq.data.classLabels).toEqual(ns.data.classLabels);
+    expect(nq.shift).toEqual(ns.shift);
+    expect((decodeRequest(encodeInit({ ...s, intercept: true, shift: new Float64Array(10) })) as InitRequest).intercept).toBe(true);
+    // flags that contradict each other are refused: units without a network, a network with an intercept
+    const flagsAt = (b: Uint8Array, v: number) => { const c = b.slice(); new DataView(c.buffer).setUint32(104, v, true); return c; };
+    expect(() => decodeRequest(flagsAt(encodeInit(s), 4))).toThrow(/a sketch over units needs a network/);
+    expect(() => decodeRequest(flagsAt(encodeInit(ns), 2 | 1 | 4))).toThrow(/a network takes no intercept/);
+    expect(() => decodeRequest(flagsAt(encodeInit(s), 8))).toThrow(/flags must be an integer in 0\.\.7/);
     expect(encodeRound(s.run, 0, 1, Int32Array.of(1, 2), Float64Array.of(3, 4)).length).toBe(ROUND_FRAME + 24);
     expect(ROUND_FRAME).toBe(48);
     expect(ROUND_REPLY_FRAME).toBe(24);
@@ -88,7 +116,7 @@ describe("the node protocol: encoding", () => {
   });
 
   it("refuses a wrong magic, another protocol version, an unknown kind, trailing bytes, a count that does not fit, non-finite numbers", () => {
-    const [init, , , , round] = valid();
+    const [init, , , , , , , round] = valid();
     const at = (b: Uint8Array, off: number, v: number) => { const c = b.slice(); new DataView(c.buffer).setUint32(off, v, true); return c; };
     const cases: [Uint8Array, RegExp][] = [
       [new Uint8Array(10), /^malformed request: 10 bytes, a request has at least 32/],
@@ -193,7 +221,7 @@ describe("the node's request handler", () => {
     const s = shard();
     const bad: [Uint8Array | string, number, RegExp][] = [
       [new Uint8Array(5), 400, /malformed request/],
-      [(() => { const b = encodeEmpty("constants", s.run, 1); new DataView(b.buffer).setUint32(4, 9, true); return b; })(), 400, /protocol version 9, this node speaks version 1/],
+      [(() => { const b = encodeEmpty("constants", s.run, 1); new DataView(b.buffer).setUint32(4, 9, true); return b; })(), 400, /protocol version 9, this node speaks version 2/],
       [encodeRound(newRunId(), 0, 3, new Int32Array(0), new Float64Array(0)), 404, /unknown run [0-9a-f]{8} node 0: this node process does not hold it/],
       [encodeInit(shard(1, 200, 9)), 413, /at most 4096/],
       [encodeInit({ ...s, data: { ...s.data, labels: Float64Array.from(s.data.labels, (y, i) => (i === 3 ? 0.5 : y)) } }), 400, /the shard is refused: RangeError: loss "logistic" needs labels/],
@@ -254,7 +282,7 @@ describe("the node's request handler", () => {
     expect((await h(new Request("http://127.0.0.1/"))).status).toBe(401);
     expect((await post(encodeInit(s), { authorization: "Bearer s3cret-token" })).status).toBe(200);
     const ok = await h(new Request("http://127.0.0.1/", { headers: { authorization: "Bearer s3cret-token" } }));
-    expect(await ok.json()).toEqual({ mast: "node", protocol: 1, runs: 1, nodes: 1, token: true });
+    expect(await ok.json()).toEqual({ mast: "node", protocol: 2, runs: 1, nodes: 1, token: true });
   });
 
   it("holds at most maxNodes nodes: the least recently used run is dropped", async () => {
@@ -264,6 +292,6 @@ describe("the node's request handler", () => {
     expect(lines.some((l) => l.includes(`run ${runs[0].slice(0, 8)} dropped`))).toBe(true);
     expect((await post(encodeEmpty("constants", runs[0], 1))).status).toBe(404);
     expect((await post(encodeEmpty("constants", runs[2], 1))).status).toBe(200);
-    expect(() => nodeHandler({ modules, objective: (m, o) => new Problem(m, o), maxBodyBytes: NaN })).toThrow(/maxBodyBytes must be/);
+    expect(() => nodeHandler({ modules, objective: shardObjective, maxBodyBytes: NaN })).toThrow(/maxBodyBytes must be/);
   });
 });

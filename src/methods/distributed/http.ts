@@ -98,7 +98,7 @@ export async function httpBackend(
   await each(async (i) => {
     const body = encodeInit({
       run, node: i, build: problem.build, loss: shared.loss, l2: shared.l2, seed: shared.seed, M, maxMemory: shared.maxMemory,
-      sketch: specs[i].sketch, data: specs[i].data, shift: shared.shift,
+      sketch: specs[i].sketch, data: specs[i].data, shift: shared.shift, intercept: shared.intercept === true, network: shared.network ?? null,
     });
     wire.shard += body.length;
     const reply = await post(i, body);

@@ -29,6 +29,15 @@ export interface NetworkShared {
   batch: number | "full";
 }
 
+/** @internal What a node's objective is built from: its shard and the run's shared settings. */
+export interface ShardObjectiveOptions {
+  data: Dataset; loss: "logistic" | "squared"; l2: number; shift: Float64Array; maxMemory: number;
+  /** Data problems: fit an intercept (x's last entry). */
+  fitIntercept: boolean;
+  /** Networks: the layers and rows per round; null for data problems. */
+  network: NetworkShared | null;
+}
+
 /** @internal What every node of a run shares. */
 export interface SharedSpec {
   loss: Loss;

@@ -274,8 +274,6 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
   if (o.endpoints !== undefined) {
     endpoints = endpointList(o.endpoints, p.M);
     if (workers !== 0) throw new RangeError(`workers goes with threads; with endpoints the nodes compute in the node processes (omit workers), got workers ${workers}`);
-    if (problem.network) throw new RangeError("endpoints take data problems; a network's nodes run on threads (give workers instead of endpoints)");
-    if (problem.linear?.intercept) throw new RangeError("endpoints take problems without fitIntercept; with an intercept the nodes run on threads (give workers instead of endpoints)");
   }
   if (o.token !== undefined) {
     if (endpoints === null) throw new RangeError("token goes with endpoints (it is sent to the node processes)");

@@ -7,8 +7,12 @@
  *
  *   init       f64 l2, f64 maxMemory, f64 p (Bernoulli), u32 seed lo, u32 seed hi, u32 M, u32 build, u32 loss,
  *              u32 format, u32 rows, u32 cols, u32 nnz, u32 sketch kind, u32 K or M of the sketch, u32 length of p_j,
- *              then f64 shift[cols], f64 values[nnz], f64 labels[rows], f64 p_j[…], (CSR) i32 indptr[rows+1],
- *              i32 indices[nnz]                                                       → reply: header only
+ *              u32 flags (1: fitIntercept, 2: a network, 4: the sketch is over units), u32 activation (relu 0,
+ *              tanh 1), u32 maxBatch, u32 batch (0: full), u32 H hidden layers, u32 C classes (networks; else 0),
+ *              then f64 shift[d], f64 values[nnz], f64 labels[rows], f64 p_j[…], f64 class values[C],
+ *              (CSR) i32 indptr[rows+1], i32 indices[nnz], i32 hidden widths[H], i32 row classes[C > 0 ? rows : 0]
+ *              (d is the parameter count: cols for a linear model, cols + 1 with an intercept, the network's
+ *              weights and biases for a network)                                      → reply: header only
  *   round      f64 t, u32 count, u32 0, f64 y[count], i32 j[count]: the sub-model's entries (48 + 12·count bytes)
  *                                                       → reply: f64 t, f64 g[count], i32 j[count] (24 + 12·count)
  *   value      f64 t, u32 d, u32 0, f64 x[d]                                          → reply: f64 f_i(x)
@@ -20,10 +24,10 @@
  * @module
  */
 import type { Sketch } from "../../sketch/spec.js";
-import type { DatasetWire } from "./node.js";
+import type { DatasetWire, NetworkShared } from "./node.js";
 
 /** The protocol version: a node refuses requests of any other version (400). */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 const MAGIC = 0x4e54534d; // the bytes "MSTN"
 /** Bytes of the request header. */
 export const HEADER_BYTES = 32;
@@ -31,7 +35,7 @@ export const HEADER_BYTES = 32;
 export const ROUND_FRAME = 48;
 /** Bytes of a round reply beyond its 12 per entry. */
 export const ROUND_REPLY_FRAME = 24;
-const INIT_FIXED = 104;
+const INIT_FIXED = 128;
 const REPLY_HEADER = 16;
 
 export const KINDS = ["init", "round", "value", "constants", "close"] as const;
@@ -40,6 +44,10 @@ const KIND_CODE: Record<Kind, number> = { init: 1, round: 2, value: 3, constants
 const SKETCH_KINDS = ["identity", "bernoulli", "randK", "permutation"] as const;
 const LOSSES = ["logistic", "squared"] as const;
 const BUILDS = ["simd", "scalar"] as const;
+const ACTIVATIONS = ["relu", "tanh"] as const;
+const FLAG_INTERCEPT = 1, FLAG_NETWORK = 2, FLAG_UNITS = 4;
+/** The most hidden layers a request may name (a bound for the decoder, far above any MLP trained here). */
+const MAX_HIDDEN = 64;
 
 /** A request the node cannot take: answered with `status` and the message, the node keeps serving. */
 export class ProtocolError extends Error {
@@ -53,6 +61,10 @@ interface Head { run: string; node: number }
 export interface InitRequest extends Head {
   kind: "init"; build: "simd" | "scalar"; loss: "logistic" | "squared"; l2: number; seed: [number, number]; M: number;
   maxMemory: number; sketch: Sketch; data: DatasetWire; shift: Float64Array;
+  /** Data problems: x ends with an unpenalised intercept (fitIntercept). */
+  intercept: boolean;
+  /** Networks: the network every node builds on its shard (loss is then unused); null for data problems. */
+  network: NetworkShared | null;
 }
 export interface RoundRequest extends Head { kind: "round"; t: number; idx: Int32Array; val: Float64Array }
 export interface ValueRequest extends Head { kind: "value"; t: number; x: Float64Array }
@@ -137,7 +149,12 @@ export function encodeInit(r: Omit<InitRequest, "kind">): Uint8Array {
   const d = r.data;
   const csr = d.format === "csr";
   const probs = r.sketch.kind === "bernoulli" && typeof r.sketch.p !== "number" ? Float64Array.from(r.sketch.p) : null;
-  const size = INIT_FIXED + 8 * (d.cols + d.values.length + d.rows + (probs?.length ?? 0)) + (csr ? 4 * (d.rows + 1 + d.values.length) : 0);
+  const net = r.network;
+  // classes travel for networks only (a shard keeps its parent's classes); a data problem reads its labels as they are
+  const C = net && d.classValues && d.classLabels ? d.classValues.length : 0;
+  const H = net ? net.hidden.length : 0;
+  const size = INIT_FIXED + 8 * (r.shift.length + d.values.length + d.rows + (probs?.length ?? 0) + C)
+    + 4 * ((csr ? d.rows + 1 + d.values.length : 0) + H + (C > 0 ? d.rows : 0));
   const w = new Writer(size);
   header(w, "init", r.run, r.node);
   const sk = r.sketch;
@@ -145,9 +162,16 @@ export function encodeInit(r: Omit<InitRequest, "kind">): Uint8Array {
   w.u32(r.seed[0]); w.u32(r.seed[1]); w.u32(r.M); w.u32(BUILDS.indexOf(r.build)); w.u32(LOSSES.indexOf(r.loss));
   w.u32(csr ? 1 : 0); w.u32(d.rows); w.u32(d.cols); w.u32(d.values.length);
   w.u32(SKETCH_KINDS.indexOf(sk.kind)); w.u32(sk.kind === "randK" ? sk.k : sk.kind === "permutation" ? sk.nodes : 0); w.u32(probs?.length ?? 0);
+  const units = sk.kind !== "identity" && sk.over === "units";
+  w.u32((r.intercept ? FLAG_INTERCEPT : 0) | (net ? FLAG_NETWORK : 0) | (units ? FLAG_UNITS : 0));
+  w.u32(net ? ACTIVATIONS.indexOf(net.activation) : 0); w.u32(net ? net.maxBatch : 0);
+  w.u32(net && net.batch !== "full" ? net.batch : 0); w.u32(H); w.u32(C);
   w.f64s(r.shift); w.f64s(d.values); w.f64s(d.labels);
   if (probs) w.f64s(probs);
+  if (C > 0) w.f64s(d.classValues!);
   if (csr) { w.i32s(d.indptr!); w.i32s(d.indices!); }
+  if (net) w.i32s(net.hidden);
+  if (C > 0) w.i32s(d.classLabels!);
   return w.done();
 }
 
@@ -237,6 +261,7 @@ function decodeInit(r: Reader, head: Head): InitRequest {
   const l2 = r.f64(), maxMemory = r.f64(), p = r.f64();
   const seedLo = r.u32(), seedHi = r.u32(), M = r.u32(), build = r.u32(), loss = r.u32();
   const format = r.u32(), rows = r.u32(), cols = r.u32(), nnz = r.u32(), sk = r.u32(), k = r.u32(), plen = r.u32();
+  const flags = r.u32(), activation = r.u32(), maxBatch = r.u32(), batch = r.u32(), H = r.u32(), C = r.u32();
   if (!(l2 >= 0 && l2 < Infinity)) throw new ProtocolError(`malformed request: l2 must be finite and ≥ 0, got ${l2}`);
   if (!(maxMemory >= 1 && maxMemory <= 2 ** 32)) throw new ProtocolError(`malformed request: maxMemory must be in 1..2^32, got ${maxMemory}`);
   field("M", M, 1, 2 ** 31);
@@ -249,13 +274,38 @@ function decodeInit(r: Reader, head: Head): InitRequest {
   field("sketch kind", sk, 0, SKETCH_KINDS.length - 1);
   const csr = format === 1;
   if (!csr && nnz !== rows * cols) throw new ProtocolError(`malformed request: a dense shard has rows × cols = ${rows * cols} values, got ${nnz}`);
-  if (plen !== 0 && (SKETCH_KINDS[sk] !== "bernoulli" || plen !== cols)) throw new ProtocolError(`malformed request: p_j must be given for Bernoulli sketches only, one per column, got ${plen}`);
-  const want = 8 * (cols + nnz + rows + plen) + (csr ? 4 * (rows + 1 + nnz) : 0);
+  field("flags", flags, 0, FLAG_INTERCEPT | FLAG_NETWORK | FLAG_UNITS);
+  const intercept = (flags & FLAG_INTERCEPT) !== 0, isNet = (flags & FLAG_NETWORK) !== 0, units = (flags & FLAG_UNITS) !== 0;
+  if (intercept && isNet) throw new ProtocolError("malformed request: a network takes no intercept flag");
+  if (units && !isNet) throw new ProtocolError("malformed request: a sketch over units needs a network");
+  if (units && SKETCH_KINDS[sk] === "identity") throw new ProtocolError("malformed request: the identity sketch is not over units");
+  if (isNet) {
+    field("activation", activation, 0, ACTIVATIONS.length - 1);
+    field("maxBatch", maxBatch, 1, 2 ** 31 - 1);
+    field("batch", batch, 0, maxBatch);
+    field("hidden layers", H, 0, MAX_HIDDEN);
+    field("classes", C, 2, 2 ** 31 - 1);
+  } else if (activation !== 0 || maxBatch !== 0 || batch !== 0 || H !== 0 || C !== 0) {
+    throw new ProtocolError("malformed request: activation, maxBatch, batch, hidden layers and classes must be 0 for a data problem");
+  }
+  // the parameter count d: the shift's length (a network's follows from its layers, checked once the widths are read)
+  const dLinear = cols + (intercept ? 1 : 0);
+  const left = r.left - 8 * (nnz + rows + plen + C) - 4 * ((csr ? rows + 1 + nnz : 0) + H + (C > 0 ? rows : 0));
+  const dim = isNet ? left / 8 : dLinear;
+  if (!Number.isInteger(dim) || dim < 1) throw new ProtocolError(`malformed request: this shard (${rows} × ${cols}, ${nnz} values) does not fit its ${r.bytes.length} bytes`);
+  if (plen !== 0 && (SKETCH_KINDS[sk] !== "bernoulli" || units || plen !== (isNet ? dim : cols))) throw new ProtocolError(`malformed request: p_j must be given for coordinate Bernoulli sketches only, one per ${isNet ? "parameter" : "column"}, got ${plen}`);
+  const want = 8 * (dim + nnz + rows + plen + C) + 4 * ((csr ? rows + 1 + nnz : 0) + H + (C > 0 ? rows : 0));
   if (want !== r.left) throw new ProtocolError(`malformed request: this shard (${rows} × ${cols}, ${nnz} values) needs ${INIT_FIXED + want} bytes, got ${r.bytes.length}`);
-  const shift = r.f64s(cols, "the shift"), values = r.f64s(nnz, "the values"), labels = r.f64s(rows, "the labels");
+  const shift = r.f64s(dim, "the shift"), values = r.f64s(nnz, "the values"), labels = r.f64s(rows, "the labels");
   const probs = plen ? r.f64s(plen, "p_j") : null;
+  const classValues = C > 0 ? r.f64s(C, "the class values") : null;
   const indptr = csr ? r.i32s(rows + 1, "indptr") : null, indices = csr ? r.i32s(nnz, "indices") : null;
+  const hidden = r.i32s(H, "the hidden widths");
+  const classLabels = C > 0 ? r.i32s(rows, "the row classes") : null;
   r.end();
+  for (let i = 0; i < H; i++) field(`hidden[${i}]`, hidden[i], 1, 2 ** 24);
+  if (classValues) finiteAll("class values", classValues);
+  if (classLabels) for (let i = 0; i < rows; i++) field(`class of row ${i}`, classLabels[i], 0, C - 1);
   finiteAll("shift", shift);
   finiteAll("values", values);
   finiteAll("labels", labels);
@@ -264,13 +314,16 @@ function decodeInit(r: Reader, head: Head): InitRequest {
   if ((kind !== "bernoulli" || probs) && !Object.is(p, 0)) throw new ProtocolError(`malformed request: p must be 0 for a ${probs ? "per-coordinate Bernoulli" : kind} sketch, got ${p}`);
   if ((kind === "identity" || kind === "bernoulli") && k !== 0) throw new ProtocolError(`malformed request: K must be 0 for a ${kind} sketch, got ${k}`);
   let sketch: Sketch;
+  const over = units ? { over: "units" as const } : {};
   if (kind === "identity") sketch = { kind };
-  else if (kind === "bernoulli") sketch = { kind, p: probs ? Array.from(probs) : p };
-  else if (kind === "randK") sketch = { kind, k };
-  else sketch = { kind, nodes: k };
+  else if (kind === "bernoulli") sketch = { kind, p: probs ? Array.from(probs) : p, ...over };
+  else if (kind === "randK") sketch = { kind, k, ...over };
+  else sketch = { kind, nodes: k, ...over };
   return {
     kind: "init", ...head, build: BUILDS[build], loss: LOSSES[loss], l2, seed: [seedLo, seedHi], M, maxMemory, sketch, shift,
-    data: { format: csr ? "csr" : "dense", rows, cols, values, indptr, indices, labels },
+    data: { format: csr ? "csr" : "dense", rows, cols, values, indptr, indices, labels, classValues, classLabels },
+    intercept,
+    network: isNet ? { hidden: Array.from(hidden), activation: ACTIVATIONS[activation], l2, maxBatch, batch: batch === 0 ? "full" : batch } : null,
   };
 }
 

@@ -10,9 +10,11 @@
  */
 import { checkSketch } from "../../sketch/spec.js";
 import { integer } from "../../runtime/validate.js";
-import { Dataset } from "../../data/dataset.js";
+import type { Dataset } from "../../data/dataset.js";
+import { datasetOf } from "./node.js";
 import type { Objective } from "../objective.js";
-import { NodeState, type SharedSpec } from "./node.js";
+import type { SharedSpec, ShardObjectiveOptions } from "./node.js";
+import { type AnyNode, nodeFor } from "./nodes.js";
 import { describe } from "./errors.js";
 import {
   PROTOCOL, ProtocolError, decodeRequest, encodeAck, encodeConstantsReply, encodeRoundReply, encodeValueReply,
@@ -28,8 +30,8 @@ export const DEFAULT_MAX_NODES = 64;
 export interface NodeServerOptions {
   /** The compiled kernels of each build (a Worker imports them as modules). */
   modules: { simd: WebAssembly.Module; scalar: WebAssembly.Module };
-  /** Make a node's objective f_i over its shard (the entry passes the data problem: `new Problem(module, o)`). */
-  objective(module: WebAssembly.Module, o: { data: Dataset; loss: "logistic" | "squared"; l2: number; shift: Float64Array; maxMemory: number }): Objective;
+  /** Make a node's objective f_i over its shard (the entry passes models/shard.ts's `shardObjective`). */
+  objective(module: WebAssembly.Module, o: ShardObjectiveOptions): Objective;
   /** Refuse requests without `Authorization: Bearer <token>` (401). Null or "": no token (never expose such a node). */
   token?: string | null;
   /** The largest request body, bytes (413 beyond). */
@@ -41,7 +43,7 @@ export interface NodeServerOptions {
 }
 
 /** One node of a run held here. */
-interface Held { state: NodeState; rows: number }
+interface Held { state: AnyNode; rows: number }
 
 /** CORS: a coordinator may run in a browser page of any origin (requests carry a token, not cookies). The preflight
  *  answer lists the methods and headers; the other answers only need the origin. */
@@ -121,14 +123,21 @@ export function nodeHandler(opts: NodeServerOptions): (request: Request) => Prom
   const init = (q: InitRequest): Uint8Array => {
     const nodes = touch(q.run) ?? new Map<number, Held>();
     if (nodes.has(q.node)) throw new Answer(409, `run ${short(q.run)} node ${q.node} is set up already`);
-    let state: NodeState;
+    let state: AnyNode;
     try {
-      const sketch = checkSketch(q.sketch, q.data.cols, "sketch");
-      const data = new Dataset({ ...q.data });
-      if (q.shift.length !== q.data.cols) throw new RangeError(`shift must have ${q.data.cols} entries`);
-      const objective = opts.objective(opts.modules[q.build], { data, loss: q.loss, l2: q.l2, shift: q.shift, maxMemory: q.maxMemory });
-      const shared: SharedSpec = { loss: q.loss, l2: q.l2, shift: q.shift, seed: q.seed, M: q.M, failAt: null, maxMemory: q.maxMemory };
-      state = new NodeState(objective, { node: q.node, data: q.data, sketch }, shared);
+      const data = datasetOf(q.data);
+      const objective = opts.objective(opts.modules[q.build], {
+        data, loss: q.loss, l2: q.l2, shift: q.shift, maxMemory: q.maxMemory, fitIntercept: q.intercept, network: q.network,
+      });
+      if (q.shift.length !== objective.dimension) throw new RangeError(`shift must have ${objective.dimension} entries, got ${q.shift.length}`);
+      // a linear sketch draws over the columns (an intercept is pinned apart); a network's over its parameters or units
+      const sketch = q.network
+        ? checkSketch(q.sketch, objective.dimension, "sketch", [q.data.cols, ...q.network.hidden, data.classes])
+        : checkSketch(q.sketch, q.data.cols, "sketch");
+      const shared: SharedSpec = {
+        loss: q.loss, l2: q.l2, shift: q.shift, seed: q.seed, M: q.M, failAt: null, maxMemory: q.maxMemory, intercept: q.intercept, network: q.network,
+      };
+      state = nodeFor(objective, { node: q.node, data: q.data, sketch }, shared);
     } catch (e) {
       if (e instanceof TypeError || e instanceof RangeError) throw new Answer(400, `run ${short(q.run)} node ${q.node}: the shard is refused: ${describe(e)}`);
       throw e;
@@ -144,7 +153,7 @@ export function nodeHandler(opts: NodeServerOptions): (request: Request) => Prom
     return encodeAck("init");
   };
 
-  const nodeOf = (q: NodeRequest): NodeState => {
+  const nodeOf = (q: NodeRequest): AnyNode => {
     const h = touch(q.run)?.get(q.node);
     if (!h) throw new Answer(404, `unknown run ${short(q.run)} node ${q.node}: this node process does not hold it (it was restarted, dropped the run, or never received the shard)`);
     return h.state;
