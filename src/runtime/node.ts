@@ -6,7 +6,7 @@
  */
 
 /** The built-ins the library uses. */
-export type NodeBuiltin = "fs/promises" | "path" | "url" | "worker_threads";
+export type NodeBuiltin = "fs/promises" | "path" | "url" | "worker_threads" | "http" | "https";
 
 /** nodeBuiltin(name): `import("node:" + name)`, hidden from bundlers (see the module comment). */
 export function nodeBuiltin<T>(name: NodeBuiltin): Promise<T> {

@@ -105,6 +105,10 @@ describe("distributed runs over workerd node processes: the same bits", () => {
       expect(Array.from(r.communication.up)).toEqual(Array.from(here.communication.up));
     }
     expect((await run(p, { ...o, seed: 22, endpoints: nodes.endpoints })).digest).not.toBe(here.digest);
+    // Node's keep-alive node:http client (the default here) and fetch send the same bytes: the same run, bit for bit
+    const viaFetch = await run(p, { ...o, endpoints: nodes.endpoints, httpClient: "fetch" });
+    expect(viaFetch.digest).toBe(here.digest);
+    expect(viaFetch.communication.wire).toEqual((await run(p, { ...o, endpoints: nodes.endpoints })).communication.wire);
   });
 
   it("heterogeneous nodes (own shards, dense rows, per-coordinate Bernoulli, Rand-K, identity), the theory step and the scalar build", async () => {
@@ -257,6 +261,8 @@ describe("node processes: a token and bad requests", () => {
       [{ nodes: 2, nodeTimeoutMs: 100 }, /^nodeTimeoutMs goes with endpoints/],
       [{ nodes: 2, endpoints: ["http://127.0.0.1:1"], nodeTimeoutMs: -1 }, /^nodeTimeoutMs must be a positive/],
       [{ nodes: 2, endpoints: ["http://127.0.0.1:1"], failAt: { node: 0, round: 1 } }, /^failAt is a test hook of threads/],
+      [{ nodes: 2, httpClient: "fetch" }, /^httpClient goes with endpoints/],
+      [{ nodes: 2, endpoints: ["http://127.0.0.1:1"], httpClient: "undici" }, /^httpClient must be one of "auto", "fetch"|^httpClient must be "auto" or "fetch"/],
     ];
     for (const [o, msg] of bad) {
       const e: any = await run(p, o).then(() => null, (x) => x);

@@ -259,7 +259,7 @@ class Coordinator {
 /** backendFor(problem, c, shared): where the nodes compute — the calling thread, worker threads or node processes. */
 async function backendFor(problem: Objective & { build: "simd" | "scalar" }, c: DistributedSpec, shared: SharedSpec): Promise<Backend> {
   const specs = c.plan.specs;
-  if (c.endpoints !== null) return httpBackend(problem, specs, shared, c.endpoints, { token: c.token, timeoutMs: c.nodeTimeoutMs });
+  if (c.endpoints !== null) return httpBackend(problem, specs, shared, c.endpoints, { token: c.token, timeoutMs: c.nodeTimeoutMs, httpClient: c.httpClient });
   if (c.workers === 0) return localBackend(problem, specs, shared);
   return workerBackend(problem, specs, shared, c.workers, c.plan.ownShards);
 }

@@ -11,6 +11,7 @@ import type { Backend } from "./backend.js";
 import type { NodeConstants, NodeSpec, SharedSpec } from "./node.js";
 import type { WireCounts } from "./types.js";
 import { DistributedError, describe } from "./errors.js";
+import { type HttpClient, type Reply, TransportError, transportFor } from "./transport.js";
 import {
   ProtocolError, decodeAck, decodeConstantsReply, decodeRoundReply, decodeValueReply,
   encodeEmpty, encodeInit, encodeRound, encodeValue, newRunId,
@@ -21,19 +22,22 @@ class NodeFailure extends Error {
   constructor(message: string, cause?: unknown) { super(message, cause === undefined ? undefined : { cause }); }
 }
 
-/** The one-line reason of a failed fetch (undici puts the socket's error in `cause`). */
+/** The one-line reason of a failed request (node:http puts the code on the error, undici's fetch in its `cause`). */
 function networkReason(e: unknown): string {
+  const own = e as { code?: string; message?: string } | null;
+  if (typeof own?.code === "string") return `${own.code}${own.message && !own.message.includes(own.code) ? ` (${own.message})` : ""}`;
   const c = (e as { cause?: { code?: string; message?: string } })?.cause;
   if (c?.code) return `${c.code}${c.message && !c.message.includes(c.code) ? ` (${c.message})` : ""}`;
   if (c?.message) return c.message;
   return describe(e);
 }
 
-/** httpBackend(problem, specs, shared, endpoints, { token, timeoutMs }): the nodes at the endpoints, set up. */
+/** httpBackend(problem, specs, shared, endpoints, { token, timeoutMs, httpClient }): the nodes at the endpoints, set up. */
 export async function httpBackend(
   problem: Objective & { build: "simd" | "scalar" }, specs: NodeSpec[], shared: SharedSpec, endpoints: string[],
-  o: { token: string | null; timeoutMs: number },
+  o: { token: string | null; timeoutMs: number; httpClient: HttpClient },
 ): Promise<Backend & { wire: WireCounts }> {
+  const transport = await transportFor(o.httpClient);
   const M = specs.length, E = endpoints.length;
   const run = newRunId();
   const at = (i: number) => endpoints[i % E];
@@ -52,19 +56,17 @@ export async function httpBackend(
     inflight.add(ac);
     wire.requests++;
     try {
-      let res: Response;
+      let res: Reply;
       try {
-        res = await fetch(at(i), { method: "POST", headers, body: body as BodyInit, signal: ac.signal });
-      } catch (e) {
+        res = await transport.send(at(i), body, headers, ac.signal);
+      } catch (x) {
+        const e = x instanceof TransportError ? x.error : x;
         if (timedOut) throw new NodeFailure(`did not answer within ${timeoutMs} ms (nodeTimeoutMs)`, e);
+        if (x instanceof TransportError && x.stage === "body") throw new NodeFailure(`broke off its answer: ${networkReason(e)}`, e);
         throw new NodeFailure(`could not be reached: ${networkReason(e)}`, e);
       }
-      let bytes: Uint8Array;
-      try { bytes = new Uint8Array(await res.arrayBuffer()); } catch (e) {
-        if (timedOut) throw new NodeFailure(`did not answer within ${timeoutMs} ms (nodeTimeoutMs)`, e);
-        throw new NodeFailure(`broke off its answer: ${networkReason(e)}`, e);
-      }
-      if (!res.ok) {
+      const bytes = res.bytes;
+      if (!(res.status >= 200 && res.status < 300)) {
         let msg = new TextDecoder().decode(bytes.subarray(0, 2000));
         try { msg = (JSON.parse(msg) as { error?: string }).error ?? msg; } catch { /* not JSON */ }
         throw new NodeFailure(`answered ${res.status}: ${msg}`);
@@ -144,6 +146,7 @@ export async function httpBackend(
         try { decodeAck(await post(i, encodeEmpty("close", run, i), Math.min(o.timeoutMs, 2000)), "close"); } catch { /* best effort */ }
       }));
       if (!failed) await done;
+      transport.close();
     },
   };
 }

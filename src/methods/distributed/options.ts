@@ -29,7 +29,7 @@ export function sharedSpec(problem: Objective, seed: [number, number], M: number
     network: net ? { hidden: [...net.hidden], activation: net.activation, l2: net.l2, maxBatch: net.maxBatch, batch } : null,
   };
 }
-const KEYS = ["method", "nodes", "workers", "endpoints", "token", "nodeTimeoutMs", "sketch", "stepSize", "iterations", "batch", "seed",
+const KEYS = ["method", "nodes", "workers", "endpoints", "token", "nodeTimeoutMs", "httpClient", "sketch", "stepSize", "iterations", "batch", "seed",
   "x0", "recordEvery", "onProgress", "resumeFrom", "failAt"] as const;
 /** The most worker threads a run may ask for. */
 export const MAX_WORKERS = 64;
@@ -170,6 +170,8 @@ export interface DistributedSpec {
   endpoints: string[] | null;
   token: string | null;
   nodeTimeoutMs: number;
+  /** The HTTP client of node processes. */
+  httpClient: "auto" | "fetch";
   /** The round the run starts at (0, or the checkpoint's). */
   t0: number;
   T: number;
@@ -284,6 +286,8 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
   }
   if (o.nodeTimeoutMs !== undefined && endpoints === null) throw new RangeError("nodeTimeoutMs goes with endpoints (it bounds how long a node process may take to answer)");
   const nodeTimeoutMs = o.nodeTimeoutMs === undefined ? DEFAULT_NODE_TIMEOUT_MS : Math.min(positive("nodeTimeoutMs", o.nodeTimeoutMs), 2 ** 31 - 1);
+  if (o.httpClient !== undefined && endpoints === null) throw new RangeError("httpClient goes with endpoints (it is how requests reach the node processes)");
+  const httpClient = o.httpClient === undefined ? "auto" : oneOf("httpClient", o.httpClient, ["auto", "fetch"] as const);
   let resume: DistributedResume | null = null;
   const t0 = ck ? (h.t as number) : 0;
   if (ck) {
@@ -309,5 +313,5 @@ export function distributedSpec(problem: Objective, opts: Record<string, unknown
     };
   }
   if (net) for (let i = 0; i < x0.length; i++) x0[i] = Math.fround(x0[i]);   // a network's parameters are f32
-  return { plan: p, workers, endpoints, token, nodeTimeoutMs, t0, T, seed, seedValue, recordEvery, onProgress: o.onProgress, step, stepRule, x0, failAt, resume, batch };
+  return { plan: p, workers, endpoints, token, nodeTimeoutMs, httpClient, t0, T, seed, seedValue, recordEvery, onProgress: o.onProgress, step, stepRule, x0, failAt, resume, batch };
 }
