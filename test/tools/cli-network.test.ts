@@ -141,6 +141,26 @@ describe.concurrent("mast train --model: successful runs", () => {
     expect(digestOf(l.stdout)).not.toBe(digestOf(s.stdout));
   }, TIMEOUT);
 
+  it("--method distributed trains a network: IST over the hidden units by default, the same digest on 0 and 2 worker threads as the library's run", async () => {
+    const args = ["train", "--data", file("classes.libsvm"), "--model", "mlp:8,6", "--method", "distributed", "--nodes", "3", "--step", "0.1", "--batch", "16", "--iterations", "30", "--seed", "4"];
+    const [here, threads] = await Promise.all([mast(args), mast([...args, "--workers", "2", "--json", file("dist.json")])]);
+    expect(here.code, here.stderr).toBe(0);
+    expect(threads.code, threads.stderr).toBe(0);
+    expect(here.stdout).toMatch(/^mast train .*: distributed DSGD \(section 4\.3\), IST over 3 nodes on this thread/m);
+    expect(here.stdout).toMatch(/^sketch\s+permutation:3:units/m);
+    expect(here.stdout).toMatch(/^run .* 30 rounds \(.* epochs, batch 16 a node\)/m);
+    expect(here.stdout).toMatch(/^communication\s+[\d,]+ bytes \(down [\d,]+, up [\d,]+; a dense exchange: [\d,]+\)/m);
+    expect(digestOf(threads.stdout)).toBe(digestOf(here.stdout));
+    const j = json(file("dist.json"));
+    expect(j.settings).toMatchObject({ method: "distributed", nodes: 3, workers: 2, batch: 16, sketch: "permutation:3:units" });
+    // the library's own run on the same rows gives the same bits
+    const { mast: lib } = await import("../helpers.ts");
+    const m = await lib();
+    const net = m.network({ data: await m.data.libsvm(readFileSync(file("classes.libsvm"))), hidden: [8, 6], l2: 0, maxBatch: 256 });
+    const r = await net.minimize({ method: "distributed", nodes: 3, workers: 0, stepSize: 0.1, batch: 16, iterations: 30, seed: 4, recordEvery: j.settings.recordEvery });
+    expect(r.digest).toBe(digestOf(here.stdout));
+  }, TIMEOUT);
+
   it("IDX images with --labels (softmax by default) and --split-at: the first N rows train", async () => {
     const out = file("idx.json");
     const r = await mast(["train", "--data", file("images.idx.gz"), "--labels", file("labels.idx"), "--split-at", "300", "--step", "0.5", "--epochs", "10", "--json", out]);
@@ -191,7 +211,7 @@ describe.concurrent("mast train --model: bad flags and files (exit 2, one line n
     ["--max-batch with the linear model", () => [...data(), "--max-batch", "10"], ["--max-batch", "--model softmax"]],
     ["--max-batch 0", () => [...data(), "--model", "softmax", "--max-batch", "0"], ["--max-batch", '"0"']],
     ["--batch above --max-batch", () => [...data(), "--model", "softmax", "--max-batch", "16", "--batch", "32"], ["--batch", "--max-batch 16", '"32"']],
-    ["--method distributed with a network", () => [...data(), "--model", "softmax", "--method", "distributed"], ["--method distributed", "--model linear"]],
+    ["--method distributed with --batch τ too large for the shards", () => [...data(), "--model", "mlp:8", "--method", "distributed", "--nodes", "3", "--batch", "250", "--step", "0.1"], ["--batch 250 with --nodes 3", "give a smaller --batch or fewer --nodes"]],
     ["--tolerance with a network", () => [...data(), "--model", "softmax", "--tolerance", "1e-3"], ["--tolerance", "--model linear"]],
     ["a unit sketch on softmax", () => [...data(), "--model", "softmax", "--sketch", "bernoulli:0.5:units"], ["--sketch", '"bernoulli:0.5:units"', "mlp:W1"]],
     ["randk:K:units wider than a hidden layer", () => [...data(), "--model", "mlp:16", "--step", "1", "--sketch", "randk:17:units"], ["--sketch", '"randk:17:units"', "1..16"]],

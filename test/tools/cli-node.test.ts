@@ -4,6 +4,8 @@
 import { describe, it, expect } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { root } from "../helpers.ts";
 
@@ -51,9 +53,9 @@ describe("mast node", () => {
     const b = await node(["--port", String(p2)]);
     try {
       expect(a.url).toBe(`http://127.0.0.1:${p1}`);
-      expect(a.line).toMatch(/\(workerd pid \d+, protocol 1, no token: keep this port on this machine\)$/);
+      expect(a.line).toMatch(/\(workerd pid \d+, protocol 2, no token: keep this port on this machine\)$/);
       expect(alive(a.pid)).toBe(true);
-      expect(await (await fetch(a.url)).json()).toMatchObject({ mast: "node", protocol: 1 });
+      expect(await (await fetch(a.url)).json()).toMatchObject({ mast: "node", protocol: 2 });
       const args = ["train", "--quiet", "--method", "distributed", "--nodes", "4", "--iterations", "40", "--seed", "3"];
       const threads = await mast([...args, "--workers", "2"]);
       const over = await mast([...args, "--endpoints", `${a.url},${b.url}`]);
@@ -62,6 +64,16 @@ describe("mast node", () => {
       expect(over.stdout).toMatch(/rounds\/s .*2 node processes\)/);
       expect(over.stdout).toMatch(/^HTTP bodies\s+rounds [\d,]+ down, [\d,]+ up; shards [\d,]+ \(once\)/m);
       expect(a.out()).toMatch(/mast node: run [0-9a-f]{8} node 0: shard of \d+ rows × 123 columns \(csr\)/);
+      // a network: IST over an MLP's hidden units, its nodes in the same node processes, the digest of threads
+      const dir = mkdtempSync(join(tmpdir(), "mast-node-net-"));
+      try {
+        const rows = Array.from({ length: 240 }, (_, i) => `${i % 3} ${[1, 2, 3, 4].map((j) => `${j}:${(((i * 7 + j * 13) % 17) / 17 + (j === 1 + (i % 3) ? 1 : 0)).toFixed(3)}`).join(" ")}`);
+        writeFileSync(join(dir, "classes.libsvm"), rows.join("\n") + "\n");
+        const net = ["train", "--quiet", "--data", join(dir, "classes.libsvm"), "--model", "mlp:6", "--method", "distributed", "--nodes", "2", "--batch", "8", "--step", "0.2", "--iterations", "25"];
+        const [nt, nh] = [await mast([...net, "--workers", "2"]), await mast([...net, "--endpoints", `${a.url},${b.url}`])];
+        expect(nh.code, nh.stderr).toBe(0);
+        expect(digestOf(nh.stdout)).toBe(digestOf(nt.stdout));
+      } finally { rmSync(dir, { recursive: true, force: true }); }
     } finally {
       a.child.kill("SIGTERM");
       b.child.kill("SIGINT");

@@ -175,7 +175,6 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
     throw new UsageError(`--method must be "dsgd", "lsvrg", "svrg" or "distributed", got ${show(method)}`);
   }
   const distributed = method === "distributed";
-  if (network && distributed) throw new UsageError(`--method distributed goes with --model linear; a network trains with dsgd, lsvrg or svrg`);
   for (const k of ["nodes", "workers", "endpoints", "token", "node-timeout"]) if (!distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method distributed`);
   const endpoints = str("endpoints") === undefined ? null : str("endpoints")!.split(",").map((e) => e.trim());
   if (endpoints !== null) {
@@ -190,8 +189,8 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   const token = str("token") ?? (endpoints !== null ? process.env.MAST_TOKEN || null : null);
   if (token !== null && !/^[\x21-\x7e]{1,4096}$/.test(token)) throw new UsageError("--token must be 1 to 4096 visible ASCII characters (no spaces)");
   for (const k of ["sampling", "tolerance", "time-limit"]) if (distributed && str(k) !== undefined) throw new UsageError(`--${k} goes with --method dsgd, lsvrg or svrg`);
-  if (distributed && str("batch") !== undefined && str("batch") !== "full") {
-    throw new UsageError(`--batch must be full with --method distributed (each node uses its whole shard), got ${show(str("batch")!)}`);
+  if (distributed && !network && str("batch") !== undefined && str("batch") !== "full") {
+    throw new UsageError(`--batch must be full with --method distributed on --model linear (each node uses its whole shard), got ${show(str("batch")!)}`);
   }
   if (network && str("batch") === "full") {
     throw new UsageError(`--batch must be an integer ≥ 1 with a network (a full batch would run every row through the network at every step), got "full"`);
@@ -224,7 +223,7 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   const timeLimit = timeRaw === undefined ? null : parseDecimal("time-limit", timeRaw, "a positive number of milliseconds");
   if (timeLimit !== null && !(timeLimit > 0)) throw new UsageError(`--time-limit must be a positive number of milliseconds, got ${show(timeRaw!)}`);
   const batchRaw = str("batch");
-  const batch = batchRaw === undefined ? (distributed ? "full" as const : network ? DEFAULT_NETWORK_BATCH : 1) : batchRaw === "full" ? "full" as const
+  const batch = batchRaw === undefined ? (network ? DEFAULT_NETWORK_BATCH : distributed ? "full" as const : 1) : batchRaw === "full" ? "full" as const
     : (() => {
       const x = parseDecimal("batch", batchRaw, `"full" or an integer ≥ 1`);
       if (!Number.isSafeInteger(x) || x < 1) throw new UsageError(`--batch must be "full" or an integer ≥ 1, got ${show(batchRaw)}`);

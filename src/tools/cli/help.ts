@@ -60,11 +60,12 @@ Method
   --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
                         lsvrg: loopless SVRG on a finite sketch set (L-SVRDSG, §4.4);
                         svrg: loopy SVRG with a snapshot every --snapshot-every steps;
-                        distributed: distributed DSGD over --nodes nodes (§4.3; linear only);
-                        with permutation sketches (the default) this is independent
+                        distributed: distributed DSGD over --nodes nodes (§4.3); with
+                        permutation sketches (the default) this is independent
                         subnetwork training (IST)
   --nodes M             distributed: cut the rows into M contiguous shards, one a node
-                        (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M)
+                        (default ${DEFAULT_NODES}); every node uses --sketch (default permutation:M;
+                        an mlp: permutation:M:units, with --batch τ rows a node a round)
   --workers K           distributed: run the nodes on K worker threads, 0..64 (default 0:
                         all in the main thread); every K gives the same bits
   --endpoints URL,…     distributed: run the nodes in node processes (mast node) at these

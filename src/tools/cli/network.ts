@@ -5,9 +5,9 @@
  * summary with train and test accuracy, steps/s, multiply-adds and the digest of the parameters.
  * @module
  */
-import type { Constants, Dataset, Mast, MinimizeResult, NetworkProblem, Sketch, TraceRow } from "../../index.js";
+import { distributedConstants, type Constants, type Dataset, type DistributedResult, type Mast, type MinimizeResult, type NetworkProblem, type Sketch, type TraceRow } from "../../index.js";
 import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
-import { DEFAULT_EPOCHS, DEFAULT_MAX_BATCH, DEFAULT_MLP_SKETCH, DEFAULT_NETWORK_BATCH, DEFAULT_SYNTHETIC } from "./defaults.js";
+import { DEFAULT_EPOCHS, DEFAULT_MAX_BATCH, DEFAULT_MLP_SKETCH, DEFAULT_NETWORK_BATCH, DEFAULT_NODES, DEFAULT_SYNTHETIC } from "./defaults.js";
 import { type TrainFlags, epochSteps, methodOptions, parseSketch } from "./flags.js";
 import { writeJson } from "./files.js";
 import {
@@ -29,6 +29,8 @@ interface NetworkPlan {
   epochs: number;
   recordEvery: number;
   gamma: number;
+  /** Distributed: the nodes M (each a contiguous shard of the rows), else 0. */
+  nodes: number;
 }
 
 /** makeNetwork: `mast.network` on the training rows; a refusal names the data (labels) or --model (size, memory). */
@@ -73,7 +75,13 @@ function planNetwork(mast: Mast, flags: TrainFlags, model: NetworkModel, inputs:
   const problem = makeNetwork(mast, flags, model, inputs, maxBatch);
   if (test !== null) checkTestClasses(problem, test, inputs.testLabel ?? "the test rows");
   const d = problem.dimension;
-  const sketchRaw = flags.sketch ?? (model.kind === "mlp" ? DEFAULT_MLP_SKETCH : `randk:${Math.max(1, Math.round(d / 2))}`);
+  const distributed = flags.method === "distributed";
+  const nodes = distributed ? flags.nodes ?? DEFAULT_NODES : 0;
+  if (distributed && nodes > n) throw new UsageError(`--nodes must be in 1..${n} (the training rows), got ${nodes}`);
+  if (distributed && batch * nodes > n) throw new UsageError(`--batch ${batch} with --nodes ${nodes} needs at least ${batch} rows a shard; the ${n} training rows give ${Math.floor(n / nodes)}: give a smaller --batch or fewer --nodes`);
+  // distributed: IST, the permutation over every hidden layer's units (an MLP) or over the parameters (softmax)
+  const sketchRaw = flags.sketch ?? (distributed ? `permutation:${nodes}${model.kind === "mlp" ? ":units" : ""}`
+    : model.kind === "mlp" ? DEFAULT_MLP_SKETCH : `randk:${Math.max(1, Math.round(d / 2))}`);
   const sk = parseSketch(sketchRaw, d, model);
   try {
     problem.constants(sk); // checks the sketch against the parameters (or the hidden layers)
@@ -81,26 +89,35 @@ function planNetwork(mast: Mast, flags: TrainFlags, model: NetworkModel, inputs:
     if (isArgumentError(e)) throw new UsageError(flagMessage("sketch", "sketch", sketchRaw, e, d));
     throw e;
   }
+  const iterations = flags.iterations ?? epochSteps(flags.epochs ?? DEFAULT_EPOCHS, n, distributed ? batch * nodes : batch);
   let constants: Constants;
   try {
-    constants = problem.constants(sk, { batch, ...methodOptions(flags) });
+    constants = problem.constants(sk, { batch, ...(distributed ? {} : methodOptions(flags)) });
   } catch (e) {
     if (!isArgumentError(e)) throw e;
     if (/^batch\b/.test(e.message)) throw new UsageError(flagMessage("batch", "batch", String(batch), e, n));
     throw new UsageError(cliName(e.message));
   }
-  const theoryStep = Number.isFinite(constants.stepSize) && constants.stepSize > 0 ? constants.stepSize : NaN;
+  let theoryStep = Number.isFinite(constants.stepSize) && constants.stepSize > 0 ? constants.stepSize : NaN;
+  if (distributed && !Number.isNaN(theoryStep)) {
+    // section 4.3's step 1/√(D_max·T) for the M nodes (softmax: convex and smooth; an MLP has no L, hence none)
+    try { theoryStep = distributedConstants(problem, { nodes, sketch: sk, iterations }).stepSize; } catch (e) {
+      if (!isArgumentError(e)) throw e;
+      throw new UsageError(cliName(e.message));
+    }
+  }
   // the library refuses stepSize "theory" exactly when this is not finite; say so before anything is printed
   if (flags.step === "theory" && Number.isNaN(theoryStep)) throw new UsageError(noTheoryStep(model, constants));
-  const iterations = flags.iterations ?? epochSteps(flags.epochs ?? DEFAULT_EPOCHS, n, batch);
   // a record is a pass of every training row through the network (as costly as an epoch of steps), so once an epoch
-  const recordEvery = flags.recordEvery ?? Math.max(1, Math.min(iterations, Math.ceil(n / batch)));
+  const perStep = distributed ? batch * nodes : batch;
+  const recordEvery = flags.recordEvery ?? Math.max(1, Math.min(iterations, Math.ceil(n / perStep)));
   const gamma = flags.step === "theory" ? theoryStep : flags.step;
-  return { problem, sk, constants, theoryStep, batch, maxBatch, iterations, epochs: (iterations * batch) / n, recordEvery, gamma };
+  return { problem, sk, constants, theoryStep, batch, maxBatch, iterations, epochs: (iterations * perStep) / n, recordEvery, gamma, nodes };
 }
 
 const METHOD_NAMES = {
   dsgd: "Double Sketched SGD", lsvrg: "L-SVRG (loopless SVRG on a finite sketch set)", svrg: "SVRG on a finite sketch set",
+  distributed: "distributed DSGD (section 4.3)",
 } as const;
 
 function modelLine(model: NetworkModel, flags: TrainFlags, p: NetworkPlan): string {
@@ -114,7 +131,12 @@ function header(flags: TrainFlags, model: NetworkModel, version: string, inputs:
   const c = p.constants;
   const method = flags.method as keyof typeof METHOD_NAMES;
   const out: string[] = [];
-  out.push(`mast train ${version}: ${METHOD_NAMES[method]} on f_D(x) = E_S f(v + S(x − v)), v = 0`);
+  const where = flags.endpoints !== null ? `${flags.endpoints.length} node process${flags.endpoints.length > 1 ? "es" : ""} (${flags.endpoints.join(", ")})`
+    : flags.workers > 0 ? `${flags.workers} worker thread${flags.workers > 1 ? "s" : ""}` : "this thread";
+  out.push(method === "distributed"
+    ? `mast train ${version}: ${METHOD_NAMES[method]}${p.sk.kind === "permutation" ? ", IST" : ""} over ${p.nodes} nodes on ${where}, ` +
+      `f_D(x) = (1/M) Σ_i E f_i(v + S_i(x − v)), v = 0`
+    : `mast train ${version}: ${METHOD_NAMES[method]} on f_D(x) = E_S f(v + S(x − v)), v = 0`);
   out.push(`data       ${inputs.dataLabel}`);
   out.push(`           ${networkDataSummary(inputs.whole)}`);
   if (inputs.splitLabel !== null) out.push(`split      ${inputs.splitLabel}`);
@@ -125,10 +147,12 @@ function header(flags: TrainFlags, model: NetworkModel, version: string, inputs:
     out.push(`constants  L_D = ${num(c.LD)}, L_S^max = ${num(c.LSmax)}; no L, μ or theory step: the loss of a network with hidden layers is non-convex`);
   } else {
     out.push(`constants  L = ${num(c.L)}, μ = ${num(c.mu)}, L_D = ${num(c.LD)}, L_S^max = ${num(c.LSmax)}, L_exp = ${num(c.Lexp)}`);
-    out.push(`           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(c.stepSize)} (batch ${p.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
+    out.push(method === "distributed"
+      ? `           theory γ = 1/√(D_max·T) = ${num(p.theoryStep)} (section 4.3, ${p.nodes} nodes, T = ${grouped(p.iterations)})`
+      : `           theory γ = 1/(${flags.method === "dsgd" ? "" : "6·"}L_exp·L_S^max) = ${num(c.stepSize)} (batch ${p.batch}${flags.sampling ? `, ${flags.sampling} sampling` : ""})`);
   }
   const rel = flags.step === "theory" ? " (theory)" : Number.isNaN(p.theoryStep) ? "" : ` (${num(p.gamma / p.theoryStep, 4)} × theory)`;
-  out.push(`run        γ = ${num(p.gamma)}${rel}, ${grouped(p.iterations)} steps (${num(p.epochs, 4)} epochs, batch ${p.batch}), ` +
+  out.push(`run        γ = ${num(p.gamma)}${rel}, ${grouped(p.iterations)} ${method === "distributed" ? `rounds (${num(p.epochs, 4)} epochs, batch ${p.batch} a node)` : `steps (${num(p.epochs, 4)} epochs, batch ${p.batch})`}, ` +
     `seed ${flags.seed}, record every ${p.recordEvery}`);
   return out;
 }
@@ -136,6 +160,16 @@ function header(flags: TrainFlags, model: NetworkModel, version: string, inputs:
 async function runTraining(flags: TrainFlags, p: NetworkPlan, bar: ProgressBar | null): Promise<MinimizeResult> {
   const onProgress = bar ? (row: TraceRow) => bar.update(row, row.iteration === 0 || row.iteration === p.iterations) : undefined;
   try {
+    if (flags.method === "distributed") {
+      const where = flags.endpoints === null ? { workers: flags.workers } : {
+        endpoints: flags.endpoints, ...(flags.token !== null ? { token: flags.token } : {}),
+        ...(flags.nodeTimeout !== null ? { nodeTimeoutMs: flags.nodeTimeout } : {}),
+      };
+      return await p.problem.minimize({
+        method: "distributed", nodes: p.nodes, ...where, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations, batch: p.batch,
+        seed: flags.seed, recordEvery: p.recordEvery, onProgress,
+      });
+    }
     return await p.problem.minimize({
       method: flags.method as "dsgd" | "lsvrg" | "svrg", sketch: p.sk, stepSize: p.gamma, iterations: p.iterations, batch: p.batch,
       seed: flags.seed, recordEvery: p.recordEvery, ...methodOptions(flags),
@@ -197,9 +231,14 @@ function summary(o: Outcome, totalMs: number): string[] {
   lines.push(`train accuracy  ${pct(o.trainAccuracy)}`);
   if (o.testAccuracy !== null) lines.push(`test accuracy   ${pct(o.testAccuracy)}`);
   if (result.stoppedBy !== "iterations") lines.push(`stopped by      ${result.stoppedBy} at step ${grouped(result.iterations)}`);
-  lines.push(`steps/s         ${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} steps and ${result.trace.length} records in ${duration(o.runMs)}; ` +
+  const comm = (result as DistributedResult).communication;
+  const unit = comm ? "rounds" : "steps";
+  lines.push(`${`${unit}/s`.padEnd(16)}${grouped(o.stepsPerSecond)}   (${grouped(result.iterations)} ${unit} and ${result.trace.length} records in ${duration(o.runMs)}; ` +
     `${duration(o.minimizeMs)} with set-up)`);
-  lines.push(`multiply-adds   ${grouped(macs)}   (${result.iterations > 0 ? grouped(macs / result.iterations) : 0} a step, training steps only)`);
+  if (comm) {
+    lines.push(`communication   ${grouped(comm.totals.down + comm.totals.up)} bytes (down ${grouped(comm.totals.down)}, up ${grouped(comm.totals.up)}; ` +
+      `a dense exchange: ${grouped(2 * comm.totals.dense)})`);
+  } else lines.push(`multiply-adds   ${grouped(macs)}   (${result.iterations > 0 ? grouped(macs / result.iterations) : 0} a step, training steps only)`);
   lines.push(`elapsed         ${duration(totalMs)} total`);
   lines.push(`digest          ${result.digest}`);
   return lines;
@@ -231,6 +270,7 @@ function report(flags: TrainFlags, model: NetworkModel, version: string, inputs:
       sketch: sketchSpec(p.sk),
       sketchSpec: p.sk,
       method: flags.method,
+      ...(p.nodes > 0 ? { nodes: p.nodes, ...(flags.endpoints ? { endpoints: flags.endpoints } : { workers: flags.workers }) } : {}),
       iterations: p.iterations,
       epochs: p.epochs,
       batch: p.batch,
