@@ -61,7 +61,7 @@ describe("mast node", () => {
       const over = await mast([...args, "--endpoints", `${a.url},${b.url}`]);
       expect(over.code, over.stderr).toBe(0);
       expect(digestOf(over.stdout)).toBe(digestOf(threads.stdout));
-      expect(over.stdout).toMatch(/rounds\/s .*2 node processes\)/);
+      expect(over.stdout).toMatch(/rounds\/s .*2 node processes; minimize\(\) took/);
       expect(over.stdout).toMatch(/^HTTP bodies\s+rounds [\d,]+ down, [\d,]+ up; shards [\d,]+ \(once\)/m);
       expect(a.out()).toMatch(/mast node: run [0-9a-f]{8} node 0: shard of \d+ rows × 123 columns \(csr\)/);
       // a network: IST over an MLP's hidden units, its nodes in the same node processes, the digest of threads

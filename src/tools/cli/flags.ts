@@ -46,6 +46,10 @@ export const TRAIN_OPTIONS = {
   "record-every": { type: "string" },
   samples: { type: "string" },
   json: { type: "string" },
+  average: { type: "string" },
+  intercept: { type: "boolean" },
+  checkpoint: { type: "string" },
+  resume: { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -115,7 +119,15 @@ export interface TrainFlags {
   batch: "full" | number;
   /** Whether --batch was given (a network's default τ is capped at n once n is known). */
   batchGiven: boolean;
-  step: "theory" | number;
+  step: "theory" | "switching" | number;
+  /** --average: the iterate average minimize returns (null: the library's "auto"). */
+  average: "auto" | "weighted" | "all" | "tail" | { from: number } | false | null;
+  /** --intercept: fit an unpenalised intercept (linear model). */
+  intercept: boolean;
+  /** --checkpoint FILE: where Ctrl-C writes the run's checkpoint (null: mast-checkpoint.bin in the working directory). */
+  checkpoint: string | null;
+  /** --resume FILE: a checkpoint to continue from. */
+  resume: string | null;
   seed: number;
   recordEvery: number | null;
   samples: number;
@@ -230,12 +242,21 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
       return x;
     })();
   const stepRaw = str("step");
-  const step = stepRaw === undefined || stepRaw === "theory" ? "theory" as const
+  const step = stepRaw === undefined || stepRaw === "theory" ? "theory" as const : stepRaw === "switching" ? "switching" as const
     : (() => {
-      const x = parseDecimal("step", stepRaw, `"theory" or a positive number`);
-      if (!(x > 0)) throw new UsageError(`--step must be "theory" or a positive number, got ${show(stepRaw)}`);
+      const x = parseDecimal("step", stepRaw, `"theory", "switching" or a positive number`);
+      if (!(x > 0)) throw new UsageError(`--step must be "theory", "switching" or a positive number, got ${show(stepRaw)}`);
       return x;
     })();
+  if (step === "switching" && (distributed || network)) {
+    throw new UsageError(`--step switching goes with --model linear and --method dsgd, lsvrg or svrg (it needs the constants ℒ and μ of a strongly convex problem)`);
+  }
+  const average = averageFlag(str("average"));
+  if (average !== null && distributed) throw new UsageError(`--average goes with --method dsgd, lsvrg or svrg (distributed runs return their last iterate)`);
+  const intercept = values.intercept === true;
+  if (intercept && network) throw new UsageError(`--intercept goes with --model linear (a network's layers have biases of their own)`);
+  for (const k of ["checkpoint", "resume", "json"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
+  for (const k of ["checkpoint", "resume"]) if (network && str(k) !== undefined) throw new UsageError(`--${k} goes with --model linear (Ctrl-C stops a network run without a checkpoint)`);
   const data = str("data") ?? null;
   const features = str("features") === undefined ? null : parseInteger("features", str("features")!, 1, 2 ** 31 - 1);
   if (features !== null && data === null) throw new UsageError("--features applies to --data; the built-in data set has 123 features");
@@ -274,6 +295,10 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
     batch,
     batchGiven: batchRaw !== undefined,
     step,
+    average,
+    intercept,
+    checkpoint: str("checkpoint") ?? null,
+    resume: str("resume") ?? null,
     seed: str("seed") === undefined ? 0 : parseInteger("seed", str("seed")!, 0),
     recordEvery: str("record-every") === undefined ? null : parseInteger("record-every", str("record-every")!, 1),
     samples: str("samples") === undefined ? (network ? DEFAULT_NETWORK_SAMPLES : DEFAULT_SAMPLES) : parseInteger("samples", str("samples")!, 1, 1e8),
@@ -283,6 +308,16 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
 }
 
 type Str = (k: string) => string | undefined;
+
+/** --average auto|weighted|all|tail|from:N|none: minimize's `average` (none: the last iterate). */
+function averageFlag(raw: string | undefined): TrainFlags["average"] {
+  if (raw === undefined) return null;
+  if (raw === "auto" || raw === "weighted" || raw === "all" || raw === "tail") return raw;
+  if (raw === "none") return false;
+  const m = /^from:(\d+)$/.exec(raw);
+  if (m) return { from: parseInteger("average", m[1], 0) };
+  throw new UsageError(`--average must be auto, weighted, all, tail, from:N or none, got ${show(raw)}`);
+}
 
 /** --model, defaulting to softmax for IDX data (class labels, which the linear model cannot take) and linear otherwise. */
 function modelFlag(raw: string | undefined, labels: string | undefined): ModelSpec {

@@ -32,7 +32,9 @@ Data
   --data FILE           LibSVM/svmlight training file, optionally gzipped (.gz); with --labels,
                         an IDX image file (MNIST's format, gzip accepted, pixels scaled to [0, 1]).
                         Default: a built-in synthetic data set shaped like a5a
-                        (6414 rows, 123 binary features, ~14 non-zeros a row, seed 0)
+                        (6414 rows, 123 binary features, ~14 non-zeros a row, seed 0).
+                        A bare name (a9a, a9a.t) is looked up in $MAST_DATA/libsvm and
+                        ../shared/data/libsvm, with or without .gz
   --labels FILE         IDX label file of --data (--data is then IDX images; networks only)
   --test FILE           test file in the format of --data, with the same number of features;
                         reports test accuracy (linear: and test f; squared loss: test f only)
@@ -50,11 +52,14 @@ Model
   --activation NAME     mlp: the hidden layers' activation, relu (default) or tanh
   --max-batch N         networks: the most rows a step may take, 1..65536 (default ${DEFAULT_MAX_BATCH}, or τ if larger)
   --loss NAME           linear: logistic (default; labels ±1 or 0/1) or squared
+  --intercept           linear: fit an unpenalised intercept b, x's last entry (every sketch keeps it)
   --l2 λ                ℓ2 weight λ ≥ 0 (default 1e-4; networks 0, on the weights only)
   --sketch SPEC         identity | bernoulli:p | randk:K | permutation:M over the coordinates of x
                         (a network's parameters); SPEC:units sketches an MLP's hidden units instead
                         (bernoulli:0.5:units is dropout, permutation:M:units IST).
-                        Default randk:K with K = round(d/2); mlp: ${DEFAULT_MLP_SKETCH}
+                        Default randk:K with K = round(d/2); mlp: ${DEFAULT_MLP_SKETCH}. The library's
+                        default is the identity: this command shows MAST, a sparsifying sketch
+                        (docs/cli.md says why the two differ)
 
 Method
   --method NAME         dsgd (default): Double Sketched SGD, Algorithm 1;
@@ -87,9 +92,12 @@ Method
                         (E steps, rounded up, with --batch full or --method distributed); E > 0
   --batch τ|full        rows sampled per step, or full for the full-data gradient (default 1;
                         distributed: full, each node its whole shard; networks: ${DEFAULT_NETWORK_BATCH}, never full)
-  --step theory|γ       step size: the theory step 1/(L_exp·L_S^max) (default; distributed:
-                        1/√(D_max·T), section 4.3) or γ > 0. mlp: give γ (no theory step
-                        size is known for a network with hidden layers)
+  --step theory|switching|γ  step size: the theory step 1/(L_exp·L_S^max) (default; distributed:
+                        1/√(D_max·T), section 4.3), switching (Gower et al. 2019: 1/(2ℒ), then
+                        O(1/t); linear only) or γ > 0. mlp: give γ (no theory step size is
+                        known for a network with hidden layers)
+  --average KIND        what x_T is: auto (default: weighted for stochastic DSGD, the last
+                        iterate otherwise), weighted, all, tail, from:N, or none (the last iterate)
   --seed S              seed of the counter-based generator, an integer ≥ 0 (default 0)
   --record-every K      record f(x_t) every K steps (default ⌈T/100⌉; networks: every epoch,
                         ⌈n/τ⌉ steps, since a record is a pass of every row through the network)
@@ -98,8 +106,16 @@ Output
   --samples M           sketches for the Monte Carlo estimate of f_D(x_T) (default ${DEFAULT_SAMPLES};
                         networks ${DEFAULT_NETWORK_SAMPLES})
   --json FILE           write settings, constants, summary, digest and the whole trace as JSON
+  --checkpoint FILE     where Ctrl-C writes the run's checkpoint (default mast-checkpoint.bin)
+  --resume FILE         continue from a checkpoint (the same flags otherwise): the run ends on
+                        the digest of the uninterrupted run (linear model)
   --quiet               print the summary only (no header, no progress bar)
   -h, --help            show this help
 
-Exit codes: 0 done, 1 the run diverged (or an internal error), 2 a bad flag, value or file.
+Ctrl-C stops at the next record point, prints the summary so far and writes the checkpoint
+(a second Ctrl-C exits at once). The summary puts the ERM optimum (Newton, d ≤ 2000) next to
+the result.
+
+Exit codes: 0 done, 1 the run diverged (or an internal error), 2 a bad flag, value or file,
+130 stopped by Ctrl-C (with a checkpoint).
 `;

@@ -8,7 +8,7 @@ import type { Dataset, Mast } from "../../index.js";
 import { UsageError, isArgumentError } from "./errors.js";
 import { DEFAULT_SYNTHETIC } from "./defaults.js";
 import type { TrainFlags } from "./flags.js";
-import { readInput } from "./files.js";
+import { dataPath, readInput } from "./files.js";
 import { grouped } from "./format.js";
 
 /** The data of a run. */
@@ -33,7 +33,10 @@ async function loadLibsvm(mast: Mast, flag: string, path: string, features: numb
     return await mast.data.libsvm(bytes, features === undefined ? {} : { features });
   } catch (e) {
     if (isArgumentError(e) || (e instanceof Error && e.message.startsWith("libsvm"))) {
-      throw new UsageError(`${path}: ${e.message}`);
+      // a test file wider than the training file: both must be read with the same columns
+      const wide = flag === "test" ? /feature index (\d+) .*exceeds features = (\d+)/.exec(e.message) : null;
+      const hint = wide ? `; --data has ${wide[2]} features: give --features N (N ≥ ${wide[1]}, the widest file's largest index) to read both with the same columns` : "";
+      throw new UsageError(`${path}: ${e.message}${hint}`);
     }
     throw e;
   }
@@ -81,8 +84,9 @@ export async function loadInputs(mast: Mast, flags: TrainFlags): Promise<Inputs>
     whole = await loadIdx(mast, ["data", "labels"], [flags.data, flags.labels]);
     dataLabel = `${flags.data} + ${flags.labels} (IDX)`;
   } else {
-    whole = await loadLibsvm(mast, "data", flags.data, flags.features ?? undefined);
-    dataLabel = flags.data;
+    const path = dataPath("data", flags.data);
+    whole = await loadLibsvm(mast, "data", path, flags.features ?? undefined);
+    dataLabel = path;
   }
   if (flags.test !== null) {
     let test: Dataset, testLabel: string;
@@ -91,8 +95,9 @@ export async function loadInputs(mast: Mast, flags: TrainFlags): Promise<Inputs>
       testLabel = `${flags.test} + ${flags.testLabels} (IDX)`;
       if (test.cols !== whole.cols) throw new UsageError(`${flags.test}: ${test.cols} pixels an image, but --data has ${whole.cols}`);
     } else {
-      test = await loadLibsvm(mast, "test", flags.test, whole.cols);
-      testLabel = flags.test;
+      const path = dataPath("test", flags.test);
+      test = await loadLibsvm(mast, "test", path, whole.cols);
+      testLabel = path;
     }
     return { whole, data: whole, dataLabel, test, testLabel, splitLabel: null };
   }

@@ -111,7 +111,8 @@ function planNetwork(mast: Mast, flags: TrainFlags, model: NetworkModel, inputs:
   // a record is a pass of every training row through the network (as costly as an epoch of steps), so once an epoch
   const perStep = distributed ? batch * nodes : batch;
   const recordEvery = flags.recordEvery ?? Math.max(1, Math.min(iterations, Math.ceil(n / perStep)));
-  const gamma = flags.step === "theory" ? theoryStep : flags.step;
+  // --step switching is refused for networks when the flags are read
+  const gamma = flags.step === "theory" ? theoryStep : (flags.step as number);
   return { problem, sk, constants, theoryStep, batch, maxBatch, iterations, epochs: (iterations * perStep) / n, recordEvery, gamma, nodes };
 }
 
