@@ -15,8 +15,10 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return el as T;
 };
 const form = $<HTMLFormElement>("settings");
-const TEXT_FIELDS = ["l2", "sketchParam", "batch", "step", "iterations", "seed"] as const;
-const SELECT_FIELDS = ["source", "loss", "sketch", "method"] as const;
+const TEXT_FIELDS = ["hidden", "l2", "sketchParam", "batch", "step", "iterations", "seed"] as const;
+const SELECT_FIELDS = ["source", "loss", "over", "sketch", "method"] as const;
+/** The file roles whose inputs belong to the selected source. */
+const FILE_ROLES: readonly FileRole[] = ["data", "labels", "test", "testLabels"];
 
 // --- controls -------------------------------------------------------------------------------------------------
 const sourceSelect = $<HTMLSelectElement>("source");
@@ -39,11 +41,11 @@ for (const s of DATA_SOURCES) {
 }
 /** The error element of a field ("" is the form's general one); file roles belong to the selected source. */
 function errorElement(field: string): HTMLElement {
-  if (field === "data" || field === "test") return document.getElementById(`error-${sourceSelect.value}-${field}`) ?? $("error-");
+  if ((FILE_ROLES as readonly string[]).includes(field)) return document.getElementById(`error-${sourceSelect.value}-${field}`) ?? $("error-");
   return document.getElementById(`error-${field}`) ?? $("error-");
 }
 function controlOf(field: string): HTMLElement | null {
-  if (field === "data" || field === "test") return fileInputs.get(`${sourceSelect.value}:${field}`) ?? null;
+  if ((FILE_ROLES as readonly string[]).includes(field)) return fileInputs.get(`${sourceSelect.value}:${field}`) ?? null;
   return (FIELDS as readonly string[]).includes(field) ? document.getElementById(field) : null;
 }
 
@@ -57,27 +59,36 @@ function showSketchParam(): void {
   input.disabled = fam === "identity";
   input.placeholder = fam === "randk" ? "round(d/2)" : "";
 }
+/** The network controls (hidden widths, what the sketch draws over) show only for the models that use them. */
+function showModel(): void {
+  const model = $<HTMLSelectElement>("loss").value;
+  $("field-hidden").hidden = model !== "mlp";
+  $("field-over").hidden = model !== "mlp";
+  if (model !== "mlp") $<HTMLSelectElement>("over").value = "coordinates";
+}
 function setSettings(s: Settings): void {
   for (const k of [...TEXT_FIELDS, ...SELECT_FIELDS]) ($(k) as HTMLInputElement).value = s[k];
   showSource();
   showSketchParam();
+  showModel();
 }
 function readSettings(): Settings {
   const v = (k: string): string => ($(k) as HTMLInputElement).value;
   return {
-    source: v("source"), loss: v("loss") as Settings["loss"], l2: v("l2"), sketch: v("sketch") as Settings["sketch"], sketchParam: v("sketchParam"),
+    source: v("source"), loss: v("loss") as Settings["loss"], hidden: v("hidden"), over: v("over") as Settings["over"], l2: v("l2"), sketch: v("sketch") as Settings["sketch"], sketchParam: v("sketchParam"),
     method: v("method") as Settings["method"], batch: v("batch"), step: v("step"), iterations: v("iterations"), seed: v("seed"),
   };
 }
 async function readFiles(): Promise<InputFiles> {
   const out: InputFiles = {};
-  for (const role of ["data", "test"] as FileRole[]) {
+  for (const role of FILE_ROLES) {
     const file = fileInputs.get(`${sourceSelect.value}:${role}`)?.files?.[0];
     if (file) out[role] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   }
   return out;
 }
 sourceSelect.addEventListener("change", showSource);
+$("loss").addEventListener("change", showModel);
 $("sketch").addEventListener("change", () => {
   const fam = $<HTMLSelectElement>("sketch").value as Settings["sketch"];
   $<HTMLInputElement>("sketchParam").value = SKETCH_PARAM[fam].initial;
@@ -149,16 +160,22 @@ function showResult(r: RunResult): void {
     ["test accuracy", pct(r.testAccuracy)],
     ["steps/s", `${Math.round(r.stepsPerSecond).toLocaleString("en-US")} (${r.iterations.toLocaleString("en-US")} steps in ${r.minimizeMs.toFixed(0)} ms)`],
   ];
-  if (r.prune.erm) rows.push([`ERM (Newton) ${r.prune.on} accuracy`, `${pct(r.prune.erm.accuracy)} (${r.prune.erm.iterations} Newton steps${r.prune.erm.converged ? "" : ", not converged"})`]);
+  if (r.prune.erm) {
+    rows.push(r.prune.unit === "coordinates" && r.prune.baseline.startsWith("Newton")
+      ? [`ERM (Newton) ${r.prune.on} accuracy`, `${pct(r.prune.erm.accuracy)} (${r.prune.erm.iterations} Newton steps${r.prune.erm.converged ? "" : ", not converged"})`]
+      : [`baseline ${r.prune.on} accuracy`, `${pct(r.prune.erm.accuracy)} (${r.prune.baseline}, ${r.prune.erm.iterations.toLocaleString("en-US")} steps)`]);
+  }
   const dl = $("summary");
   dl.replaceChildren(...rows.flatMap(([k, v]) => { const dt = document.createElement("dt"), dd = document.createElement("dd"); dt.textContent = k; dd.textContent = v; return [dt, dd]; }));
   const pr = r.prune;
   if (pr.levels.length) {
     const withErm = pr.erm !== null;
-    const groups: BoxGroup[] = pr.levels.map((l) => ({ label: `K = ${l.k} (${Math.round(100 * l.fraction)}%)`, boxes: withErm ? [l.mast, l.erm] : [l.mast] }));
+    const units = pr.unit === "units";
+    const groups: BoxGroup[] = pr.levels.map((l) => ({ label: `${units ? "units" : "K"} = ${l.k} (${Math.round(100 * l.fraction)}%)`, boxes: withErm ? [l.mast, l.erm] : [l.mast] }));
     $("plot-prune").innerHTML = svg(boxplotSvg(groups, {
-      series: withErm ? ["MAST (this run)", "ERM (Newton)"] : ["MAST (this run)"], title: "Random pruning: keep K coordinates, zero the rest",
-      subtitle: `${pr.levels[0].mast.n} random masks a level, ${pr.on} accuracy`, xLabel: "coordinates kept", yLabel: `${pr.on} accuracy`, width: 760, height: 420,
+      series: withErm ? ["MAST (this run)", units || !pr.baseline.startsWith("Newton") ? "trained without a sketch" : "ERM (Newton)"] : ["MAST (this run)"],
+      title: units ? "Random pruning: keep a fraction of every hidden layer's units" : "Random pruning: keep K coordinates, zero the rest",
+      subtitle: `${pr.levels[0].mast.n} random masks a level, ${pr.on} accuracy`, xLabel: units ? "hidden units kept" : "coordinates kept", yLabel: `${pr.on} accuracy`, width: 760, height: 420,
     }));
   } else $("plot-prune").innerHTML = "";
   $("prune-note").textContent = pr.note;

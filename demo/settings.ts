@@ -2,11 +2,19 @@
 // them and its messages are shown next to the control they name), and the `mast train` command of a run.
 import type { Loss, Sketch } from "mast-wasm";
 
+/** The "Model" control: a linear model with its loss, or a network (mast.network): softmax regression or an MLP. */
+export type ModelKind = Loss | "softmax" | "mlp";
+
 /** What the controls hold, as typed (numbers stay text until the library checks them). */
 export interface Settings {
   /** A DataSource id. */
   source: string;
-  loss: Loss;
+  /** The model (the control keeps its first name, "loss"). */
+  loss: ModelKind;
+  /** MLP: the hidden layers' widths, "32" or "64,32". */
+  hidden: string;
+  /** Networks: what the sketch draws over, the parameters ("coordinates") or an MLP's hidden units. */
+  over: "coordinates" | "units";
   l2: string;
   sketch: "identity" | "bernoulli" | "randk" | "permutation";
   /** K, p or M; empty for Rand-K means K = round(d/2), `mast train`'s default. */
@@ -24,6 +32,8 @@ export interface Settings {
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
   source: "synthetic",
   loss: "logistic",
+  hidden: "32",
+  over: "coordinates",
   l2: "0.0001",
   sketch: "randk",
   sketchParam: "",
@@ -35,7 +45,7 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
 });
 
 /** The controls, by the name the page gives them; errors are shown next to one of these. */
-export const FIELDS = ["source", "data", "test", "loss", "l2", "sketch", "sketchParam", "method", "batch", "step", "iterations", "seed"] as const;
+export const FIELDS = ["source", "data", "labels", "test", "testLabels", "loss", "hidden", "over", "l2", "sketch", "sketchParam", "method", "batch", "step", "iterations", "seed"] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** The sketch parameter shown when a family is picked (Rand-K's empty value means round(d/2)). */
@@ -66,24 +76,28 @@ export function fieldOf(message: string): Field | null {
   const name = m?.[1] ?? "";
   const map: Record<string, Field> = {
     libsvm: "data", data: "data", loss: "loss", l2: "l2", sketch: "sketchParam", k: "sketchParam", p: "sketchParam", nodes: "sketchParam",
+    hidden: "hidden", idx: "data", images: "data", labels: "labels",
     method: "method", batch: "batch", stepSize: "step", iterations: "iterations", seed: "seed",
   };
   return map[name] ?? null;
 }
 
-/** The CLI spelling of a sketch (`--sketch`). */
+/** The CLI spelling of a sketch (`--sketch`; `:units` when it draws an MLP's hidden units). */
 export function sketchFlag(s: Sketch): string {
+  const units = s.kind !== "identity" && s.over === "units" ? ":units" : "";
   switch (s.kind) {
     case "identity": return "identity";
-    case "bernoulli": return `bernoulli:${s.p as number}`;
-    case "randK": return `randk:${s.k}`;
-    case "permutation": return `permutation:${s.nodes}`;
+    case "bernoulli": return `bernoulli:${s.p as number}${units}`;
+    case "randK": return `randk:${s.k}${units}`;
+    case "permutation": return `permutation:${s.nodes}${units}`;
   }
 }
 
 /** A run's settings after the library accepted them. */
 export interface Checked {
-  loss: Loss;
+  loss: ModelKind;
+  /** Networks: the hidden widths ([] for softmax regression); null for the linear model. */
+  hidden: number[] | null;
   l2: number;
   sketch: Sketch;
   method: Settings["method"];
@@ -95,8 +109,9 @@ export interface Checked {
 
 /** cliArgs(run, dataFlags): the `mast train` arguments that reproduce the run (every run-defining flag spelled out). */
 export function cliArgs(run: Checked, dataFlags: string[]): string[] {
+  const model = run.hidden === null ? ["--loss", run.loss] : ["--model", run.hidden.length ? `mlp:${run.hidden.join(",")}` : "softmax"];
   return [
-    "train", ...dataFlags, "--loss", run.loss, "--l2", String(run.l2), "--sketch", sketchFlag(run.sketch), "--method", run.method,
+    "train", ...dataFlags, ...model, "--l2", String(run.l2), "--sketch", sketchFlag(run.sketch), "--method", run.method,
     "--batch", String(run.batch), "--step", String(run.step), "--iterations", String(run.iterations), "--seed", String(run.seed),
   ];
 }

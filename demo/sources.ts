@@ -1,13 +1,14 @@
 // The data the demo trains on. Each kind of data is one entry of DATA_SOURCES: the page builds its "Data" choices and
 // file inputs from this list and the worker loads through it, so adding a kind (IDX image and label files, once the
 // library has networks) is one entry here plus its models — nothing else in the page changes.
-import type { Dataset, Loss, Mast } from "mast-wasm";
+import type { Dataset, Mast } from "mast-wasm";
+import type { ModelKind } from "./settings.js";
 
 /** A file the page read from disk, as the worker gets it. */
 export interface InputFile { name: string; bytes: Uint8Array }
 
 /** The file inputs of the page, by role. */
-export type FileRole = "data" | "test";
+export type FileRole = "data" | "labels" | "test" | "testLabels";
 export type InputFiles = Partial<Record<FileRole, InputFile>>;
 
 /** A bad input, tied to the control it came from (the message is the library's). */
@@ -29,8 +30,8 @@ export interface DataSource {
   label: string;
   /** The file inputs it needs (shown only while it is selected). */
   files: { role: FileRole; label: string; accept: string; required: boolean }[];
-  /** The models (losses) it can train. */
-  models: readonly Loss[];
+  /** The models it can train (networks need integer class labels). */
+  models: readonly ModelKind[];
   /** Load the data; a bad file is a FieldError naming its role. */
   load(mast: Mast, files: InputFiles): Promise<LoadedData>;
 }
@@ -47,7 +48,7 @@ const synthetic: DataSource = {
   id: "synthetic",
   label: "Built-in synthetic problem (a5a-shaped)",
   files: [],
-  models: ["logistic", "squared"],
+  models: ["logistic", "squared", "softmax", "mlp"],
   async load(mast) {
     const train = mast.data.synthetic();
     const all = mast.data.synthetic({ rows: train.rows + HELD_OUT_ROWS });
@@ -73,7 +74,7 @@ const libsvm: DataSource = {
     { role: "data", label: "Training file (LibSVM, .gz too)", accept: ".libsvm,.svm,.txt,.gz,.t,text/plain,application/gzip", required: true },
     { role: "test", label: "Test file (optional)", accept: ".libsvm,.svm,.txt,.gz,.t,text/plain,application/gzip", required: false },
   ],
-  models: ["logistic", "squared"],
+  models: ["logistic", "squared", "softmax", "mlp"],
   async load(mast, files) {
     const train = await libsvmFile(mast, "data", files.data);
     const test = files.test ? await libsvmFile(mast, "test", files.test, train.cols) : null;
@@ -84,8 +85,44 @@ const libsvm: DataSource = {
   },
 };
 
-/** The kinds of data, in the order of the select. IDX images (networks) join here when the library has networks. */
-export const DATA_SOURCES: readonly DataSource[] = [synthetic, libsvm];
+async function idxFiles(mast: Mast, images: InputFile | undefined, labels: InputFile | undefined, roles: [FileRole, FileRole]): Promise<Dataset> {
+  if (!images) throw new FieldError(roles[0], "choose an IDX image file (MNIST's format, .gz too)");
+  if (!labels) throw new FieldError(roles[1], "choose the IDX label file of these images");
+  try {
+    return await mast.data.idx(images.bytes, labels.bytes);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    // IdxParseError says which file it is about ("idx labels: …", or its `file` field)
+    const which = (e as { file?: string }).file ?? (/^idx labels/.test(message) ? "labels" : "images");
+    const role = which === "labels" ? roles[1] : roles[0];
+    throw new FieldError(role, `${role === roles[1] ? labels.name : images.name}: ${message}`);
+  }
+}
+
+/** IDX image and label files (MNIST's format; `mast train --data images --labels labels`), for networks. */
+const idx: DataSource = {
+  id: "idx",
+  label: "IDX images and labels from disk (MNIST format)",
+  files: [
+    { role: "data", label: "Training images (IDX, .gz too)", accept: ".idx,.idx3-ubyte,.gz,application/octet-stream,application/gzip", required: true },
+    { role: "labels", label: "Training labels (IDX)", accept: ".idx,.idx1-ubyte,.gz,application/octet-stream,application/gzip", required: true },
+    { role: "test", label: "Test images (optional)", accept: ".idx,.idx3-ubyte,.gz,application/octet-stream,application/gzip", required: false },
+    { role: "testLabels", label: "Test labels (with test images)", accept: ".idx,.idx1-ubyte,.gz,application/octet-stream,application/gzip", required: false },
+  ],
+  models: ["softmax", "mlp"],
+  async load(mast, files) {
+    const train = await idxFiles(mast, files.data, files.labels, ["data", "labels"]);
+    const test = files.test || files.testLabels ? await idxFiles(mast, files.test, files.testLabels, ["test", "testLabels"]) : null;
+    if (test !== null && test.cols !== train.cols) throw new FieldError("test", `${files.test!.name}: ${test.cols} pixels an image, the training images have ${train.cols}`);
+    return {
+      train, test, label: `${files.data!.name} + ${files.labels!.name}`, testLabel: test ? `${files.test!.name} + ${files.testLabels!.name}` : "",
+      cli: ["--data", files.data!.name, "--labels", files.labels!.name, ...(test ? ["--test", files.test!.name, "--test-labels", files.testLabels!.name] : [])],
+    };
+  },
+};
+
+/** The kinds of data, in the order of the select. */
+export const DATA_SOURCES: readonly DataSource[] = [synthetic, libsvm, idx];
 
 /** sourceById(id, sources): the source, or a FieldError on the "source" control. */
 export function sourceById(id: string, sources: readonly DataSource[] = DATA_SOURCES): DataSource {

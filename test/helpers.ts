@@ -30,7 +30,8 @@ export function dataFile(rel: string): string | null {
   const dir = dataDir();
   const p = dir ? join(dir, rel) : null;
   if (!p || !existsSync(p)) {
-    console.warn(`[skip] real data ${rel} not found (looked in ${dir ?? "$MAST_DATA / ../shared/data"})`);
+    const where = rel.startsWith("libsvm/") ? "https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/" : "../shared/data/SOURCES.md";
+    console.warn(`[skip] real data ${rel} not found (looked in ${dir ?? "$MAST_DATA and ../shared/data"}; public copies: ${where})`);
     return null;
   }
   return p;

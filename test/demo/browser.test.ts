@@ -4,7 +4,7 @@
 // the library's message next to their control; Stop stops; no console error; a screenshot goes to a temp dir.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Browser, Page } from "playwright-core";
@@ -14,6 +14,7 @@ import { DEFAULTS, type Settings } from "../../demo/settings.ts";
 import { DATA_SOURCES, type InputFiles } from "../../demo/sources.ts";
 import { chromiumOrSkip, consoleErrors, launchChromium } from "../browser.ts";
 import { root } from "../helpers.ts";
+import { idxPair } from "../fixtures/idx.ts";
 
 const run = chromiumOrSkip("the demo in Chromium");
 const fixture = join(root, "test", "fixtures", "demo", "tiny.libsvm");
@@ -112,6 +113,40 @@ describe.skipIf(!run)("the demo in Chromium", () => {
     await page.click("#start");
     expect(await finish(page, ["done", "error"])).toBe("done");
     expect(await page.textContent("#error-libsvm-data")).toBe("");
+  });
+
+  it("trains an MLP with dropout over its hidden units on IDX files picked through the file inputs, with the digest Node computes", async () => {
+    const { images, labels } = idxPair(300, 4);
+    const dir = mkdtempSync(join(tmpdir(), "mast-demo-idx-"));
+    writeFileSync(join(dir, "img.idx"), images);
+    writeFileSync(join(dir, "lab.idx"), labels);
+    await page.selectOption("#source", "idx");
+    expect(await page.isVisible("#file-idx-labels")).toBe(true);
+    await page.setInputFiles("#file-idx-data", join(dir, "img.idx"));
+    await page.setInputFiles("#file-idx-labels", join(dir, "lab.idx"));
+    await page.selectOption("#loss", "mlp");
+    expect(await page.isVisible("#hidden")).toBe(true);
+    await page.fill("#hidden", "12");
+    await page.selectOption("#over", "units");
+    await page.selectOption("#sketch", "bernoulli");
+    await page.fill("#sketchParam", "0.5");
+    await page.fill("#batch", "16");
+    await page.fill("#step", "0.2");
+    await page.fill("#iterations", "300");
+    await page.click("#start");
+    expect(await finish(page, ["done", "error"])).toBe("done");
+    const settings: Partial<Settings> = { source: "idx", loss: "mlp", hidden: "12", over: "units", sketch: "bernoulli", sketchParam: "0.5", batch: "16", step: "0.2", iterations: "300" };
+    expect(await page.textContent("#digest")).toBe(await nodeDigest(settings, { data: { name: "img.idx", bytes: images }, labels: { name: "lab.idx", bytes: labels } }));
+    expect(await page.textContent("#command")).toContain("--data img.idx --labels lab.idx --model mlp:12");
+    expect(await page.$$eval("#plot-prune g.boxplot", (b) => b.length)).toBe(8);        // 4 levels × (MAST, trained without a sketch)
+    expect(await page.textContent("#plot-prune")).toMatch(/hidden units/);
+    // a label file that is not IDX: the parser's message next to the labels input, and the page keeps working
+    await page.setInputFiles("#file-idx-labels", { name: "lab.txt", mimeType: "text/plain", buffer: Buffer.from("1\n2\n") });
+    await page.click("#start");
+    expect(await finish(page, ["done", "error"])).toBe("error");
+    expect(await page.textContent("#error-idx-labels")).toMatch(/^lab\.txt: idx labels: /);
+    await page.selectOption("#source", "synthetic");
+    await page.selectOption("#loss", "logistic");
   });
 
   it("a bad number gets the library's message next to its control; Stop stops a long run", async () => {

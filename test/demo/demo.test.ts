@@ -13,6 +13,7 @@ import { asFieldError, runDemo, type RunResult } from "../../demo/train.ts";
 import { DEFAULTS, type Settings, cliArgs, fieldOf, numeric, shellCommand } from "../../demo/settings.ts";
 import { DATA_SOURCES, FieldError, type DataSource, type InputFiles } from "../../demo/sources.ts";
 import { root } from "../helpers.ts";
+import { idxPair } from "../fixtures/idx.ts";
 
 const fixtures = join(root, "test", "fixtures", "demo");
 const golden = JSON.parse(readFileSync(join(root, "demo", "golden.json"), "utf8"));
@@ -23,7 +24,17 @@ beforeAll(async () => {
   mast = await init();
   work = mkdtempSync(join(tmpdir(), "mast-demo-"));
   for (const f of ["tiny.libsvm", "tiny-test.libsvm"]) copyFileSync(join(fixtures, f), join(work, f));
+  const { images, labels } = idxPair(300, 4), test = idxPair(100, 5);
+  writeFileSync(join(work, "img.idx.gz"), gzipSync(images));
+  writeFileSync(join(work, "lab.idx"), labels);
+  writeFileSync(join(work, "test-img.idx"), test.images);
+  writeFileSync(join(work, "test-lab.idx"), test.labels);
   writeFileSync(join(work, "tiny.libsvm.gz"), gzipSync(readFileSync(join(fixtures, "tiny.libsvm"))));
+});
+
+const idxFiles = (): InputFiles => ({
+  data: file("img.idx.gz", new Uint8Array(readFileSync(join(work, "img.idx.gz")))), labels: file("lab.idx", new Uint8Array(readFileSync(join(work, "lab.idx")))),
+  test: file("test-img.idx", new Uint8Array(readFileSync(join(work, "test-img.idx")))), testLabels: file("test-lab.idx", new Uint8Array(readFileSync(join(work, "test-lab.idx")))),
 });
 
 async function done(s: Partial<Settings>, files: InputFiles = {}): Promise<RunResult> {
@@ -76,6 +87,7 @@ describe("the mast train command the page shows reproduces the run", () => {
     ["L-SVRG", { method: "lsvrg", sketchParam: "20", batch: "16", iterations: "600" }, null],
     ["SVRG", { method: "svrg", sketch: "bernoulli", sketchParam: "0.5", batch: "4", iterations: "500" }, null],
     ["a LibSVM file and a test file", { source: "libsvm", sketchParam: "5", batch: "2", iterations: "3000", seed: "1" }, { data: file("tiny.libsvm"), test: file("tiny-test.libsvm") }],
+    ["softmax regression on the built-in set (two classes), Rand-K over the parameters, the theory step", { loss: "softmax", batch: "32", iterations: "400" }, null],
   ];
   for (const [name, s, files] of table) {
     it(name, async () => {
@@ -83,6 +95,24 @@ describe("the mast train command the page shows reproduces the run", () => {
       expect(cliDigest(r.info.args)).toBe(r.digest);
     });
   }
+
+  it("an MLP on IDX files with dropout over its hidden units: the page's command (--model mlp:…, --labels) gives its digest", async () => {
+    const r = await done({ source: "idx", loss: "mlp", hidden: "12,8", over: "units", sketch: "bernoulli", sketchParam: "0.5", batch: "16", step: "0.2", iterations: "300", seed: "2" }, idxFiles());
+    expect(r.info.args).toEqual(expect.arrayContaining(["--model", "mlp:12,8", "--labels", "lab.idx", "--test-labels", "test-lab.idx", "--sketch", "bernoulli:0.5:units"]));
+    expect(cliDigest(r.info.args)).toBe(r.digest);
+    expect(r.testAccuracy).toBeGreaterThan(0.5);   // 4 classes: chance is 0.25
+    // the pruning view keeps hidden units, against the same network trained without a sketch
+    expect(r.prune.unit).toBe("units");
+    expect(r.prune.baseline).toMatch(/without a sketch/);
+    expect(r.prune.levels.map((l) => l.k)).toEqual([2, 5, 10, 15]);   // round(q·12) + round(q·8) for q = 0.1, 0.25, 0.5, 0.75
+    for (const l of r.prune.levels) { expect(l.mast.n).toBe(100); expect(l.erm!.n).toBe(100); }
+    // IST over units and a softmax model on the same files
+    const ist = await done({ source: "idx", loss: "mlp", hidden: "12", over: "units", sketch: "permutation", sketchParam: "3", batch: "8", step: "0.1", iterations: "200" }, idxFiles());
+    expect(cliDigest(ist.info.args)).toBe(ist.digest);
+    const soft = await done({ source: "idx", loss: "softmax", sketch: "randk", sketchParam: "", batch: "16", iterations: "200" }, idxFiles());
+    expect(soft.info.sketch).toBe(`randk:${Math.round((25 * 4 + 4) / 2)}`);
+    expect(cliDigest(soft.info.args)).toBe(soft.digest);
+  });
 
   it("a gzipped LibSVM file trains like the plain one", async () => {
     const plain = await done({ source: "libsvm", iterations: "1000" }, { data: file("tiny.libsvm") });
@@ -93,7 +123,7 @@ describe("the mast train command the page shows reproduces the run", () => {
   });
 
   it("cliArgs spells every run-defining flag, and shellCommand quotes what the shell would split", () => {
-    const args = cliArgs({ loss: "squared", l2: 1e-7, sketch: { kind: "bernoulli", p: 0.25 }, method: "svrg", batch: "full", step: 0.1, iterations: 5, seed: 2 }, ["--data", "my data.txt"]);
+    const args = cliArgs({ loss: "squared", hidden: null, l2: 1e-7, sketch: { kind: "bernoulli", p: 0.25 }, method: "svrg", batch: "full", step: 0.1, iterations: 5, seed: 2 }, ["--data", "my data.txt"]);
     expect(args).toEqual(["train", "--data", "my data.txt", "--loss", "squared", "--l2", "1e-7", "--sketch", "bernoulli:0.25", "--method", "svrg",
       "--batch", "full", "--step", "0.1", "--iterations", "5", "--seed", "2"]);
     expect(shellCommand(args)).toContain("--data 'my data.txt' --loss squared");
@@ -114,7 +144,14 @@ describe("bad input: the library's message, on the control it names", () => {
     ["a malformed file", { source: "libsvm" }, { data: file("bad.libsvm", new TextEncoder().encode("+1 1:1 2:1\n-1 3:1 2:0.5\n")) }, "data", /^bad\.libsvm: libsvm line 2: /],
     ["a test file with more features", { source: "libsvm" }, { data: file("tiny.libsvm"), test: file("wide.libsvm", new TextEncoder().encode("+1 40:1\n")) }, "test", /^wide\.libsvm: libsvm line 1: .*40/],
     ["logistic on real-valued labels", { source: "libsvm" }, { data: file("reg.libsvm", new TextEncoder().encode("2.5 1:1\n-0.5 2:1\n")) }, "loss", /^loss "logistic" needs labels/],
-    ["an unknown data source", { source: "idx" }, {}, "source", /unknown data "idx"; the choices are synthetic, libsvm/],
+    ["an unknown data source", { source: "mnist" }, {}, "source", /unknown data "mnist"; the choices are synthetic, libsvm, idx/],
+    ["IDX without files", { source: "idx", loss: "softmax" }, {}, "data", /choose an IDX image file/],
+    ["IDX labels that are not IDX", { source: "idx", loss: "softmax" }, { data: file("img.idx", idxPair(10, 1).images), labels: file("lab.txt", new TextEncoder().encode("1\n2\n3\n")) }, "labels", /^lab\.txt: idx labels: truncated header/],
+    ["IDX with fewer labels than images", { source: "idx", loss: "softmax" }, { data: file("img.idx", idxPair(10, 1).images), labels: file("lab.idx", idxPair(9, 1).labels) }, "labels", /10.*9|9.*10/],
+    ["the linear model on IDX data", { source: "idx" }, {}, "loss", /trains softmax or mlp, not logistic/],
+    ["an MLP without a step", { loss: "mlp", iterations: "10" }, {}, "step", /no theory step size is known for a network with hidden layers/],
+    ["hidden widths that are not numbers", { loss: "mlp", hidden: "32,x", step: "0.1" }, {}, "hidden", /hidden must be widths ≥ 1/],
+    ["units on softmax regression", { loss: "softmax", over: "units" }, {}, "over", /softmax regression has no hidden units/],
   ];
   for (const [name, s, files, field, message] of cases) {
     it(name, async () => {
@@ -152,7 +189,7 @@ describe("stopping and the data-source extension point", () => {
   });
 
   it("a new kind of data is one DataSource: the run uses its data, its models and its CLI flags", async () => {
-    expect(DATA_SOURCES.map((s) => s.id)).toEqual(["synthetic", "libsvm"]); // IDX files come with the networks
+    expect(DATA_SOURCES.map((s) => s.id)).toEqual(["synthetic", "libsvm", "idx"]);
     const dense: DataSource = {
       id: "dense-toy", label: "a dense toy", files: [], models: ["squared"],
       async load(m) {

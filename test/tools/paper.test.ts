@@ -18,7 +18,7 @@ describe("npm run paper -- --quick", () => {
       const seconds = (Date.now() - started) / 1000;
       console.log(`[paper --quick] ${seconds.toFixed(1)} s`);
       expect(r.status, r.stderr + r.stdout).toBe(0);
-      expect(r.stdout).toMatch(/wrote 4 figures/);
+      expect(r.stdout).toMatch(/wrote 5 figures/);
 
       const readme = readFileSync(join(out, "README.md"), "utf8");
       expect(readme).toMatch(/a5a-like \(seeded subsample of a9a\)/);
@@ -27,7 +27,13 @@ describe("npm run paper -- --quick", () => {
       expect(readme).toMatch(/\| 0\.5 \| 62 \| [\d.]+ \| [\d,]+ \| [\d.]+ \/ [\d.]+ \| \*\*[\d.]+\*\* \[[\d.]+, [\d.]+\]/);   // a row of the pruning table
       expect(readme).toMatch(/test \d\d\.\d\d%/);
       expect(readme).toMatch(/scikit-learn/);
-      for (const f of ["pruning-boxplot.svg", "convergence-fD.svg", "convergence-accuracy.svg", "theory-neighbourhood.svg"]) {
+      // the tie rule: stated, its share per level, and the neutral-rule comparison; the reviews' claim carries its tag
+      expect(readme).toMatch(/predict −1 — the package's documented tie rule/);
+      expect(readme).toMatch(/\| 0\.5 \| [\d.]+% \| [\d.]+% \| \*\*[\d.]+\*\* \[[\d.]+, [\d.]+\] \| \*\*[\d.]+\*\* \[[\d.]+, [\d.]+\] \| (yes|no) \|/);
+      expect(readme).toMatch(/trust tag \[R\]/);
+      expect(readme).toMatch(/could hardly fail/);
+      expect(readme).toMatch(/deep-network experiment/);
+      for (const f of ["pruning-boxplot.svg", "pruning-boxplot-neutral.svg", "convergence-fD.svg", "convergence-accuracy.svg", "theory-neighbourhood.svg"]) {
         expect(readme).toContain(`](${f})`);
         const svg = readFileSync(join(out, f), "utf8");
         expect(svg.startsWith("<?xml")).toBe(true);
