@@ -30,6 +30,12 @@ function scaledRowNorms(D: Dataset, r: number): Float64Array {
 
 /** Power iteration for L (and μ): stop at a relative change of the Rayleigh quotient ≤ 1e-9, or after 300 products. */
 const POWER_ITERATIONS = 300;
+/**
+ * Wide, sparse data: when at most a quarter of d ≥ 2^16 columns hold a non-zero, λ_max(AᵀA) is computed on the used
+ * columns alone (the others are zero columns: the same non-zero spectrum), so that the power iteration costs O(nnz) a
+ * product instead of O(nnz + d). Narrower data keeps the full iteration and its bits.
+ */
+const COMPACT_MIN_D = 1 << 16;
 const POWER_TOLERANCE = 1e-9;
 
 /** Options of `mast.problem`. */
@@ -154,6 +160,24 @@ export class Problem extends BaseProblem {
     }
   }
 
+  /**
+   * compactRows(): for wide data whose used columns are at most a quarter of d (d ≥ 2^16), a data problem on the same
+   * rows with the columns renumbered 0…u−1 (its own small instance, for the power iteration); otherwise null.
+   */
+  private compactRows(): Problem | null {
+    const D = this.rowsData;
+    if (D.format !== "csr" || D.cols < COMPACT_MIN_D) return null;
+    const seen = new Uint8Array(D.cols);
+    let u = 0;
+    for (const j of D.indices!) if (!seen[j]) { seen[j] = 1; u++; }
+    if (4 * u > D.cols) return null;
+    const map = new Int32Array(D.cols);
+    for (let j = 0, c = 0; j < D.cols; j++) if (seen[j]) map[j] = c++;
+    const indices = Int32Array.from(D.indices!, (j) => map[j]);
+    const data = new Dataset({ format: "csr", rows: D.rows, cols: u, values: D.values, indptr: D.indptr, indices, labels: D.labels });
+    return new Problem(this.module, { data, loss: this.loss, l2: this.l2 });
+  }
+
   protected fingerprintParts(): Float64Array[] {
     const D = this.rowsData;
     return [Float64Array.of(D.rows, D.cols, LOSS[this.loss], this.l2, this.fitIntercept ? 1 : 0), D.values, D.labels,
@@ -166,7 +190,10 @@ export class Problem extends BaseProblem {
     let maxAbs = 0;
     for (const a of D.values) if (Math.abs(a) > maxAbs) maxAbs = Math.abs(a);
     const r = rescaleFor(maxAbs), r2 = r * r;
-    const top = k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
+    const compact = this.compactRows();
+    const top = compact !== null
+      ? compact.kernel.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r
+      : k.call("powerIteration", (ex) => ex.powerIteration(0, 1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
     k.ex.release(this.buffers.base);
     const pn = k.alloc(n * 8, "the row norms");
     k.call("rowSquaredNorms", (ex) => ex.rowSquaredNorms(pn));
@@ -178,7 +205,8 @@ export class Problem extends BaseProblem {
     // an unpenalised intercept: λ is no lower bound on the curvature (the logistic loss can be flat along b), and for
     // the squared loss λ_min(ÃᵀÃ/n) alone is
     let mu = this.fitIntercept ? 0 : this.l2;
-    if (this.loss === "squared") {
+    // with unused columns λ_min(AᵀA) = 0: μ is λ alone
+    if (this.loss === "squared" && compact === null) {
       const shifted = k.call("powerIteration", (ex) => ex.powerIteration(top * r2, -1, POWER_ITERATIONS, POWER_TOLERANCE, r)) / r / r;
       mu += Math.max(0, top - shifted);
     }
