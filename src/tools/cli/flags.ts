@@ -416,6 +416,15 @@ export function parseSketch(raw: string, d: number | null, model: ModelSpec | nu
   return sk;
 }
 
+/** placement(flags): where a distributed run's nodes compute — worker threads, or node processes with their token and timeout. */
+export function placement(flags: TrainFlags): { workers: number } | { endpoints: string[]; token?: string; nodeTimeoutMs?: number } {
+  if (flags.endpoints === null) return { workers: flags.workers };
+  return {
+    endpoints: flags.endpoints, ...(flags.token !== null ? { token: flags.token } : {}),
+    ...(flags.nodeTimeout !== null ? { nodeTimeoutMs: flags.nodeTimeout } : {}),
+  };
+}
+
 /**
  * epochSteps(E, n, τ): the steps of E passes over n rows, ⌈E·n/τ⌉; a full-batch step (or a distributed round, every
  * node on its whole shard) is one pass, so ⌈E⌉ of them.

@@ -8,7 +8,7 @@
 import { distributedConstants, type Constants, type Dataset, type DistributedResult, type Mast, type MinimizeResult, type NetworkProblem, type Sketch, type TraceRow } from "../../index.js";
 import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
 import { DEFAULT_EPOCHS, DEFAULT_MAX_BATCH, DEFAULT_MLP_SKETCH, DEFAULT_NETWORK_BATCH, DEFAULT_NODES, DEFAULT_SYNTHETIC } from "./defaults.js";
-import { type TrainFlags, epochSteps, methodOptions, parseSketch } from "./flags.js";
+import { type TrainFlags, epochSteps, methodOptions, parseSketch, placement } from "./flags.js";
 import { writeJson } from "./files.js";
 import {
   ProgressBar, classSummary, duration, grouped, networkDataSummary, num, pct, sketchDescription, sketchSpec,
@@ -162,10 +162,7 @@ async function runTraining(flags: TrainFlags, p: NetworkPlan, bar: ProgressBar |
   const onProgress = bar ? (row: TraceRow) => bar.update(row, row.iteration === 0 || row.iteration === p.iterations) : undefined;
   try {
     if (flags.method === "distributed") {
-      const where = flags.endpoints === null ? { workers: flags.workers } : {
-        endpoints: flags.endpoints, ...(flags.token !== null ? { token: flags.token } : {}),
-        ...(flags.nodeTimeout !== null ? { nodeTimeoutMs: flags.nodeTimeout } : {}),
-      };
+      const where = placement(flags);
       return await p.problem.minimize({
         method: "distributed", nodes: p.nodes, ...where, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations, batch: p.batch,
         seed: flags.seed, recordEvery: p.recordEvery, onProgress,

@@ -9,7 +9,7 @@ import { init, distributedConstants, newton } from "../../index.js";
 import type { Constants, Dataset, DistributedConstants, DistributedResult, Loss, Mast, MinimizeResult, Problem, Sketch, TraceRow } from "../../index.js";
 import { CliDivergence, UsageError, cliName, flagMessage, isArgumentError, show } from "./errors.js";
 import { DEFAULT_EPOCHS, DEFAULT_FULL_BATCH_ITERATIONS, DEFAULT_NODES, DEFAULT_SYNTHETIC } from "./defaults.js";
-import { type TrainFlags, epochSteps, methodOptions, parseSketch } from "./flags.js";
+import { type TrainFlags, epochSteps, methodOptions, parseSketch, placement } from "./flags.js";
 import { checkWritable, readInput, writeBytes, writeJson } from "./files.js";
 import { ProgressBar, dataSummary, duration, grouped, num, pct, sketchDescription, sketchSpec } from "./format.js";
 import { type Inputs, loadInputs } from "./inputs.js";
@@ -146,10 +146,7 @@ async function runTraining(flags: TrainFlags, p: Plan, bar: ProgressBar | null, 
   const resume = resumeFrom !== null ? { resumeFrom } : {};
   try {
     if (p.distributed) {
-      const where = flags.endpoints === null ? { workers: flags.workers } : {
-        endpoints: flags.endpoints, ...(flags.token !== null ? { token: flags.token } : {}),
-        ...(flags.nodeTimeout !== null ? { nodeTimeoutMs: flags.nodeTimeout } : {}),
-      };
+      const where = placement(flags);
       return await p.problem.minimize({
         method: "distributed", nodes: p.nodes, ...where, sketch: p.sk, stepSize: p.gamma, iterations: p.iterations,
         seed: flags.seed, recordEvery: p.recordEvery, onProgress, ...resume,
