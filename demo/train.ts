@@ -261,13 +261,16 @@ async function runNetwork(mast: Mast, s: Settings, data: LoadedData, hooks: RunH
   if (run.status === "stopped") return run;
   const { result, trace, points, minimizeMs, info } = run;
   // the baseline: the same network, steps and seed without a sketch (ERM with this optimiser)
-  const dense = await net.minimize({ ...opts, sketch: sketches.identity(), sketchSet: undefined, method: s.method === "dsgd" ? "dsgd" : s.method, recordEvery: iterations > 0 ? iterations : 1 });
+  const dense = await net.minimize({ ...opts, sketch: sketches.identity(), sketchSet: undefined, recordEvery: iterations > 0 ? iterations : 1 });
   const on = data.test ?? data.train, where = data.test ? "test" as const : "train" as const;
   const score = (y: Float64Array): number => accuracy(y, on)!;
   const levels = PRUNE_LEVELS.map((q) => {
     const keepOf = hidden.length ? hidden.map((n) => Math.max(1, Math.round(q * n))) : [Math.max(1, Math.round(q * d))];
-    const masks = hidden.length ? unitMasks(net, keepOf) : randomMasks(d, keepOf[0], { seed: 0, count: PRUNE_MASKS }).map((m) => [m]);
-    const prune = (x: Float64Array) => boxplotStats(masks.map((m) => score(hidden.length ? keepUnits(net, x, m) : keepCoordinates(x, m[0]))));
+    // an MLP: random hidden units (unitMasks, the same draws for both models); softmax: the library's random K-subsets
+    const masks = hidden.length ? unitMasks(net, keepOf) : null;
+    const prune = (x: Float64Array) => boxplotStats(masks !== null
+      ? masks.map((m) => score(keepUnits(net, x, m)))
+      : pruneAccuracies({ dimension: d, accuracy: (y) => score(Float64Array.from(y)) }, x, keepOf[0], { masks: PRUNE_MASKS, seed: 0 }));
     const kept = keepOf.reduce((a, b) => a + b, 0), of = hidden.length ? hidden.reduce((a, b) => a + b, 0) : d;
     return { k: kept, fraction: kept / of, mast: prune(result.x), erm: prune(dense.x) };
   });
@@ -307,12 +310,6 @@ function keepUnits(net: NetworkProblem, x: Float64Array, kept: Int32Array[]): Fl
       y[l.biases + j] *= sc;
     }
   });
-  return y;
-}
-
-function keepCoordinates(x: Float64Array, kept: Int32Array): Float64Array {
-  const y = new Float64Array(x.length);
-  for (const j of kept) y[j] = x[j];
   return y;
 }
 

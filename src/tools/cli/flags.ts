@@ -255,7 +255,7 @@ export function trainFlags(values: Record<string, string | boolean | undefined>)
   if (average !== null && distributed) throw new UsageError(`--average goes with --method dsgd, lsvrg or svrg (distributed runs return their last iterate)`);
   const intercept = values.intercept === true;
   if (intercept && network) throw new UsageError(`--intercept goes with --model linear (a network's layers have biases of their own)`);
-  for (const k of ["checkpoint", "resume", "json"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
+  for (const k of ["checkpoint", "resume"]) if (str(k) === "") throw new UsageError(`--${k} needs a file name, got ""`);
   for (const k of ["checkpoint", "resume"]) if (network && str(k) !== undefined) throw new UsageError(`--${k} goes with --model linear (Ctrl-C stops a network run without a checkpoint)`);
   const data = str("data") ?? null;
   const features = str("features") === undefined ? null : parseInteger("features", str("features")!, 1, 2 ** 31 - 1);

@@ -356,6 +356,7 @@ export async function train(flags: TrainFlags, version: string): Promise<number>
     if (interrupt.requested) process.exit(130);
     interrupt.requested = true;
   };
+  interrupt.requested = false;
   process.on("SIGINT", onSigint);
   const bar = out.isTTY && !flags.quiet ? new ProgressBar(plan.iterations, out) : null;
   const t0 = performance.now();
