@@ -3,11 +3,14 @@ import { ERR_MEMORY } from "./codes";
 import { fail } from "./errors";
 
 let top: usize = 0;
+// Addresses at or above `dirty` were never handed out: memory.grow gives zeroed pages, so alloc clears only below it.
+// Untouched pages then cost no resident memory (a d-sized buffer a run never uses stays virtual).
+let dirty: usize = 0;
 
 // start(): the first free 16-byte-aligned address after static data.
 @inline function start(): usize { return (__heap_base + 15) & ~(<usize>15); }
 
-/** alloc(bytes) -> ptr: 16-byte aligned, zero-filled; grows memory (detaching JS views). */
+/** alloc(bytes) -> ptr: 16-byte aligned, zero-filled (only what was used before is cleared); grows memory (detaching JS views). */
 export function alloc(bytes: usize): usize {
   if (top == 0) top = start();
   const p = top;
@@ -20,7 +23,8 @@ export function alloc(bytes: usize): usize {
     const grow = need > cur ? need : cur;            // at least double
     if (memory.grow(grow) < 0 && memory.grow(need) < 0) fail(ERR_MEMORY);
   }
-  memory.fill(p, 0, end - p);
+  if (p < dirty) memory.fill(p, 0, (end < dirty ? end : dirty) - p);
+  if (end > dirty) dirty = end;
   top = end;
   return p;
 }
