@@ -20,7 +20,7 @@ export interface MethodDescriptor {
   advance(c: MethodContext, t: number, steps: number, gamma: (s: number) => number): number;
   /** ‖∇f_D(x)‖ at the current x (exact where a closed form or a finite set exists, else Monte Carlo). */
   gradientNorm(c: MethodContext, samples: number): number;
-  /** Method state beyond x for a checkpoint. */
+  /** Method state beyond x for a checkpoint: views into the kernel or copies (read at once, before it next allocates). */
   state(c: MethodContext): Record<string, Float64Array>;
   /** Put that state back (resuming). */
   restore(c: MethodContext, arrays: Record<string, Float64Array>): void;

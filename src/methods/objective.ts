@@ -119,6 +119,9 @@ export interface Objective {
   initialX?(seed: number): Float64Array;
   /** x at buffers.x (f64; a network's f32 parameters widened exactly). */
   readX(): Float64Array;
+  /** x at buffers.x without a copy where the kernel holds f64 (a view, valid until the kernel next allocates); a
+   *  network's widened copy. */
+  viewX(): Float64Array;
   /** Put x at buffers.x (a network rounds it to f32). */
   writeX(x: ArrayLike<number>): void;
   /** f at buffers.x, for the trace. */

@@ -258,7 +258,7 @@ export function runSpec(obj: Objective, opts: MinimizeOptions | undefined): RunS
   const gradientSamples = integer("gradientSamples", o.gradientSamples ?? 100, 1, 1e6);
   const onProgress = o.onProgress as RunSpec["onProgress"] | undefined;
   if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function, got ${show(onProgress)}`);
-  const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : obj.initialX ? obj.initialX(settings.seed) : Float64Array.from(obj.shift);
+  const x0 = resume ? null : o.x0 !== undefined ? vector("x0", o.x0, d) : obj.initialX ? obj.initialX(settings.seed) : obj.shift;   // only read (writeX copies it into the kernel)
   const a = settings.average;
   const averageFrom = resume ? (resume.header.averageFrom as number | undefined) ?? -1
     : a === false ? -1 : a === "all" || a === "weighted" ? 0 : a === "tail" ? Math.floor(iterations / 2) : a.from;

@@ -112,14 +112,15 @@ function averageInto(c: MethodContext, t: number): boolean {
   return true;
 }
 
-/** The state of a run for its checkpoint: x, the method's state, and the lazy path's (u, α) when it holds x = α u. */
+/** The state of a run for its checkpoint: x, the method's state, and the lazy path's (u, α) when it holds x = α u.
+ *  Views into the kernel's memory where it holds f64 (the checkpoint copies each once), valid until it next allocates. */
 function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string, Float64Array> {
   const k = c.obj.kernel, d = c.obj.dimension;
-  const out: Record<string, Float64Array> = { x: c.obj.readX(), ...method.state(c) };
+  const out: Record<string, Float64Array> = { x: c.obj.viewX(), ...method.state(c) };
   const alpha = k.ex.lazyStateAlpha();
-  if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d).slice(); out.lazyAlpha = Float64Array.of(alpha); }
+  if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d); out.lazyAlpha = Float64Array.of(alpha); }
   const avg = averageBuffers.get(c);
-  if (avg) { out.avgSum = k.f64(avg.S, d).slice(); out.avgLast = k.f64(avg.last, d).slice(); }
+  if (avg) { out.avgSum = k.f64(avg.S, d); out.avgLast = k.f64(avg.last, d); }
   return out;
 }
 
@@ -241,12 +242,13 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
     best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
   }, arrays);
+  const lastIterate = obj.readX();
   const averaged = averageInto(c, t);
-  const x = averaged ? k.f64(obj.buffers.g, d).slice() : state.x;
+  const x = averaged ? k.f64(obj.buffers.g, d).slice() : lastIterate;
   const work = obj.work();
   if (!obj.host) work.rowsTouched -= evals0;
   const result: MinimizeResult = { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
-  if (spec.averageFrom >= 0) { result.lastIterate = state.x; result.averagedFrom = averaged ? spec.averageFrom : null; }
+  if (spec.averageFrom >= 0) { result.lastIterate = lastIterate; result.averagedFrom = averaged ? spec.averageFrom : null; }
   if (best?.state) result.best = { ...best.state, metric: spec.keepBest!.metric };
   const warnings = stepWarnings(spec, rule);
   if (warnings.length) result.warnings = warnings;

@@ -70,7 +70,7 @@ function descriptor(name: "lsvrg" | "svrg"): MethodDescriptor {
     },
     state({ obj }) {
       const k = obj.kernel, d = obj.dimension;
-      return { w: k.f64(k.ex.wPtr(), d).slice(), G: k.f64(k.ex.gPtr(), d).slice() };
+      return { w: k.f64(k.ex.wPtr(), d), G: k.f64(k.ex.gPtr(), d) };   // views: the checkpoint copies them
     },
     restore({ obj }, arrays) {
       const k = obj.kernel, d = obj.dimension;

@@ -186,6 +186,7 @@ export class NetworkProblem extends BaseProblem {
 
   /** @internal x at the run buffer, widened from f32. */
   override readX(): Float64Array { return Float64Array.from(this.kernel.f32(this.buffers.x, this.dimension)); }
+  override viewX(): Float64Array { return this.readX(); }
   /** @internal Put x at the run buffer, rounded to f32. */
   override writeX(x: ArrayLike<number>): void { this.kernel.f32(this.buffers.x, this.dimension).set(x); }
   /** @internal f at the run buffer (full data); its multiply-adds are not training work. */

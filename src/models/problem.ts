@@ -5,7 +5,7 @@
  * @module
  */
 import { Kernel } from "../runtime/kernel.js";
-import { digestF64 } from "../runtime/digest.js";
+import { hex, sha256Parts } from "../runtime/digest.js";
 import { splitSeed } from "../runtime/seed.js";
 import { integer, show, vector } from "../runtime/validate.js";
 import { type Sketch, checkSketch } from "../sketch/spec.js";
@@ -103,6 +103,8 @@ export abstract class BaseProblem implements Objective {
   get sketchDimension(): number { return this.dimension - (this.linear?.intercept ? 1 : 0); }
   /** @internal x at the run buffer (f64). */
   readX(): Float64Array { return this.kernel.f64(this.buffers.x, this.dimension).slice(); }
+  /** @internal x at the run buffer as a view (no copy; valid until the kernel next allocates). */
+  viewX(): Float64Array { return this.kernel.f64(this.buffers.x, this.dimension); }
   /** @internal Put x at the run buffer. */
   writeX(x: ArrayLike<number>): void { this.kernel.f64(this.buffers.x, this.dimension).set(x); }
   /** @internal f at the run buffer: the kernel's value, or the host oracle's for a user model. */
@@ -176,11 +178,10 @@ export abstract class BaseProblem implements Objective {
   /** @internal A SHA-256 of the problem's defining arrays, so a checkpoint is resumed only on the problem it came from. */
   fingerprint(): string {
     if (this.cachedPrint === null) {
+      // SHA-256 over each part's length and entries, in order, as little-endian f64: hashed part by part, without
+      // concatenating a copy of the data and the shift
       const parts = this.fingerprintParts();
-      const all = new Float64Array(parts.reduce((s, a) => s + a.length + 1, 0));
-      let o = 0;
-      for (const a of parts) { all[o++] = a.length; all.set(a, o); o += a.length; }
-      this.cachedPrint = digestF64(all);
+      this.cachedPrint = hex(sha256Parts(parts.flatMap((a) => [Float64Array.of(a.length), a])));
     }
     return this.cachedPrint;
   }

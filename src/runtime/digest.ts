@@ -10,7 +10,12 @@
 const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 type NativeHash = (bytes: Uint8Array) => Uint8Array;
+type NativeHasher = () => { update(b: Uint8Array): void; digest(): Uint8Array };
 let native: NativeHash | null | undefined;
+let nativeHasherOf: NativeHasher | null = null;
+
+/** The runtime's synchronous incremental SHA-256, or null. */
+function nativeHasher(): NativeHasher | null { nativeSha256(); return nativeHasherOf; }
 
 /** The runtime's synchronous SHA-256, or null (looked up once). */
 function nativeSha256(): NativeHash | null {
@@ -25,6 +30,13 @@ function nativeSha256(): NativeHash | null {
       // SHA-256 of the empty string: check the native hash before trusting it
       if (hex(new Uint8Array(probe.buffer, probe.byteOffset, probe.byteLength)) === "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") {
         native = (b) => { const d = crypto.createHash("sha256").update(b).digest(); return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice(); };
+        nativeHasherOf = () => {
+          const h = crypto.createHash("sha256");
+          return {
+            update(b: Uint8Array) { h.update(b); },
+            digest() { const d = h.update(new Uint8Array(0)).digest(); return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice(); },
+          };
+        };
       }
     }
   } catch { /* no native hash here */ }
@@ -50,17 +62,54 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 
 /** @internal sha256Js(bytes): the JavaScript SHA-256, the fallback (tests compare it with the native one). */
 export function sha256Js(bytes: Uint8Array): Uint8Array {
-  const total = bytes.length;
-  const padded = new Uint8Array((((total + 9 + 63) >> 6) << 6));
-  padded.set(bytes);
-  padded[total] = 0x80;
-  const bits = total * 8;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(padded.length - 4, bits >>> 0);
-  const H = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const W = new Uint32Array(64);
-  for (let off = 0; off < padded.length; off += 64) {
+  const h = new Sha256Js();
+  h.update(bytes);
+  return h.digest();
+}
+
+/** SHA-256 fed in pieces (the JavaScript fallback): update() any number of times, then digest() once. */
+class Sha256Js {
+  private readonly H = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  private readonly W = new Uint32Array(64);
+  private readonly block = new Uint8Array(64);
+  private readonly blockView = new DataView(this.block.buffer);
+  private fill = 0;
+  private total = 0;
+
+  update(bytes: Uint8Array): void {
+    this.total += bytes.length;
+    let i = 0;
+    if (this.fill > 0) {
+      const take = Math.min(64 - this.fill, bytes.length);
+      this.block.set(bytes.subarray(0, take), this.fill);
+      this.fill += take; i = take;
+      if (this.fill < 64) return;
+      this.compress(this.blockView, 0); this.fill = 0;
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (; i + 64 <= bytes.length; i += 64) this.compress(view, i);
+    this.block.set(bytes.subarray(i), 0);
+    this.fill = bytes.length - i;
+  }
+
+  digest(): Uint8Array {
+    const bits = this.total * 8;
+    const tail = new Uint8Array(((this.fill + 9 + 63) >> 6) << 6);
+    tail.set(this.block.subarray(0, this.fill));
+    tail[this.fill] = 0x80;
+    const tv = new DataView(tail.buffer);
+    tv.setUint32(tail.length - 8, Math.floor(bits / 0x100000000));
+    tv.setUint32(tail.length - 4, bits >>> 0);
+    for (let off = 0; off < tail.length; off += 64) this.compress(tv, off);
+    const out = new Uint8Array(32);
+    const ov = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) ov.setUint32(4 * i, this.H[i]);
+    return out;
+  }
+
+  // compress(view, off): one 64-byte block at view[off …] into H
+  private compress(view: DataView, off: number): void {
+    const W = this.W, H = this.H;
     for (let i = 0; i < 16; i++) W[i] = view.getUint32(off + 4 * i);
     for (let i = 16; i < 64; i++) {
       const a = W[i - 15], b = W[i - 2];
@@ -80,10 +129,33 @@ export function sha256Js(bytes: Uint8Array): Uint8Array {
     }
     H[0] += a; H[1] += b; H[2] += c; H[3] += d; H[4] += e; H[5] += f; H[6] += g; H[7] += h;
   }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(4 * i, H[i]);
-  return out;
+}
+
+/** leBytes(x): x as little-endian f64 bytes — a view of x itself on a little-endian machine, else a converted copy. */
+function leBytes(x: Float64Array): Uint8Array {
+  if (LITTLE) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const buf = new Uint8Array(x.length * 8), v = new DataView(buf.buffer);
+  for (let i = 0; i < x.length; i++) v.setFloat64(8 * i, x[i], true);
+  return buf;
+}
+
+/**
+ * sha256Parts(parts) → the SHA-256 of the parts' little-endian f64 bytes one after another (the digest of their
+ * concatenation), fed part by part: no copy of the whole. The parts must hold no NaN (their payload would be hashed).
+ */
+export function sha256Parts(parts: readonly Float64Array[]): Uint8Array {
+  const n = nativeHasher();
+  if (n === null) return sha256PartsJs(parts);
+  const h = n();
+  for (const p of parts) h.update(leBytes(p));
+  return h.digest();
+}
+
+/** @internal sha256PartsJs(parts): sha256Parts with the JavaScript hash (the fallback; tests compare the two). */
+export function sha256PartsJs(parts: readonly Float64Array[]): Uint8Array {
+  const h = new Sha256Js();
+  for (const p of parts) h.update(leBytes(p));
+  return h.digest();
 }
 
 /** hex(bytes): lowercase hexadecimal. */

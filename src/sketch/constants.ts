@@ -15,8 +15,9 @@ export interface SketchConstants {
   LSmax: number;
   /** κ_D = L_D / μ_D. */
   kappaD: number;
-  /** E[s_j²] for each coordinate j (the diagonal of E[S²]). */
-  second: Float64Array;
+  /** E[s_j²] for each coordinate j (the diagonal of E[S²]); made on first read (the other constants cost O(1) for every
+   *  family but a vector of p_j). */
+  readonly second: Float64Array;
   /** E[s_i s_j] for i ≠ j (the same for every pair for these families). */
   cross: number;
 }
@@ -28,29 +29,43 @@ export interface SketchConstants {
  */
 export function sketchConstants(s: Sketch, d: number): SketchConstants {
   const sk = checkSketch(s, d);
-  const second = new Float64Array(d);
+  // `second` is made on first read: the families with one E[s_j²] for every coordinate (all but a vector of p_j) then
+  // configure in O(1), not O(d) (a d = 10⁷ run would otherwise allocate and fill 80 MB it never reads)
+  let uniform = 1, ps: readonly number[] | null = null;
   let cross = 1;
   let LD: number, muD: number, LSmax: number;
   switch (sk.kind) {
     case "identity":
-      second.fill(1); LD = muD = LSmax = 1; break;
+      LD = muD = LSmax = 1; break;
     case "bernoulli": {
-      const ps = typeof sk.p === "number" ? new Array<number>(d).fill(sk.p) : sk.p;
+      if (typeof sk.p === "number") { uniform = 1 / sk.p; LD = muD = uniform; LSmax = 1 / (sk.p * sk.p); break; }
+      ps = sk.p;
       let pmin = 1, pmax = 0;
-      for (let j = 0; j < d; j++) { second[j] = 1 / ps[j]; pmin = Math.min(pmin, ps[j]); pmax = Math.max(pmax, ps[j]); }
+      for (let j = 0; j < d; j++) { pmin = Math.min(pmin, ps[j]); pmax = Math.max(pmax, ps[j]); }
       LD = 1 / pmin; muD = 1 / pmax; LSmax = 1 / (pmin * pmin); break;
     }
     case "randK": {
-      const c2 = d / sk.k;
-      second.fill(c2); LD = muD = c2; LSmax = c2 * c2;
+      uniform = d / sk.k;
+      LD = muD = uniform; LSmax = uniform * uniform;
       cross = d === 1 ? 1 : (d * (sk.k - 1)) / (sk.k * (d - 1)); break;
     }
     case "permutation": {
       const M = sk.nodes, q = Math.ceil(d / M);
-      second.fill(M); LD = muD = M; LSmax = M * M;
+      uniform = M; LD = muD = M; LSmax = M * M;
       cross = M * q === 1 ? 1 : (M * (q - 1)) / (M * q - 1); break;
     }
   }
-  return { LD, muD, LSmax, kappaD: LD / muD, second, cross };
+  let second: Float64Array | null = null;
+  const out = { LD, muD, LSmax, kappaD: LD / muD, cross } as SketchConstants;
+  Object.defineProperty(out, "second", {
+    enumerable: true,
+    get(): Float64Array {
+      if (second === null) {
+        second = new Float64Array(d);
+        if (ps === null) second.fill(uniform); else for (let j = 0; j < d; j++) second[j] = 1 / ps[j];
+      }
+      return second;
+    },
+  });
+  return out;
 }
-

@@ -2,7 +2,7 @@
 // block boundaries and on large inputs; digestF64 hashes a Float64Array in place exactly as it hashes a copy.
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { digestF64, hex, sha256, sha256Js } from "../../src/runtime/digest.ts";
+import { digestF64, hex, sha256, sha256Js, sha256Parts, sha256PartsJs } from "../../src/runtime/digest.ts";
 import { lcg } from "../helpers.ts";
 
 const bytes = (n: number, seed: number): Uint8Array => { const r = lcg(seed); return Uint8Array.from({ length: n }, () => Math.floor(r() * 256)); };
@@ -16,6 +16,21 @@ describe("sha256", () => {
       expect(hex(sha256(b)), `length ${n}`).toBe(nodeHex(b));
     }
     expect(hex(sha256(new TextEncoder().encode("abc")))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("sha256Parts (native and JavaScript, fed part by part) is the SHA-256 of the parts' concatenation, parts of any length and offset", () => {
+    const r = lcg(11);
+    const all = Float64Array.from({ length: 3000 }, () => (r() - 0.5) * 1e6);
+    for (const cuts of [[0], [1, 2, 3], [7, 8, 100, 2999], [5, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987, 1597, 2584], [3000]]) {
+      const parts: Float64Array[] = [];
+      let at = 0;
+      for (const c of [...cuts, 3000]) { parts.push(all.subarray(at, Math.max(at, c))); at = Math.max(at, c); }
+      const want = nodeHex(new Uint8Array(all.buffer));
+      expect(hex(sha256Parts(parts)), `cuts ${cuts}`).toBe(want);
+      expect(hex(sha256PartsJs(parts)), `cuts ${cuts}`).toBe(want);
+    }
+    expect(hex(sha256PartsJs([]))).toBe(nodeHex(new Uint8Array(0)));
+    expect(hex(sha256Parts([all.subarray(0, 1)]))).not.toBe(hex(sha256Parts([all.subarray(1, 2)])));
   });
 
   it("digestF64 of a Float64Array (hashed in place, views at an offset too) equals that of the same numbers as an array; NaN is canonical", () => {

@@ -217,3 +217,24 @@ describe("sketch specs", () => {
     expect(() => sketchConstants(sketch.bernoulli([0.5, 0.5]), 3)).toThrow(/length 3\), got length 2/);
   });
 });
+
+describe("sketch constants cost O(1) where they are closed forms", () => {
+  it("Rand-K, one-p Bernoulli, permutation and identity at d = 2^33 need no d-sized array until `second` is read", () => {
+    const d = 2 ** 33;   // a Float64Array of d entries (64 GiB) cannot be made: an eager `second` would throw here
+    const cases: [Sketch, number][] = [[sketch.randK(1000), d / 1000], [sketch.bernoulli(0.25), 4], [sketch.permutation(4), 4], [sketch.identity(), 1]];
+    for (const [s, c2] of cases) {
+      const c = sketchConstants(s, d);
+      expect(c.LD, JSON.stringify(s)).toBe(c2);
+      expect(c.muD).toBe(c2);
+      expect(c.kappaD).toBe(1);
+    }
+    expect(() => sketchConstants(sketch.randK(1000), d).second).toThrow(RangeError);
+  });
+
+  it("`second` is made once, on first read, with the family's E[s_j²] (a vector of p_j entry by entry)", () => {
+    const c = sketchConstants(sketch.bernoulli([0.5, 0.25, 1]), 3);
+    expect(Array.from(c.second)).toEqual([2, 4, 1]);
+    expect(c.second).toBe(c.second);
+    expect(Array.from(sketchConstants(sketch.randK(2), 8).second)).toEqual(new Array(8).fill(4));
+  });
+});
