@@ -111,6 +111,15 @@ function sectionStartup(R) {
   return out.join("\n");
 }
 
+function sectionScale(R) {
+  const out = [`## ${R.title}`, "", `Source: \`bench/scale.mjs\`, results \`bench/results/scale.json\` (${R.generated}).`, ""];
+  const c = R.config;
+  out.push(`CSR data with d = ${c.d.toExponential(0)} columns, ${c.rows} rows × ${c.nnzPerRow} non-zeros, logistic, λ = 1e-4, Rand-K(${c.K}), one row a step, ${c.steps} steps a call, recordEvery = iterations, the default averaging; each process builds the problem, then calls minimize ${c.laterCalls + 1} times. Times are in copies of one d-vector (${(8 * c.d / 1e6).toFixed(0)} MB, \`Float64Array.slice\`) timed in the same process, so that they survive a noisy machine.`, "");
+  out.push(table(["process", "one copy", "problem()", "problem() + first call", "later call (median)", "peak RSS"],
+    R.runs.map((r, i) => [String(i), fmtTime(r.copyMs), `${(r.problemMs / r.copyMs).toFixed(1)} copies`, `${r.firstCallCopies.toFixed(1)} copies`, `${r.laterCopiesMedian.toFixed(1)} copies`, `${r.peakRssMB.toFixed(0)} MB`])), "");
+  return out.join("\n");
+}
+
 function sectionGeneric(R) {
   const out = [`## ${R.title ?? R.question ?? R.name}`, "", `Source: \`bench/${R.name}.mjs\`, results \`bench/results/${R.name}.json\` (${R.generated}).`, ""];
   if (R.implNames) out.push("Implementations: " + Object.entries(R.implNames).map(([k, v]) => `**${k}** = ${v}`).join("; ") + ".", "");
@@ -234,7 +243,7 @@ export function render(results, { totalMs, finished } = {}) {
   }
   for (const n of names) {
     const R = byName[n];
-    out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : sectionGeneric(R));
+    out.push(n === "kernels" ? sectionKernels(R) : n === "dsgd" ? sectionDsgd(R) : n === "startup" ? sectionStartup(R) : n === "frameworks" ? sectionFrameworks(R) : n === "scale" ? sectionScale(R) : sectionGeneric(R));
     if (R.notes?.length) out.push("Method notes:", "", ...R.notes.map((x) => `- ${x}`), "");
     if (n === "frameworks" && R.accuracy) out.push(sectionAccuracy(R.accuracy, R.machine?.cores));   // its own notes, after the speed part's
   }

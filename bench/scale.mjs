@@ -1,0 +1,84 @@
+// [scale] Fixed cost per call on high-dimensional sparse data: CSR with d = 10⁷ columns (1,000 rows × 10 non-zeros,
+// logistic, λ = 1e-4, Rand-K(1000), one row a step, 10 steps, recordEvery = iterations, the default averaging), timed
+// against one copy of an 80 MB d-vector in the same process, so that the ratios survive a noisy machine. Each run is a
+// fresh node process (problem() and the first call include every first-call cost), with peak RSS.
+// Usage: node bench/scale.mjs [--smoke]   (smoke: d = 10⁵, one process, checks only)
+// Not here yet: the hashed-crosses a9a benchmark against scikit-learn and liblinear (issue [scale], open).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { smoke, check, checkPositive, finish, writeResults, quantile } from "./_lib.mjs";
+
+const NAME = "scale";
+const D = smoke ? 1e5 : 1e7, ROWS = 1000, NNZ = 10, K = smoke ? 100 : 1000, LATER_CALLS = 4;
+const PROCESSES = smoke ? 1 : 3;
+
+if (process.argv.includes("--child")) {
+  const { init, sketch } = await import("../dist/index.js");
+  const mast = await init();
+  let s = 12345;   // xorshift32: 10 distinct columns a row, values 1, labels ±1
+  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+  const indptr = new Int32Array(ROWS + 1), indices = new Int32Array(ROWS * NNZ), labels = new Float64Array(ROWS);
+  for (let i = 0; i < ROWS; i++) {
+    const set = new Set();
+    while (set.size < NNZ) set.add(Math.floor(rnd() * D));
+    [...set].sort((a, b) => a - b).forEach((j, k) => { indices[i * NNZ + k] = j; });
+    indptr[i + 1] = (i + 1) * NNZ; labels[i] = rnd() < 0.5 ? -1 : 1;
+  }
+  const data = mast.data.csr({ indptr, indices, values: new Float64Array(ROWS * NNZ).fill(1), labels, cols: D });
+  const copies = [];
+  for (let r = 0; r < 5; r++) {
+    const a = new Float64Array(D).fill(r + 1);
+    const t0 = performance.now(); const b = a.slice(); copies.push(performance.now() - t0);
+    if (b[D - 1] !== r + 1) throw new Error("copy");
+  }
+  copies.sort((a, b) => a - b);
+  const t0 = performance.now();
+  const problem = mast.problem({ data, loss: "logistic", l2: 1e-4 });
+  const problemMs = performance.now() - t0;
+  const calls = [], digests = [];
+  for (let c = 0; c <= LATER_CALLS; c++) {
+    const t1 = performance.now();
+    const run = await problem.minimize({ sketch: sketch.randK(K), batch: 1, iterations: 10, recordEvery: 10, seed: c + 1 });
+    calls.push(performance.now() - t1);
+    digests.push(run.digest);
+  }
+  const out = { copyMs: copies[2], problemMs, firstMs: calls[0], laterMs: calls.slice(1), digests, peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  process.stdout.write(JSON.stringify(out) + "\n");
+  process.exit(0);
+}
+
+const runs = [];
+for (let p = 0; p < PROCESSES; p++) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", ...(smoke ? ["--smoke"] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (!check(r.status === 0, `child process ${p} exited with ${r.status}: ${r.stderr.slice(0, 400)}`)) continue;
+  const o = JSON.parse(r.stdout.trim().split("\n").pop());
+  const copies = (ms) => ms / o.copyMs;
+  const later = o.laterMs.map(copies).sort((a, b) => a - b);
+  runs.push({ ...o, problemCopies: copies(o.problemMs), firstCallCopies: copies(o.problemMs + o.firstMs), laterCopiesMedian: quantile(later, 0.5) });
+  console.log(`  process ${p}: one ${(8 * D / 1e6).toFixed(0)} MB copy ${o.copyMs.toFixed(1)} ms; problem() ${o.problemMs.toFixed(0)} ms; ` +
+    `problem() + first call ${(o.problemMs + o.firstMs).toFixed(0)} ms = ${copies(o.problemMs + o.firstMs).toFixed(1)} copies; ` +
+    `later calls median ${quantile(later, 0.5).toFixed(1)} copies; peak RSS ${o.peakRssMB.toFixed(0)} MB`);
+}
+for (const r of runs) {
+  check(r.digests.every((g) => /^[0-9a-f]{64}$/.test(g)), "every call returns a digest");
+  for (const k of ["copyMs", "problemMs", "firstMs"]) checkPositive(r[k], k);
+}
+check(runs.every((r) => r.digests.join() === runs[0].digests.join()), "the same seeds give the same digests in every process");
+const med = (k) => quantile(runs.map((r) => r[k]).sort((a, b) => a - b), 0.5);
+const summary = {
+  problemCopies: med("problemCopies"), firstCallCopies: med("firstCallCopies"), laterCopies: med("laterCopiesMedian"),
+  peakRssMB: med("peakRssMB"), copyMs: med("copyMs"),
+};
+console.log(`  median over ${runs.length} process(es): problem() + first call ${summary.firstCallCopies.toFixed(1)} copies (target ≤ 60), ` +
+  `a later call ${summary.laterCopies.toFixed(1)} (target ≤ 30), peak RSS ${summary.peakRssMB.toFixed(0)} MB (target ≤ 600)`);
+writeResults(NAME, {
+  title: "High-dimensional sparse data: fixed cost per call (d = 10⁷)",
+  config: { d: D, rows: ROWS, nnzPerRow: NNZ, K, steps: 10, laterCalls: LATER_CALLS, processes: PROCESSES },
+  summary, runs,
+  targets: [
+    { label: "d = 10⁷ CSR: problem() + the first 10-step minimize", target: "≤ 60 copies of one 80 MB d-vector", measured: `${summary.firstCallCopies.toFixed(1)} copies`, met: summary.firstCallCopies <= 60 },
+    { label: "d = 10⁷ CSR: a later 10-step minimize", target: "≤ 30 copies", measured: `${summary.laterCopies.toFixed(1)} copies`, met: summary.laterCopies <= 30 },
+    { label: "d = 10⁷ CSR: peak RSS of problem() and five runs", target: "≤ 600 MB (6 d-vectors)", measured: `${summary.peakRssMB.toFixed(0)} MB`, met: summary.peakRssMB <= 600,
+      detail: "each run returns x, the last iterate and a checkpoint holding x and the averaging state (S, last): five d-vectors on the host per live result, besides the kernel's x, v and the averaging buffers (docs/architecture.md)" },
+  ],});
+finish(NAME);
