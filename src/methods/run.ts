@@ -4,8 +4,8 @@
  * @module
  */
 import { DivergenceError } from "../runtime/errors.js";
-import { digestF64 } from "../runtime/digest.js";
-import { encodeCheckpoint } from "../runtime/checkpoint.js";
+import { digestF64Async } from "../runtime/digest.js";
+import { encodeCheckpointAsync } from "../runtime/checkpoint.js";
 import { positive } from "../runtime/validate.js";
 import { splitSeed } from "../runtime/seed.js";
 import { SAMPLE } from "../runtime/codes.js";
@@ -237,7 +237,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
   if (best?.state) arrays.bestX = best.state.x;
   const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
-  const checkpoint = encodeCheckpoint({
+  const checkpointDone = encodeCheckpointAsync({
     format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
     best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
@@ -247,7 +247,8 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const x = averaged ? k.f64(obj.buffers.g, d).slice() : lastIterate;
   const work = obj.work();
   if (!obj.host) work.rowsTouched -= evals0;
-  const result: MinimizeResult = { x, iterations: t, trace, digest: digestF64(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
+  const checkpoint = await checkpointDone;
+  const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
   if (spec.averageFrom >= 0) { result.lastIterate = lastIterate; result.averagedFrom = averaged ? spec.averageFrom : null; }
   if (best?.state) result.best = { ...best.state, metric: spec.keepBest!.metric };
   const warnings = stepWarnings(spec, rule);

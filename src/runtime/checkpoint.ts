@@ -8,7 +8,7 @@
  * with any byte changed, or cut anywhere, is refused: its hash no longer matches (or it is too short to hold one).
  * @module
  */
-import { sha256 } from "./digest.js";
+import { sha256, sha256Async } from "./digest.js";
 
 const MAGIC = "MASTCKPT";
 /** The checkpoint format this library writes and reads (1 had no hash and is no longer read). */
@@ -27,6 +27,21 @@ const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** encodeCheckpoint(header, arrays) → bytes. */
 export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): Uint8Array {
+  const { out, body } = layout(header, arrays);
+  out.set(sha256(out.subarray(0, body)), body);
+  return out;
+}
+
+/** encodeCheckpointAsync(header, arrays): the same bytes, hashed by sha256Async (native in every runtime). The arrays
+ *  are copied before the first await, so views into a kernel's memory may be passed. */
+export async function encodeCheckpointAsync(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): Promise<Uint8Array> {
+  const { out, body } = layout(header, arrays);
+  out.set(await sha256Async(out.subarray(0, body)), body);
+  return out;
+}
+
+// layout(header, arrays): every byte of a checkpoint but its hash, and where the hash goes
+function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): { out: Uint8Array; body: number } {
   const names = Object.keys(arrays);
   const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: names.map((name) => ({ name, length: arrays[name].length })) }));
   const start = Math.ceil((16 + h.length) / 8) * 8;
@@ -44,8 +59,7 @@ export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record
     if (LITTLE && a instanceof Float64Array) { new Float64Array(out.buffer, off, a.length).set(a); off += 8 * a.length; }
     else for (let i = 0; i < a.length; i++, off += 8) view.setFloat64(off, a[i], true);
   }
-  out.set(sha256(out.subarray(0, body)), body);
-  return out;
+  return { out, body };
 }
 
 /**

@@ -2,8 +2,9 @@
  * SHA-256 (FIPS 180-4) over bytes, synchronous, for result digests and checkpoints: the platform's native hash where
  * the runtime offers one synchronously (`process.getBuiltinModule("node:crypto")`: Node >= 20.16 and runtimes that copy
  * it), else the JavaScript implementation below (browsers, workerd). The same bytes in give the same digest either way;
- * only the speed differs (native: hundreds of MB/s; this file's loop: about 15 MB/s). `crypto.subtle.digest` would be
- * native everywhere, but it is asynchronous, and checkpoints and `fingerprint()` are synchronous APIs.
+ * only the speed differs (native: hundreds of MB/s; this file's loop: about 15 MB/s). The asynchronous APIs (a run's
+ * digest and checkpoint) use `crypto.subtle.digest` where there is no synchronous native hash ({@link sha256Async});
+ * the synchronous ones (`fingerprint()`, decoding a checkpoint inside option checks, `digestF64`) cannot.
  * @module
  */
 
@@ -170,11 +171,21 @@ export function hex(bytes: Uint8Array): string {
  * non-finite iterate); if present, every NaN is hashed as the canonical 0x7ff8000000000000 so its payload cannot leak in.
  */
 export function digestF64(x: ArrayLike<number>): string {
-  // a little-endian Float64Array without NaN is hashed in place (no copy of a d-vector)
+  return hex(sha256(f64Bytes(x)));
+}
+
+/** digestF64Async(x): digestF64 for the asynchronous APIs, by {@link sha256Async}: the same digest. */
+export async function digestF64Async(x: ArrayLike<number>): Promise<string> {
+  return hex(await sha256Async(f64Bytes(x)));
+}
+
+// f64Bytes(x): x as little-endian doubles with every NaN canonical — a view of x itself when it is a little-endian
+// Float64Array without NaN (no copy of a d-vector), else a converted copy
+function f64Bytes(x: ArrayLike<number>): Uint8Array {
   if (x instanceof Float64Array && LITTLE) {
     let nan = false;
     for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) { nan = true; break; }
-    if (!nan) return hex(sha256(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)));
+    if (!nan) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   }
   const buf = new Uint8Array(x.length * 8);
   const v = new DataView(buf.buffer);
@@ -182,5 +193,22 @@ export function digestF64(x: ArrayLike<number>): string {
     const xi = x[i];
     if (Number.isNaN(xi)) { v.setUint32(8 * i, 0, true); v.setUint32(8 * i + 4, 0x7ff80000, true); } else v.setFloat64(8 * i, xi, true);
   }
-  return hex(sha256(buf));
+  return buf;
+}
+
+type Subtle = { digest(alg: string, data: Uint8Array): Promise<ArrayBuffer> };
+
+/**
+ * sha256Async(bytes) → the 32-byte digest, for asynchronous APIs (a run's digest and checkpoint): the synchronous native
+ * hash where there is one (Node), else `crypto.subtle.digest` (Deno, Bun, browsers, workerd: native, hundreds of MB/s),
+ * else the JavaScript one. The same digest on every path.
+ */
+export async function sha256Async(bytes: Uint8Array, useNative = true): Promise<Uint8Array> {
+  const n = useNative ? nativeSha256() : null;
+  if (n !== null) return n(bytes);
+  const subtle = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
+  if (subtle && typeof subtle.digest === "function") {
+    try { return new Uint8Array(await subtle.digest("SHA-256", bytes)); } catch { /* e.g. a view it refuses: fall back */ }
+  }
+  return sha256Js(bytes);
 }

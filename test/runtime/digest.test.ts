@@ -2,7 +2,7 @@
 // block boundaries and on large inputs; digestF64 hashes a Float64Array in place exactly as it hashes a copy.
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { digestF64, hex, sha256, sha256Js, sha256Parts, sha256PartsJs } from "../../src/runtime/digest.ts";
+import { digestF64, digestF64Async, hex, sha256, sha256Async, sha256Js, sha256Parts, sha256PartsJs } from "../../src/runtime/digest.ts";
 import { lcg } from "../helpers.ts";
 
 const bytes = (n: number, seed: number): Uint8Array => { const r = lcg(seed); return Uint8Array.from({ length: n }, () => Math.floor(r() * 256)); };
@@ -16,6 +16,18 @@ describe("sha256", () => {
       expect(hex(sha256(b)), `length ${n}`).toBe(nodeHex(b));
     }
     expect(hex(sha256(new TextEncoder().encode("abc")))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("sha256Async through crypto.subtle (the path of runtimes without a synchronous native hash) and digestF64Async give the synchronous digests", async () => {
+    for (const n of [0, 1, 55, 56, 64, 1000, (1 << 20) + 3]) {
+      const b = bytes(n, 3 * n + 1);
+      expect(hex(await sha256Async(b, false)), `length ${n}`).toBe(nodeHex(b));
+      expect(hex(await sha256Async(b.subarray(1), false)), `length ${n} at an offset`).toBe(nodeHex(b.subarray(1)));
+    }
+    const x = Float64Array.from({ length: 999 }, (_, i) => Math.sin(i) * 1e3);
+    expect(await digestF64Async(x)).toBe(digestF64(x));
+    x[5] = NaN;
+    expect(await digestF64Async(x)).toBe(digestF64(x));
   });
 
   it("sha256Parts (native and JavaScript, fed part by part) is the SHA-256 of the parts' concatenation, parts of any length and offset", () => {

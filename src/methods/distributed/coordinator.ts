@@ -22,7 +22,7 @@
  */
 import { DivergenceError } from "../../runtime/errors.js";
 import { Kernel } from "../../runtime/kernel.js";
-import { digestF64 } from "../../runtime/digest.js";
+import { digestF64Async } from "../../runtime/digest.js";
 import { encodeCheckpoint } from "../../runtime/checkpoint.js";
 import { positive } from "../../runtime/validate.js";
 import { STREAM } from "../../runtime/codes.js";
@@ -324,7 +324,7 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
     });
     const x = co.x;
     const result: DistributedResult = {
-      x, iterations: t, trace, digest: digestF64(x), stepSize: gamma, stoppedBy, checkpoint: co.checkpoint(gamma),
+      x, iterations: t, trace, digest: await digestF64Async(x), stepSize: gamma, stoppedBy, checkpoint: co.checkpoint(gamma),
       work: { coordsTouched: co.coords, rowsTouched: (t - c.t0) * totalRows },
       communication: co.communication(t), nodes: M, workers: backend.workers, threads: backend.threads,
     };
