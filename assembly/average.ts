@@ -7,6 +7,10 @@
 // supp S_t) need no touch; dense steps touch all d. Steps before t_a need no touch: last_j = t_a from the start. W is
 // exact in f64 below 2^53 (t < 9·10^7 steps for linear weights), and every operation is fixed, so the bits are a
 // function of the run alone — the same after a resume (S and last are in the checkpoint), and independent of T.
+// The lazy ℓ2 path (x = α u, every x_j changes every step) averages in B mode instead: last_j holds B at x_j's last
+// touch, where B = Σ w_{s} α_{s} over the iterates x_s since the mode was entered, and a touch adds u_j · (B − last_j)
+// (u_j is constant between touches, so the iterates x_s,j = α_s u_j in between weigh exactly that). Entering, leaving
+// and renormalising α are O(d) passes; a step stays O(nnz).
 import { ERR_ABORT } from "./codes";
 import { fail } from "./errors";
 
@@ -16,6 +20,9 @@ let from: u64 = 0;
 let pSum: usize = 0;      // S (d f64)
 let pLast: usize = 0;     // last (d f64: exact step counts below 2^53)
 let n: i32 = 0;
+let lazyMode = false;     // B mode: last holds B values, x = α u with u at pU
+let bCur: f64 = 0;        // B at the current step boundary
+let pU: usize = 0;
 
 // W(t): the weight of the iterates x_1 … x_t together.
 @inline function W(t: f64): f64 { return linear ? t * (t + 1) * 0.5 : t; }
@@ -27,7 +34,7 @@ export function avgConfigure(tA: f64, weights: i32, pS: usize, pL: usize, d: i32
   on = tA >= 0;
   if (!on) return;
   if (d < 1 || pS == 0 || pL == 0 || (weights != 0 && weights != 1)) fail(ERR_ABORT);
-  from = <u64>tA; linear = weights == 1; pSum = pS; pLast = pL; n = d;
+  from = <u64>tA; linear = weights == 1; pSum = pS; pLast = pL; n = d; lazyMode = false; bCur = 0;
   if (init != 0) {
     memory.fill(pS, 0, <usize>d << 3);
     for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
@@ -35,7 +42,7 @@ export function avgConfigure(tA: f64, weights: i32, pS: usize, pL: usize, d: i32
 }
 
 /** avgOff(): stop averaging (a run without it). */
-export function avgOff(): void { on = false; }
+export function avgOff(): void { on = false; lazyMode = false; }
 
 /** averaging(t): step t is counted (averaging on and t ≥ t_a). */
 @inline export function averaging(t: u64): bool { return on && t >= from; }
@@ -71,9 +78,76 @@ export function avgTouchAllStep(px: usize, t: f64): void { if (averaging(<u64>t)
  *  unchanged. T ≤ t_a: x itself. */
 export function avgRead(px: usize, T: f64, pOut: usize): void {
   if (!on || T <= <f64>from) { memory.copy(pOut, px, <usize>n << 3); return; }
+  if (lazyMode) {   // B mode: T is the current step boundary, where B = bCur
+    const span = W(T) - W(<f64>from), s = pSum, l = pLast, u = pU, b = bCur;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 3;
+      store<f64>(pOut + o, (load<f64>(s + o) + load<f64>(u + o) * (b - load<f64>(l + o))) / span);
+    }
+    return;
+  }
   const wT = W(T), span = wT - W(<f64>from), s = pSum, l = pLast;
   for (let j = 0; j < n; j++) {
     const o = <usize>j << 3;
     store<f64>(pOut + o, (load<f64>(s + o) + load<f64>(px + o) * (wT - W(load<f64>(l + o)))) / span);
   }
+}
+
+// ---------- B mode (the lazy ℓ2 path) ----------
+
+/** avgLazyOn(): whether B mode is on. */
+@inline export function avgLazyOn(): bool { return lazyMode; }
+
+/** avgLazyEnter(pu, α, t): before step t, with x = α u (u at pu): S_j += α u_j (W(t) − W(last_j)), last_j = 0, B = 0. O(d). */
+export function avgLazyEnter(pu: usize, alpha: f64, t: u64): void {
+  const wt = W(<f64>t), s = pSum, l = pLast;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(s + o, load<f64>(s + o) + alpha * load<f64>(pu + o) * (wt - W(load<f64>(l + o))));
+    store<f64>(l + o, 0);
+  }
+  bCur = 0; pU = pu; lazyMode = true;
+}
+
+/** avgLazyTouchRow(pIdx, a, b): before a step changes u on the columns pIdx[a..b): S_j += u_j (B − last_j), last_j = B. */
+@inline export function avgLazyTouchRow(pIdx: usize, a: i32, b: i32): void {
+  const s = pSum, l = pLast, u = pU, bc = bCur;
+  for (let e = a; e < b; e++) {
+    const o = <usize>load<i32>(pIdx + (<usize>e << 2)) << 3;
+    store<f64>(s + o, load<f64>(s + o) + load<f64>(u + o) * (bc - load<f64>(l + o)));
+    store<f64>(l + o, bc);
+  }
+}
+
+/** avgLazyAdvance(α_{t+1}, t): after step t (averaged), B += w_{t+1} α_{t+1}. */
+@inline export function avgLazyAdvance(alphaNext: f64, t: u64): void { bCur += (linear ? <f64>t + 1 : 1) * alphaNext; }
+
+/** avgLazyRebase(): before u ← α u (α renormalised to 1): S_j += u_j (B − last_j), last_j = 0, B = 0. O(d). */
+export function avgLazyRebase(): void {
+  flushLazy(0);
+  bCur = 0;
+}
+
+/** avgLazyLeave(t): back to step counts at the boundary before step t: S_j += u_j (B − last_j), last_j = t. O(d). */
+export function avgLazyLeave(t: u64): void {
+  flushLazy(<f64>t);
+  lazyMode = false;
+}
+
+function flushLazy(lastValue: f64): void {
+  const s = pSum, l = pLast, u = pU, bc = bCur;
+  for (let j = 0; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(s + o, load<f64>(s + o) + load<f64>(u + o) * (bc - load<f64>(l + o)));
+    store<f64>(l + o, lastValue);
+  }
+}
+
+/** avgLazyB() → B, or −1 when B mode is off (B ≥ 0 always): the checkpoint's record of the mode. */
+export function avgLazyB(): f64 { return lazyMode ? bCur : -1; }
+
+/** avgLazyResume(B, pu): resume B mode (S and last, holding B values, already written; u at pu). */
+export function avgLazyResume(b: f64, pu: usize): void {
+  if (!on || !(b >= 0)) fail(ERR_ABORT);
+  bCur = b; pU = pu; lazyMode = true;
 }

@@ -9,8 +9,8 @@ import { samplingKind, samplingConfigure, sampleRows, pRowSel, pRowW, rowDivisor
 import { problemKind, PROBLEM_QUADRATIC, lossKind, lamOf, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, csrDistinct, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { fail } from "./errors";
 import { setStep, stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
-import { csrRandKStep, singleRowStep, lazyIdentityRun, lazyReset, lazyValid } from "./fused";
-import { averaging, averagingFrom, avgTouch, avgTouchAll } from "./average";
+import { csrRandKStep, singleRowStep, lazyIdentityRun } from "./fused";
+import { averaging, avgTouch, avgTouchAll } from "./average";
 import { sketchedCoord } from "./update";
 
 let lastRows: i32 = -1;    // rows of the last sampled batch (for ROWS_REUSE); −1: none sampled in this run
@@ -231,17 +231,7 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   failStep = -1;
   const single = singleRowSampling();
   if (single && full && dataKind == DATA_CSR) {
-    // the lazy path keeps x = α u and changes every coordinate a step; averaged steps take the eager path
-    const tA = averagingFrom();
-    if (tA < 0 || <f64>start + <f64>steps <= tA) return lazyIdentityRun(px, start, steps);
-    let done = 0;
-    if (<f64>start < tA) {
-      const before = <i32>(tA - <f64>start);
-      done = lazyIdentityRun(px, start, before);
-      if (done < before) return done;
-    }
-    if (lazyValid) lazyReset();   // x is the caller's again from here
-    return done + eagerRun(px, start + <u64>done, steps - done, full, single, done);
+    return lazyIdentityRun(px, start, steps);   // x = α u, O(nnz) a step, averaged steps included (B mode)
   }
   return eagerRun(px, start, steps, full, single, 0);
 }

@@ -11,6 +11,7 @@ import { samplingKind, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling
 import { lossKind, l2, dim, pV, pAv, pDelta, pAcc, pSlot, pJournal, pGradX, pY, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { stepSize, coordsTouched, rowsTouched, failStep, countPath } from "./run";
 import { sketchedCoord } from "./update";
+import { averaging, avgLazyOn, avgLazyEnter, avgLazyTouchRow, avgLazyAdvance, avgLazyRebase, avgLazyLeave } from "./average";
 
 // Loads whose values only need to reach memory (touches of the next step's row) are stored here.
 const sink: usize = memory.data(16, 16);
@@ -280,7 +281,8 @@ function gatheredUpdate(px: usize, pa: usize, supp: usize, ps: usize, pv: usize,
  *  iterates do not depend on where a run is cut into calls. A step with γλ outside [0, 1), a row with more entries
  *  than d, or a step that would make some |u_j| > 1e300 (so that u could overflow before x does) is undone and taken
  *  by the eager path on x = α u, which alone decides divergence. The same iterates as the eager path up to rounding
- *  (the λ term is one product, not per coordinate). */
+ *  (the λ term is one product, not per coordinate). Averaged steps average in B mode (average.ts): O(nnz) a step,
+ *  and the mode carries on across calls with (u, α). */
 export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
   const d = dim, vv = pV, lam = l2, journal = pJournal, av = pAv, u = pLazyU;
   const vals = pValues, idx = pIndices, ptr = pIndptr;
@@ -292,10 +294,13 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     const t = t0 + <u64>s;
     const g = stepSize(s);
     const shrink = 1.0 - g * lam;
+    const avg = averaging(t);
+    if (avg && !avgLazyOn()) { avgLazyEnter(u, alpha, t); coordsTouched += <f64>d; }
     sampleRows(t);
     const i = load<i32>(pRowSel);
     const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
     if (!(shrink > 0 && shrink <= 1) || b - a > d) {
+      if (avg) { avgLazyLeave(t); coordsTouched += <f64>d; }   // the eager step changes every x_j: step counts again
       if (alpha != 1) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
       if (singleRowStep(u, t, d, true, g) == 0) return lazyStop(px, t, s, lazySteps);   // samples the same row again
       countPath(PATH_SINGLE_ROW, 1);
@@ -311,6 +316,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     const na = alpha * shrink;
     const div = rowDivisor;
     const f = div == 1.0 ? g * c / na : g * c / div / na;   // (g c)/1 is g c exactly: one division on the step's critical path, not two
+    if (avg) avgLazyTouchRow(idx, a, b);
     let ok = true;
     for (let e = a; e < b; e++) {
       const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
@@ -323,6 +329,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     if (!ok || !isFinite(na)) {
       // undo, write x back and take this step eagerly: it decides whether x really becomes non-finite
       for (let e = b - 1; e >= a; e--) store<f64>(u + (<usize>load<i32>(idx + (<usize>e << 2)) << 3), load<f64>(journal + (<usize>(e - a) << 3)));
+      if (avg) { avgLazyLeave(t); coordsTouched += <f64>d; }   // (the row's touch above left S + u (B − last) as it was)
       if (alpha != 1) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
       if (singleRowStep(u, t, d, true, g) == 0) return lazyStop(px, t, s, lazySteps);
       countPath(PATH_SINGLE_ROW, 1);
@@ -332,7 +339,11 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
     coordsTouched += <f64>(2 * (b - a));
     lazySteps++;
     alpha = na;
-    if (alpha < 1e-8) { scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1; }
+    if (avg) avgLazyAdvance(alpha, t);
+    if (alpha < 1e-8) {
+      if (avg) { avgLazyRebase(); coordsTouched += <f64>d; }
+      scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1;
+    }
   }
   countPath(PATH_LAZY, lazySteps);
   lazyAlpha = alpha;

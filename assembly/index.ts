@@ -13,7 +13,7 @@ export { dsgdConfigure, dsgdRun, sketchedGradientAt, deltaPtr, supportGradient, 
 export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
 export { resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
 export { samplingConfigure } from "./sampling";
-export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead } from "./average";
+export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead, avgLazyB, avgLazyResume } from "./average";
 export {
   sketchSetAlloc, sketchSetIndices, sketchSetScales, loadSetSketch, vrConfigure, refreshBatch, refreshMember, refreshDue,
   beginRefresh, accumulateG, endRefresh, stashAcc, vrUpdate, setDraw, vrRun, setGradient, wPtr, gPtr, getVrFailStep,

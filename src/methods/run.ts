@@ -99,7 +99,7 @@ function configureAverage(c: MethodContext): void {
   if (spec.averageFrom < 0) { k.ex.avgOff(); return; }
   const S = k.alloc(8 * d, "the averaging sum"), last = k.alloc(8 * d, "the averaging counts");
   const arrays = spec.resume?.arrays;
-  if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast); }
+  if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast ?? arrays.avgLastB); }
   k.call("avgConfigure", (ex) => ex.avgConfigure(spec.averageFrom, spec.averageWeights, S, last, d, arrays?.avgSum ? 0 : 1));
   averageBuffers.set(c, { S, last });
 }
@@ -120,7 +120,13 @@ function stateArrays(c: MethodContext, method: MethodDescriptor): Record<string,
   const alpha = k.ex.lazyStateAlpha();
   if (alpha !== 0) { out.lazyU = k.f64(k.ex.lazyStatePtr(), d); out.lazyAlpha = Float64Array.of(alpha); }
   const avg = averageBuffers.get(c);
-  if (avg) { out.avgSum = k.f64(avg.S, d); out.avgLast = k.f64(avg.last, d); }
+  if (avg) {
+    // the lazy path averages in B mode: last holds B values, not step counts (a name of its own, so that neither
+    // reading can be mistaken for the other), and B goes with them
+    const B = k.ex.avgLazyB();
+    out.avgSum = k.f64(avg.S, d);
+    if (B >= 0) { out.avgLastB = k.f64(avg.last, d); out.avgLazyB = Float64Array.of(B); } else out.avgLast = k.f64(avg.last, d);
+  }
   return out;
 }
 
@@ -129,6 +135,7 @@ function restoreState(c: MethodContext, method: MethodDescriptor, arrays: Record
   c.obj.writeX(arrays.x);
   if (c.spec.method !== "dsgd") method.restore(c, arrays);
   if (arrays.lazyU) { k.f64(k.ex.lazyStatePtr(), d).set(arrays.lazyU); k.ex.setLazyState(arrays.lazyAlpha[0]); }
+  if (arrays.avgLazyB) k.call("avgLazyResume", (ex) => ex.avgLazyResume(arrays.avgLazyB[0], ex.lazyStatePtr()));
 }
 
 /** How far above the theory step a given step may be before the result says so (the theory step is a bound, and

@@ -163,18 +163,37 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     expect(maxRelErr(a.trace.map((r) => r.f), b.trace.map((r) => r.f))).toBeLessThan(1e-12);
   });
 
+  it("averaged runs stay O(nnz) a step (B mode): one pass of d to enter it and one write-back, the average of the eager path", async () => {
+    const m = await mast();
+    const d = 400, T = 300;
+    const p = m.problem({ data: fixedNnz(m, 200, d, 5, 3), loss: "logistic", l2: 0.05 });
+    for (const average of ["all", "weighted", { from: 100 }] as const) {
+      const o = { batch: 1, iterations: T, seed: 4, stepSize: 0.5, recordEvery: T, average } as const;
+      const lazy = await p.minimize({ ...o, sketch: sketch.identity() });
+      const eager = await p.minimize({ ...o, sketch: sketch.randK(d) });
+      // before t_a = 100 the steps need no averaging; entering B mode at t_a is one pass of d
+      expect(lazy.work.coordsTouched).toBe(2 * 5 * T + 2 * d);
+      expect(maxRelErr(lazy.x, eager.x)).toBeLessThan(1e-12);
+      expect(maxRelErr(lazy.lastIterate!, eager.lastIterate!)).toBeLessThan(1e-12);
+      expect(maxRelErr(lazy.x, lazy.lastIterate!)).toBeGreaterThan(1e-3);   // it is an average, not x_T
+    }
+  });
+
   it("renormalises when α underflows (γλ near 1), falls back to eager steps when γλ ≥ 1, and follows a schedule", async () => {
     const m = await mast();
     const d = 60;
     const data = fixedNnz(m, 80, d, 4, 9, 0.2);
     const x0 = Float64Array.from({ length: d }, (_, j) => 1 + (j % 5));
-    for (const [l2, stepSize] of [[1, 0.9], [1, 1.5], [0.5, schedules.inverseTime(1.9, 0.05)]] as const) {
-      const p = m.problem({ data, loss: "squared", l2 });
-      const o = { batch: 1, iterations: 120, seed: 2, stepSize, x0 } as const;
-      const [lazy, eager] = [await p.minimize({ average: false, ...o, sketch: sketch.identity() }), await p.minimize({ average: false, ...o, sketch: sketch.randK(d) })];
-      expect(lazy.x.every(Number.isFinite)).toBe(true);
-      // γλ = 0.9: α falls below 1e-8 within 8 steps; the iterates stay those of the eager path
-      expect(maxRelErr(lazy.x, eager.x)).toBeLessThan(1e-9);
+    for (const average of [false, "weighted"] as const) {
+      for (const [l2, stepSize] of [[1, 0.9], [1, 1.5], [0.5, schedules.inverseTime(1.9, 0.05)]] as const) {
+        const p = m.problem({ data, loss: "squared", l2 });
+        const o = { batch: 1, iterations: 120, seed: 2, stepSize, x0, average } as const;
+        const [lazy, eager] = [await p.minimize({ ...o, sketch: sketch.identity() }), await p.minimize({ ...o, sketch: sketch.randK(d) })];
+        expect(lazy.x.every(Number.isFinite)).toBe(true);
+        // γλ = 0.9: α falls below 1e-8 within 8 steps; the iterates (and averages) stay those of the eager path
+        expect(maxRelErr(lazy.x, eager.x)).toBeLessThan(1e-9);
+        if (average) expect(maxRelErr(lazy.lastIterate!, eager.lastIterate!)).toBeLessThan(1e-9);
+      }
     }
   });
 
@@ -183,13 +202,17 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const d = 300;
     const p = m.problem({ data: fixedNnz(m, 150, d, 6, 8), loss: "logistic", l2: 0.2, shift: Array.from({ length: d }, (_, j) => (j % 3) / 10) });
     const o = { sketch: sketch.identity(), batch: 1, stepSize: 0.9, seed: 12 } as const;   // γλ = 0.18: α renormalises every ~90 steps
-    const whole = await p.minimize({ average: false, ...o, iterations: 1000, recordEvery: 1000 });
-    for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ average: false, ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
-    expect((await p.minimize({ average: false, ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
-    const first = await p.minimize({ average: false, ...o, iterations: 457, recordEvery: 100 });
-    const resumed = await p.minimize({ average: false, ...o, iterations: 1000, recordEvery: 100, resumeFrom: first.checkpoint });
-    expect(resumed.digest).toBe(whole.digest);
-    expect(sameBits(resumed.x, whole.x)).toBe(true);
+    for (const average of [false, "weighted", { from: 300 }] as const) {
+      const whole = await p.minimize({ average, ...o, iterations: 1000, recordEvery: 1000 });
+      for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ average, ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
+      expect((await p.minimize({ average, ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
+      for (const cut of [200, 457]) {   // before and after t_a = 300: the checkpoint holds step counts, then B mode
+        const first = await p.minimize({ average, ...o, iterations: cut, recordEvery: 100 });
+        const resumed = await p.minimize({ ...o, iterations: 1000, recordEvery: 100, resumeFrom: first.checkpoint });
+        expect(resumed.digest).toBe(whole.digest);
+        expect(sameBits(resumed.x, whole.x)).toBe(true);
+      }
+    }
   });
 
   it("a diverging run stops at the first non-finite value with x at the last finite iterate, like the eager path", async () => {
@@ -197,14 +220,16 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const d = 50;
     const p = m.problem({ data: fixedNnz(m, 40, d, 6, 5), loss: "squared", l2: 0.01 });
     const o = { batch: 1, iterations: 5000, seed: 1, stepSize: 40 } as const;
-    const errOf = async (s: Sketch) => { try { await p.minimize({ average: false, ...o, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
-    const [lazy, eager] = [await errOf(sketch.identity()), await errOf(sketch.randK(d))];
-    expect(lazy).not.toBeNull();
-    expect(eager).not.toBeNull();
-    expect(lazy!.message).toMatch(/step/);
-    expect(lazy!.lastIterate.every(Number.isFinite)).toBe(true);
-    expect(lazy!.step).toBe(eager!.step);
-    expect(maxRelErr(lazy!.lastIterate, eager!.lastIterate)).toBeLessThan(1e-6);
+    for (const average of [false, "all"] as const) {
+      const errOf = async (s: Sketch) => { try { await p.minimize({ average, ...o, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
+      const [lazy, eager] = [await errOf(sketch.identity()), await errOf(sketch.randK(d))];
+      expect(lazy).not.toBeNull();
+      expect(eager).not.toBeNull();
+      expect(lazy!.message).toMatch(/step/);
+      expect(lazy!.lastIterate.every(Number.isFinite)).toBe(true);
+      expect(lazy!.step).toBe(eager!.step);
+      expect(maxRelErr(lazy!.lastIterate, eager!.lastIterate)).toBeLessThan(1e-6);
+    }
   });
 });
 
