@@ -27,6 +27,7 @@ export type { LibsvmOptions } from "./data/libsvm.js";
 export type { SyntheticOptions } from "./data/synthetic.js";
 export { IdxParseError } from "./data/idx.js";
 export type { IdxOptions } from "./data/idx.js";
+export type { HashedCrossesOptions } from "./data/crosses.js";
 // sketches
 export { sketch } from "./sketch/spec.js";
 export type { Sketch, IdentitySketch, BernoulliSketch, RandKSketch, PermutationSketch, SketchOptions, SketchOver } from "./sketch/spec.js";

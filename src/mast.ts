@@ -10,6 +10,7 @@ import { Dataset, dense, csr, normaliseLabels } from "./data/dataset.js";
 import { parseLibsvm, type LibsvmOptions } from "./data/libsvm.js";
 import { synthetic, type SyntheticOptions } from "./data/synthetic.js";
 import { parseIdx, type IdxOptions } from "./data/idx.js";
+import { hashedCrosses, type HashedCrossesOptions } from "./data/crosses.js";
 import { sketch } from "./sketch/spec.js";
 import { Problem, type ProblemOptions } from "./models/linear.js";
 import { QuadraticProblem, type QuadraticOptions } from "./models/quadratic.js";
@@ -40,6 +41,10 @@ export interface Mast {
     synthetic(options?: SyntheticOptions): Dataset;
     /** Read IDX image and label files (MNIST's format; bytes, gzip accepted): a dense data set with classes 0…C−1. */
     idx(images: Uint8Array | ArrayBuffer, labels: Uint8Array | ArrayBuffer, options?: IdxOptions): Promise<Dataset>;
+    /** Hashed features with pairwise crosses: each original j and each pair j < k of a row's non-zeros go to bucket
+     *  MurmurHash3_x86_32(u32le j ‖ u32le k, seed) mod 2^bits (an original as (j, j)), values a_j and a_j·a_k summed on
+     *  collision; a CSR data set with 2^bits columns (docs/models.md, "Hashed feature crosses"). */
+    hashedCrosses(data: Dataset, options: HashedCrossesOptions): Dataset;
   };
   /** Sketch constructors (the same object as the `sketch` export). */
   readonly sketch: typeof sketch;
@@ -83,6 +88,7 @@ export async function init(source?: WasmSource, opts: InitOptions = {}): Promise
       csr,
       synthetic(options?: SyntheticOptions): Dataset { return synthetic(utility(), options); },
       idx: parseIdx,
+      hashedCrosses,
     }),
     problem: (options: ProblemOptions) => new Problem(module, options),
     quadratic: (options: QuadraticOptions) => new QuadraticProblem(module, options),
