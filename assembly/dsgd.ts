@@ -8,8 +8,8 @@ import { lossDeriv } from "./loss";
 import { samplingKind, samplingConfigure, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { problemKind, PROBLEM_QUADRATIC, lossKind, lamOf, dim, pA, pB, pV, pAv, pDelta, pAcc, pSlot, csrDistinct, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
 import { fail } from "./errors";
-import { setStep, stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
-import { csrRandKStep, singleRowStep, lazyIdentityRun } from "./fused";
+import { setStep, stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling, lazyBatchSampling } from "./run";
+import { csrRandKStep, singleRowStep, lazyIdentityRun, lazyNeedsEager, clearLazyNeedsEager } from "./fused";
 import { averaging, avgTouch, avgTouchAll } from "./average";
 import { sketchedCoord } from "./update";
 
@@ -230,8 +230,18 @@ export function dsgdRun(px: usize, t0: f64, steps: i32): i32 {
   const start = <u64>t0;
   failStep = -1;
   const single = singleRowSampling();
-  if (single && full && dataKind == DATA_CSR) {
-    return lazyIdentityRun(px, start, steps);   // x = α u, O(nnz) a step, averaged steps included (B mode)
+  if (full && dataKind == DATA_CSR && (single || lazyBatchSampling())) {
+    // x = α u, O(nnz) a step, averaged steps included (B mode); a minibatch step the lazy form cannot take safely is
+    // taken here by the eager path, and the lazy path resumes after it
+    let done = 0;
+    while (true) {
+      done += lazyIdentityRun(px, start + <u64>done, steps - done, done);
+      if (!lazyNeedsEager) return done;
+      clearLazyNeedsEager();
+      if (eagerRun(px, start + <u64>done, 1, full, false, done) == 0) return done;
+      done++;
+      if (done == steps) return done;
+    }
   }
   return eagerRun(px, start, steps, full, single, 0);
 }

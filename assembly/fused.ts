@@ -9,7 +9,7 @@ import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDotDiff, rowA
 import { lossDeriv } from "./loss";
 import { samplingKind, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { lossKind, l2, dim, pV, pAv, pDelta, pAcc, pSlot, pJournal, pGradX, pY, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
-import { stepSize, coordsTouched, rowsTouched, failStep, countPath } from "./run";
+import { stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
 import { sketchedCoord } from "./update";
 import { averaging, avgLazyOn, avgLazyEnter, avgLazyTouchRow, avgLazyAdvance, avgLazyRebase, avgLazyLeave } from "./average";
 
@@ -283,20 +283,41 @@ function gatheredUpdate(px: usize, pa: usize, supp: usize, ps: usize, pv: usize,
  *  by the eager path on x = α u, which alone decides divergence. The same iterates as the eager path up to rounding
  *  (the λ term is one product, not per coordinate). Averaged steps average in B mode (average.ts): O(nnz) a step,
  *  and the mode carries on across calls with (u, α). */
-export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
+export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
   const d = dim, vv = pV, lam = l2, journal = pJournal, av = pAv, u = pLazyU;
   const vals = pValues, idx = pIndices, ptr = pIndptr;
   if (!lazyValid) { memory.copy(u, px, <usize>d << 3); lazyAlpha = 1; lazyValid = true; }
   let alpha = lazyAlpha;
   let lazySteps = 0;
-  const peek = samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM;
+  const peek = (samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM) && singleRowSampling();
   for (let s = 0; s < steps; s++) {
     const t = t0 + <u64>s;
-    const g = stepSize(s);
+    const g = stepSize(s0 + s);
     const shrink = 1.0 - g * lam;
     const avg = averaging(t);
     if (avg && !avgLazyOn()) { avgLazyEnter(u, alpha, t); coordsTouched += <f64>d; }
-    sampleRows(t);
+    const rows = sampleRows(t);
+    if (rows != 1) {
+      // a minibatch (or a sampler's empty or larger draw): the same update over c rows, all margins at y = α u first
+      const na = lazyBatchStep(t, rows, alpha, g, shrink, avg);
+      if (na != na) {   // γλ out of range, too many entries, or overflow risk: the caller takes this step eagerly
+        if (avg) { avgLazyLeave(t); coordsTouched += <f64>d; }
+        countPath(PATH_LAZY, lazySteps);
+        memory.copy(px, u, <usize>d << 3);
+        if (alpha != 1) scale(alpha, px, d);
+        coordsTouched += <f64>d;
+        lazyValid = false; lazyAlpha = 1; lazyNeedsEager = true;
+        return s;
+      }
+      lazySteps++;
+      alpha = na;
+      if (avg) avgLazyAdvance(alpha, t);
+      if (alpha < 1e-8) {
+        if (avg) { avgLazyRebase(); coordsTouched += <f64>d; }
+        scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1;
+      }
+      continue;
+    }
     const i = load<i32>(pRowSel);
     const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
     if (!(shrink > 0 && shrink <= 1) || b - a > d) {
@@ -352,6 +373,64 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32): i32 {
   coordsTouched += <f64>d;
   return steps;
 }
+
+// lazyBatchStep(t, c, α, γ, 1 − γλ, avg) -> α⁺, or NaN (nothing changed) when the step must be taken eagerly: the c
+// sampled rows' margins at y = α u (c ≤ d, kept in pDelta), then u_j −= γ w_r φ'_r a_rj / (D α⁺) row by row, with
+// each old u_j journaled (Σ nnz ≤ d) so that an overflowing step is undone exactly.
+function lazyBatchStep(t: u64, c: i32, alpha: f64, g: f64, shrink: f64, avg: bool): f64 {
+  const d = dim, u = pLazyU, vv = pV, av = pAv, journal = pJournal, coef = pDelta;
+  const vals = pValues, idx = pIndices, ptr = pIndptr, sel = pRowSel, rw = pRowW;
+  if (!(shrink > 0 && shrink <= 1) || c > d) return NaN;
+  let total = 0;
+  for (let r = 0; r < c; r++) {
+    const i = <usize>load<i32>(sel + (<usize>r << 2));
+    total += load<i32>(ptr + (i << 2), 4) - load<i32>(ptr + (i << 2));
+  }
+  if (total > d) return NaN;
+  const na = alpha * shrink, div = rowDivisor;
+  for (let r = 0; r < c; r++) {
+    const i = load<i32>(sel + (<usize>r << 2));
+    const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
+    let margin: f64 = 0;
+    for (let e = a; e < b; e++) {
+      const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
+      margin += load<f64>(vals + (<usize>e << 3)) * (alpha * load<f64>(u + j) - load<f64>(vv + j));
+    }
+    const cr = load<f64>(rw + (<usize>r << 3)) * lossDeriv(lossKind, load<f64>(av + (<usize>i << 3)) + margin, label(i));
+    store<f64>(coef + (<usize>r << 3), div == 1.0 ? g * cr / na : g * cr / div / na);
+  }
+  let ok = isFinite(na), q = 0;
+  for (let r = 0; r < c; r++) {
+    const i = load<i32>(sel + (<usize>r << 2));
+    const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
+    if (avg) avgLazyTouchRow(idx, a, b);   // B is that of this step for every row: a second touch adds u_j · 0
+    const f = load<f64>(coef + (<usize>r << 3));
+    for (let e = a; e < b; e++, q++) {
+      const j = <usize>load<i32>(idx + (<usize>e << 2)) << 3;
+      const uj = load<f64>(u + j);
+      store<f64>(journal + (<usize>q << 3), uj);
+      const nu = uj - f * load<f64>(vals + (<usize>e << 3));
+      if (!(Math.abs(nu) <= 1e300)) ok = false;
+      store<f64>(u + j, nu);
+    }
+  }
+  if (!ok) {
+    for (let r = c - 1; r >= 0; r--) {
+      const i = load<i32>(sel + (<usize>r << 2));
+      const a = load<i32>(ptr + (<usize>i << 2)), b = load<i32>(ptr + (<usize>(i + 1) << 2));
+      for (let e = b - 1; e >= a; e--) { q--; store<f64>(u + (<usize>load<i32>(idx + (<usize>e << 2)) << 3), load<f64>(journal + (<usize>q << 3))); }
+    }
+    return NaN;
+  }
+  rowsTouched += <f64>c;
+  coordsTouched += <f64>(2 * total);
+  return na;
+}
+
+/** Set when lazyIdentityRun stopped before a step that the eager path must take (dsgdRun takes it, then goes on). */
+export let lazyNeedsEager = false;
+/** clearLazyNeedsEager(): dsgdRun has taken that step. */
+export function clearLazyNeedsEager(): void { lazyNeedsEager = false; }
 
 // lazyStop(px, t, s, lazySteps) -> s: a diverging lazy run: x (α = 1 by then) back to the caller, the lazy state dropped.
 function lazyStop(px: usize, t: u64, s: i32, lazySteps: i32): i32 {

@@ -49,3 +49,8 @@ export function setFusedPaths(on: i32): void { fusedPaths = on != 0; }
 export function singleRowSampling(): bool {
   return fusedPaths && problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && samplingKind != SAMPLE_INDEPENDENT && tau == 1 && lamEnd == dim;
 }
+/** lazyBatchSampling(): sampled rows (any τ) of a data problem whose every coordinate carries the ℓ2 term, fused paths
+ *  on: with the identity on CSR rows, the lazy x = α u path takes these steps. */
+export function lazyBatchSampling(): bool {
+  return fusedPaths && problemKind == PROBLEM_DATA && samplingKind != SAMPLE_FULL && lamEnd == dim;
+}

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { sketch, schedules, type Sketch } from "../../dist/index.js";
+import { sketch, schedules, type Sketch, type MinimizeOptions } from "../../dist/index.js";
 import { mast, lcg, maxRelErr, sameBits, dataFile, spd } from "../helpers.ts";
 import { refDsgdRandK, logistic, squared, dot4 } from "../reference/kernels.ts";
 
@@ -82,8 +82,8 @@ describe("fast paths give the bits of the general path", () => {
       for (const batch of [1, 4, "full"] as const) {
         const o = { batch, iterations: 120, seed: 8, stepSize: 0.3 } as const;
         const [a, b] = [await p.minimize({ average: false, ...o, sketch: sketch.identity() }), await p.minimize({ average: false, ...o, sketch: sketch.randK(37) })];
-        // CSR rows, one row a step: the identity takes the lazy O(nnz) path (x = α u), equal up to rounding only
-        if (data === syn && batch === 1) expect(maxRelErr(a.x, b.x)).toBeLessThan(1e-12);
+        // CSR rows, sampled rows: the identity takes the lazy O(nnz) path (x = α u), equal up to rounding only
+        if (data === syn && batch !== "full") expect(maxRelErr(a.x, b.x)).toBeLessThan(1e-12);
         else expect(b.digest).toBe(a.digest);
       }
     }
@@ -163,6 +163,21 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     expect(maxRelErr(a.trace.map((r) => r.f), b.trace.map((r) => r.f))).toBeLessThan(1e-12);
   });
 
+  it("minibatches take the same path: 2·Σnnz coordinates a step, the eager path's iterates and averages to rounding, for every sampler", async () => {
+    const m = await mast();
+    const d = 400, T = 200, tau = 4;
+    const p = m.problem({ data: fixedNnz(m, 200, d, 5, 3), loss: "logistic", l2: 0.05, shift: Array.from({ length: d }, (_, j) => ((j % 7) - 3) / 20) });
+    const o = { batch: tau, iterations: T, seed: 4, stepSize: 0.5, recordEvery: T } as const;
+    const lazy = await p.minimize({ ...o, average: false, sketch: sketch.identity() });
+    expect(lazy.work.coordsTouched).toBe(2 * 5 * tau * T + d);
+    expect(lazy.work.rowsTouched).toBe(tau * T);
+    for (const extra of [{}, { sampling: "uniform" }, { sampling: "importance" }, { batch: undefined, sampling: "independent", probabilities: Array.from({ length: 200 }, (_, i) => 0.005 + (i % 3) / 100) }, { average: "weighted" }] as MinimizeOptions[]) {
+      const [a, b] = [await p.minimize({ average: false, ...o, ...extra, sketch: sketch.identity() }), await p.minimize({ average: false, ...o, ...extra, sketch: sketch.randK(d) })];
+      expect(maxRelErr(a.x, b.x)).toBeLessThan(1e-12);
+      expect(a.work.coordsTouched).toBeLessThan(b.work.coordsTouched / 10);
+    }
+  });
+
   it("averaged runs stay O(nnz) a step (B mode): one pass of d to enter it and one write-back, the average of the eager path", async () => {
     const m = await mast();
     const d = 400, T = 300;
@@ -185,9 +200,9 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const data = fixedNnz(m, 80, d, 4, 9, 0.2);
     const x0 = Float64Array.from({ length: d }, (_, j) => 1 + (j % 5));
     for (const average of [false, "weighted"] as const) {
-      for (const [l2, stepSize] of [[1, 0.9], [1, 1.5], [0.5, schedules.inverseTime(1.9, 0.05)]] as const) {
+      for (const [l2, stepSize, batch] of [[1, 0.9, 1], [1, 1.5, 1], [0.5, schedules.inverseTime(1.9, 0.05), 1], [1, 0.9, 3], [1, 1.5, 3], [0.5, schedules.inverseTime(1.9, 0.05), 3]] as const) {
         const p = m.problem({ data, loss: "squared", l2 });
-        const o = { batch: 1, iterations: 120, seed: 2, stepSize, x0, average } as const;
+        const o = { batch, iterations: 120, seed: 2, stepSize, x0, average } as const;
         const [lazy, eager] = [await p.minimize({ ...o, sketch: sketch.identity() }), await p.minimize({ ...o, sketch: sketch.randK(d) })];
         expect(lazy.x.every(Number.isFinite)).toBe(true);
         // γλ = 0.9: α falls below 1e-8 within 8 steps; the iterates (and averages) stay those of the eager path
@@ -201,8 +216,8 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const m = await mast();
     const d = 300;
     const p = m.problem({ data: fixedNnz(m, 150, d, 6, 8), loss: "logistic", l2: 0.2, shift: Array.from({ length: d }, (_, j) => (j % 3) / 10) });
-    const o = { sketch: sketch.identity(), batch: 1, stepSize: 0.9, seed: 12 } as const;   // γλ = 0.18: α renormalises every ~90 steps
-    for (const average of [false, "weighted", { from: 300 }] as const) {
+    for (const [average, batch] of [[false, 1], ["weighted", 1], [{ from: 300 }, 1], ["weighted", 5]] as const) {
+      const o = { sketch: sketch.identity(), batch, stepSize: 0.9, seed: 12 } as const;
       const whole = await p.minimize({ average, ...o, iterations: 1000, recordEvery: 1000 });
       for (const recordEvery of [1, 7, 333]) expect((await p.minimize({ average, ...o, iterations: 1000, recordEvery })).digest).toBe(whole.digest);
       expect((await p.minimize({ average, ...o, iterations: 1000, timeLimitMs: 60_000 })).digest).toBe(whole.digest);
@@ -220,8 +235,8 @@ describe("identity on CSR rows, one row a step: the lazy ℓ2 path (x = α u)", 
     const d = 50;
     const p = m.problem({ data: fixedNnz(m, 40, d, 6, 5), loss: "squared", l2: 0.01 });
     const o = { batch: 1, iterations: 5000, seed: 1, stepSize: 40 } as const;
-    for (const average of [false, "all"] as const) {
-      const errOf = async (s: Sketch) => { try { await p.minimize({ average, ...o, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
+    for (const [average, batch] of [[false, 1], ["all", 1], [false, 3], ["all", 3]] as const) {
+      const errOf = async (s: Sketch) => { try { await p.minimize({ average, ...o, batch, sketch: s }); return null; } catch (e) { return e as { step: number; lastIterate: Float64Array; message: string }; } };
       const [lazy, eager] = [await errOf(sketch.identity()), await errOf(sketch.randK(d))];
       expect(lazy).not.toBeNull();
       expect(eager).not.toBeNull();
@@ -294,9 +309,10 @@ describe("sparse work: a step touches only the support", () => {
     expect(Math.abs(r.work.coordsTouched - mean)).toBeLessThan(5 * sd);
   });
 
-  it("identity touches all d coordinates (the counter can tell the difference)", async () => {
+  it("identity on dense rows touches all d coordinates (the counter can tell the difference)", async () => {
     const m = await mast();
-    const p = m.problem({ data: m.data.synthetic({ rows: 50, cols: 30, seed: 2 }), l2: 1e-3 });
+    const syn = m.data.synthetic({ rows: 50, cols: 30, seed: 2 });
+    const p = m.problem({ data: m.data.dense(denseOf(syn), { rows: 50, cols: 30, labels: syn.labels }), l2: 1e-3 });
     const r = await p.minimize({ average: false, sketch: sketch.identity(), batch: 2, iterations: 10, seed: 5 });
     expect(r.work.coordsTouched).toBe(2 * 30 * 10);
   });
