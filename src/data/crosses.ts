@@ -20,6 +20,7 @@ export interface HashedCrossesOptions {
 }
 
 const C1 = 0xcc9e2d51, C2 = 0x1b873593;
+const KEY_SPLIT = 2 ** 22;   // a row's entries are sorted by bucket·2^22 + their generation order (2^30 · 2^22 < 2^53)
 
 function mixKey(h: number, k: number): number {
   k = Math.imul(k, C1);
@@ -85,8 +86,10 @@ export function hashedCrosses(ds: Dataset, opts: HashedCrossesOptions): Dataset 
 
   const indptr = new Int32Array(n + 1);
   let indices = new Int32Array(total), values = new Float64Array(total);
-  const bucket = new Int32Array(widest), val = new Float64Array(widest);
-  const order: number[] = [];
+  if (widest > KEY_SPLIT) {
+    throw new RangeError(`hashedCrosses: a row would make ${widest} entries (> 2^22 = ${KEY_SPLIT}); use fewer features a row`);
+  }
+  const bucket = new Int32Array(widest), val = new Float64Array(widest), keys = new Float64Array(widest);
   let e = 0;
   for (let i = 0; i < n; i++) {
     const m = rowOf(i);
@@ -96,14 +99,14 @@ export function hashedCrosses(ds: Dataset, opts: HashedCrossesOptions): Dataset 
       if (originals) { bucket[c] = murmur3Pair(j, j, seed) & mask; val[c++] = rowVals[a]; }
       for (let b = a + 1; b < m; b++) { bucket[c] = murmur3Pair(j, rowCols[b], seed) & mask; val[c++] = rowVals[a] * rowVals[b]; }
     }
-    order.length = c;
-    for (let q = 0; q < c; q++) order[q] = q;
-    order.sort((p, q) => bucket[p] - bucket[q] || p - q);
+    // sort by (bucket, generation order): keys bucket·2^22 + q are exact below 2^53 and sort natively
+    for (let q = 0; q < c; q++) keys[q] = bucket[q] * KEY_SPLIT + q;
+    const sorted = keys.subarray(0, c).sort();
     const start = e;
     for (let q = 0; q < c;) {
-      const col = bucket[order[q]];
+      const col = Math.floor(sorted[q] / KEY_SPLIT);
       let sum = 0;
-      for (; q < c && bucket[order[q]] === col; q++) sum += val[order[q]];
+      for (; q < c && sorted[q] < (col + 1) * KEY_SPLIT; q++) sum += val[sorted[q] - col * KEY_SPLIT];
       if (sum !== 0) { indices[e] = col; values[e++] = sum; }
     }
     if (normalize) {

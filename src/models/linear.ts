@@ -167,13 +167,14 @@ export class Problem extends BaseProblem {
   private compactRows(): Problem | null {
     const D = this.rowsData;
     if (D.format !== "csr" || D.cols < COMPACT_MIN_D) return null;
-    const seen = new Uint8Array(D.cols);
+    const seen = new Uint8Array(D.cols), ix = D.indices!, nnz = ix.length;
     let u = 0;
-    for (const j of D.indices!) if (!seen[j]) { seen[j] = 1; u++; }
+    for (let e = 0; e < nnz; e++) { const j = ix[e]; if (!seen[j]) { seen[j] = 1; u++; } }
     if (4 * u > D.cols) return null;
     const map = new Int32Array(D.cols);
     for (let j = 0, c = 0; j < D.cols; j++) if (seen[j]) map[j] = c++;
-    const indices = Int32Array.from(D.indices!, (j) => map[j]);
+    const indices = new Int32Array(nnz);   // indexed loops: Int32Array.from with a callback was 20× slower (3.4M entries)
+    for (let e = 0; e < nnz; e++) indices[e] = map[ix[e]];
     const data = new Dataset({ format: "csr", rows: D.rows, cols: u, values: D.values, indptr: D.indptr, indices, labels: D.labels });
     return new Problem(this.module, { data, loss: this.loss, l2: this.l2 });
   }

@@ -3,16 +3,22 @@
  * position, since every draw is a function of (seed, stream, step)), the work counters, x and, for the variance-reduced
  * methods, the reference point w and gradient G; plus large settings (probabilities, explicit sketch sets) as arrays.
  *
- * Layout (version 2): "MASTCKPT", u32 version, u32 header length, header JSON (UTF-8), zero padding to 8 bytes, the
+ * Layout (version 3): "MASTCKPT", u32 version, u32 header length, header JSON (UTF-8), zero padding to 8 bytes, the
  * arrays named in header.arrays as little-endian f64, then the SHA-256 of every byte before it (32 bytes). A checkpoint
  * with any byte changed, or cut anywhere, is refused: its hash no longer matches (or it is too short to hold one).
+ * An array of which fewer than half the entries differ from +0 (bit for bit: −0 counts as a value) is stored sparse:
+ * its entry in header.arrays has `nonZeros: m`, and the body holds its m indices (increasing, as f64), then their m
+ * values. High-dimensional runs hold mostly-zero d-vectors (x near a zero shift, the averaging sums of untouched
+ * coordinates), so their checkpoints stay small. Version 2 (dense arrays only) is still read.
  * @module
  */
 import { sha256, sha256Async } from "./digest.js";
 
 const MAGIC = "MASTCKPT";
 /** The checkpoint format this library writes and reads (1 had no hash and is no longer read). */
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
+/** Older formats this library still reads. */
+const READS = [2, 3];
 const HASH_BYTES = 32;
 /** The smallest checkpoint: magic, version, header length and the hash. */
 const MIN_BYTES = 16 + HASH_BYTES;
@@ -24,6 +30,8 @@ export interface CheckpointData {
 }
 
 const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+/** Arrays shorter than this are always stored dense (the header entry would cost more than it saves). */
+const SPARSE_MIN = 64;
 
 /** encodeCheckpoint(header, arrays) → bytes. */
 export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): Uint8Array {
@@ -40,12 +48,24 @@ export async function encodeCheckpointAsync(header: Record<string, unknown>, arr
   return out;
 }
 
+// nonZeros(a): the entries of a that are not +0 (−0 and NaN count)
+function nonZeros(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) { const v = a[i]; if (v !== 0 || 1 / v < 0) m++; }
+  return m;
+}
+
 // layout(header, arrays): every byte of a checkpoint but its hash, and where the hash goes
 function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): { out: Uint8Array; body: number } {
   const names = Object.keys(arrays);
-  const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: names.map((name) => ({ name, length: arrays[name].length })) }));
+  const entries = names.map((name) => {
+    const length = arrays[name].length;
+    const m = length >= SPARSE_MIN ? nonZeros(arrays[name]) : length;
+    return 2 * m < length ? { name, length, nonZeros: m } : { name, length };
+  });
+  const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: entries }));
   const start = Math.ceil((16 + h.length) / 8) * 8;
-  const body = start + names.reduce((s, n) => s + 8 * arrays[n].length, 0);
+  const body = start + entries.reduce((s, e) => s + 8 * ("nonZeros" in e ? 2 * e.nonZeros! : e.length), 0);
   const out = new Uint8Array(body + HASH_BYTES);
   const view = new DataView(out.buffer);
   for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
@@ -53,11 +73,20 @@ function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLik
   view.setUint32(12, h.length, true);
   out.set(h, 16);
   let off = start;
-  for (const n of names) {
-    const a = arrays[n];
-    // a d-vector at memory speed: the body's arrays start 8-aligned, so on a little-endian machine it is one copy
-    if (LITTLE && a instanceof Float64Array) { new Float64Array(out.buffer, off, a.length).set(a); off += 8 * a.length; }
-    else for (let i = 0; i < a.length; i++, off += 8) view.setFloat64(off, a[i], true);
+  for (const e of entries) {
+    const a = arrays[e.name];
+    if ("nonZeros" in e) {
+      const m = e.nonZeros!;
+      let k = 0;
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
+        if (v !== 0 || 1 / v < 0) { view.setFloat64(off + 8 * k, i, true); view.setFloat64(off + 8 * (m + k), v, true); k++; }
+      }
+      off += 16 * m;
+    } else if (LITTLE && a instanceof Float64Array) {
+      // a d-vector at memory speed: the body's arrays start 8-aligned, so on a little-endian machine it is one copy
+      new Float64Array(out.buffer, off, a.length).set(a); off += 8 * a.length;
+    } else for (let i = 0; i < a.length; i++, off += 8) view.setFloat64(off, a[i], true);
   }
   return { out, body };
 }
@@ -78,8 +107,8 @@ export function decodeCheckpoint(bytes: unknown): CheckpointData {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version === 1) throw bad("it is a version 1 checkpoint (no integrity hash), which this library no longer reads; rerun the run to make a new one");
-  if (version !== CHECKPOINT_VERSION) {
-    throw bad(`it says format version ${version}, this library reads version ${CHECKPOINT_VERSION} (a newer library wrote it, or the bytes were changed)`);
+  if (!READS.includes(version)) {
+    throw bad(`it says format version ${version}, this library reads versions ${READS.join(" and ")} (a newer library wrote it, or the bytes were changed)`);
   }
   const body = bytes.length - HASH_BYTES;
   const want = sha256(bytes.subarray(0, body));
@@ -94,7 +123,19 @@ export function decodeCheckpoint(bytes: unknown): CheckpointData {
   if (!header || !Array.isArray(header.arrays)) throw bad("corrupt header");
   let off = Math.ceil((16 + len) / 8) * 8;
   const arrays: Record<string, Float64Array> = {};
-  for (const { name, length } of header.arrays) {
+  for (const { name, length, nonZeros: m } of header.arrays as { name: string; length: number; nonZeros?: number }[]) {
+    if (m !== undefined) {
+      if (version < 3 || !Number.isSafeInteger(length) || !Number.isSafeInteger(m) || m < 0 || m > length || off + 16 * m > body) throw bad(`corrupt layout (sparse array ${name})`);
+      const a = new Float64Array(length);   // untouched pages of a mostly-zero d-vector stay virtual
+      for (let k = 0; k < m; k++) {
+        const i = view.getFloat64(off + 8 * k, true);
+        if (!Number.isInteger(i) || i < 0 || i >= length || (k > 0 && i <= view.getFloat64(off + 8 * (k - 1), true))) throw bad(`corrupt layout (sparse array ${name})`);
+        a[i] = view.getFloat64(off + 8 * (m + k), true);
+      }
+      off += 16 * m;
+      arrays[name] = a;
+      continue;
+    }
     if (!Number.isSafeInteger(length) || length < 0 || off + 8 * length > body) throw bad(`corrupt layout (array ${name} runs past the end)`);
     const a = new Float64Array(length);
     if (LITTLE && (bytes.byteOffset + off) % 8 === 0) { a.set(new Float64Array(bytes.buffer, bytes.byteOffset + off, length)); off += 8 * length; }

@@ -80,6 +80,9 @@ describe("hashedCrosses", () => {
     // one dense row of 65,536 non-zeros would give 65,536 + 65,536·65,535/2 > 2^31 − 1 entries
     const wide = m.data.dense(new Float64Array(65536).fill(1), { rows: 1, cols: 65536, labels: [1] });
     expect(() => m.data.hashedCrosses(wide, { bits: 20 })).toThrow(/would make 2147516416 entries \(> 2\^31 − 1/);
+    // one row of 2,897 non-zeros: 4,197,753 entries in one row, past the 2^22 a row can sort
+    const row = m.data.dense(new Float64Array(2897).fill(1), { rows: 1, cols: 2897, labels: [1] });
+    expect(() => m.data.hashedCrosses(row, { bits: 20 })).toThrow(/a row would make 4197753 entries \(> 2\^22/);
   });
 
   it("a1a crossed into 2^20 buckets: 14 active features a row give up to 105 entries, and logistic regression trains on it", async () => {
