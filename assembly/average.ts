@@ -23,6 +23,7 @@ let n: i32 = 0;
 let lazyMode = false;     // B mode: last holds B values, x = α u with u at pU
 let bCur: f64 = 0;        // B at the current step boundary
 let pU: usize = 0;
+let fresh = false;        // configured with S = 0 and last = t_a, and not touched since
 
 // W(t): the weight of the iterates x_1 … x_t together.
 @inline function W(t: f64): f64 { return linear ? t * (t + 1) * 0.5 : t; }
@@ -35,9 +36,11 @@ export function avgConfigure(tA: f64, weights: i32, pS: usize, pL: usize, d: i32
   if (!on) return;
   if (d < 1 || pS == 0 || pL == 0 || (weights != 0 && weights != 1)) fail(ERR_ABORT);
   from = <u64>tA; linear = weights == 1; pSum = pS; pLast = pL; n = d; lazyMode = false; bCur = 0;
+  fresh = init != 0;
   if (init != 0) {
     memory.fill(pS, 0, <usize>d << 3);
-    for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
+    if (tA == 0) memory.fill(pL, 0, <usize>d << 3);   // +0: the bits of the loop below
+    else for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
   }
 }
 
@@ -51,6 +54,7 @@ export function averagingFrom(): f64 { return on ? <f64>from : -1; }
 
 /** avgTouch(px, pT, m, t): before step t changes x on T (m i32 indices): S_j += x_j (t − last_j), last_j = t. */
 export function avgTouch(px: usize, pT: usize, m: i32, t: u64): void {
+  fresh = false;
   const tf = <f64>t, wt = W(tf), s = pSum, l = pLast;
   for (let k = 0; k < m; k++) {
     const o = <usize>load<i32>(pT + (<usize>k << 2)) << 3;
@@ -61,6 +65,7 @@ export function avgTouch(px: usize, pT: usize, m: i32, t: u64): void {
 
 /** avgTouchAll(px, t): avgTouch on every coordinate (a step that changes all of x). */
 export function avgTouchAll(px: usize, t: u64): void {
+  fresh = false;
   const tf = <f64>t, wt = W(tf), s = pSum, l = pLast;
   for (let j = 0; j < n; j++) {
     const o = <usize>j << 3;
@@ -98,15 +103,24 @@ export function avgRead(px: usize, T: f64, pOut: usize): void {
 /** avgLazyOn(): whether B mode is on. */
 @inline export function avgLazyOn(): bool { return lazyMode; }
 
-/** avgLazyEnter(pu, α, t): before step t, with x = α u (u at pu): S_j += α u_j (W(t) − W(last_j)), last_j = 0, B = 0. O(d). */
-export function avgLazyEnter(pu: usize, alpha: f64, t: u64): void {
+/** avgLazyEnter(pu, α, t) → coordinates touched: before step t, with x = α u (u at pu): S_j += α u_j (W(t) − W(last_j)),
+ *  last_j = 0, B = 0. O(d); nothing on a fresh run entering at t_a = 0 (S = 0 and last = 0 already). */
+export function avgLazyEnter(pu: usize, alpha: f64, t: u64): i32 {
   const wt = W(<f64>t), s = pSum, l = pLast;
+  bCur = 0; pU = pu; lazyMode = true;
+  if (fresh && t == from) {
+    // S = 0 and last = t_a untouched: the pass below would add α u_j · 0 to S (leaving +0) and set last to 0
+    fresh = false;
+    if (from == 0) return 0;
+    memory.fill(l, 0, <usize>n << 3);
+    return n;
+  }
   for (let j = 0; j < n; j++) {
     const o = <usize>j << 3;
     store<f64>(s + o, load<f64>(s + o) + alpha * load<f64>(pu + o) * (wt - W(load<f64>(l + o))));
     store<f64>(l + o, 0);
   }
-  bCur = 0; pU = pu; lazyMode = true;
+  return n;
 }
 
 /** avgLazyTouchRow(pIdx, a, b): before a step changes u on the columns pIdx[a..b): S_j += u_j (B − last_j), last_j = B. */

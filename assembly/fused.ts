@@ -4,7 +4,7 @@
 import { SAMPLE_NICE, SAMPLE_UNIFORM, STREAM_ROWS, PATH_LAZY, PATH_SINGLE_ROW } from "./codes";
 import { pSupp, pScale, pMark, memberStamp, memberInverted } from "./sketch";
 import { firstWords } from "./philox";
-import { dot, gatherInto, dotDiff, dotScaledDiffAt, scale } from "./vector";
+import { dot, gatherInto, dotDiff, dotScaledDiffAt, scale, scaleInto } from "./vector";
 import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label, denseRow } from "./data";
 import { lossDeriv } from "./loss";
 import { samplingKind, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
@@ -295,7 +295,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
     const g = stepSize(s0 + s);
     const shrink = 1.0 - g * lam;
     const avg = averaging(t);
-    if (avg && !avgLazyOn()) { avgLazyEnter(u, alpha, t); coordsTouched += <f64>d; }
+    if (avg && !avgLazyOn()) coordsTouched += <f64>avgLazyEnter(u, alpha, t);
     const rows = sampleRows(t);
     if (rows != 1) {
       // a minibatch (or a sampler's empty or larger draw): the same update over c rows, all margins at y = α u first
@@ -303,8 +303,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
       if (na != na) {   // γλ out of range, too many entries, or overflow risk: the caller takes this step eagerly
         if (avg) { avgLazyLeave(t); coordsTouched += <f64>d; }
         countPath(PATH_LAZY, lazySteps);
-        memory.copy(px, u, <usize>d << 3);
-        if (alpha != 1) scale(alpha, px, d);
+        if (alpha != 1) scaleInto(alpha, u, px, d); else memory.copy(px, u, <usize>d << 3);
         coordsTouched += <f64>d;
         lazyValid = false; lazyAlpha = 1; lazyNeedsEager = true;
         return s;
@@ -368,8 +367,8 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
   }
   countPath(PATH_LAZY, lazySteps);
   lazyAlpha = alpha;
-  memory.copy(px, u, <usize>d << 3);          // the caller's x = α u; (u, α) carry on into the next call
-  if (alpha != 1) scale(alpha, px, d);
+  if (alpha != 1) scaleInto(alpha, u, px, d);   // the caller's x = α u, one pass; (u, α) carry on into the next call
+  else memory.copy(px, u, <usize>d << 3);
   coordsTouched += <f64>d;
   return steps;
 }

@@ -174,6 +174,22 @@ export function scale(a: f64, px: usize, n: i32): void {
   }
 }
 
+/** scaleInto(a, px, pOut, n): out = a·x (n f64; out may be x). */
+export function scaleInto(a: f64, px: usize, pOut: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a);
+    for (; i + 2 <= n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(pOut + o, f64x2.mul(va, v128.load(px + o)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(pOut + o, a * load<f64>(px + o));
+  }
+}
+
 /** gatherDot(prow, pidx, pz, m) = Σ_k row[idx_k] z_k (row gathered by i32 indices), same lane order as dot. */
 export function gatherDot(prow: usize, pidx: usize, pz: usize, m: i32): f64 {
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;

@@ -48,20 +48,41 @@ export async function encodeCheckpointAsync(header: Record<string, unknown>, arr
   return out;
 }
 
-// nonZeros(a): the entries of a that are not +0 (−0 and NaN count)
-function nonZeros(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) { const v = a[i]; if (v !== 0 || 1 / v < 0) m++; }
-  return m;
+// sparseIndices(a): the indices of the entries of a that are not +0 (−0 and NaN count), or null when more than half
+// are. One pass; a Float64Array is read as 32-bit words, eight at a time, so that a run of zeros costs one test.
+function sparseIndices(a: ArrayLike<number>): Int32Array | null {
+  const n = a.length, limit = n >> 1;
+  let out = new Int32Array(Math.min(limit + 1, 4096)), m = 0;
+  const push = (i: number): boolean => {
+    if (m === out.length) { if (m > limit) return false; const next = new Int32Array(Math.min(2 * m, limit + 1)); next.set(out); out = next; }
+    out[m++] = i;
+    return m <= limit;
+  };
+  if (LITTLE && a instanceof Float64Array) {
+    const w = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = 2 * i;
+      if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3] | w[o + 4] | w[o + 5] | w[o + 6] | w[o + 7]) === 0) continue;
+      for (let k = i; k < i + 4; k++) if ((w[2 * k] | w[2 * k + 1]) !== 0 && !push(k)) return null;
+    }
+    for (; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0 && !push(i)) return null;
+  } else {
+    for (let i = 0; i < n; i++) { const v = a[i]; if ((v !== 0 || 1 / v < 0) && !push(i)) return null; }
+  }
+  return out.subarray(0, m);
 }
 
 // layout(header, arrays): every byte of a checkpoint but its hash, and where the hash goes
 function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): { out: Uint8Array; body: number } {
   const names = Object.keys(arrays);
+  const sparse = new Map<string, Int32Array>();
   const entries = names.map((name) => {
     const length = arrays[name].length;
-    const m = length >= SPARSE_MIN ? nonZeros(arrays[name]) : length;
-    return 2 * m < length ? { name, length, nonZeros: m } : { name, length };
+    const idx = length >= SPARSE_MIN ? sparseIndices(arrays[name]) : null;
+    if (idx === null || 2 * idx.length >= length) return { name, length };
+    sparse.set(name, idx);
+    return { name, length, nonZeros: idx.length };
   });
   const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: entries }));
   const start = Math.ceil((16 + h.length) / 8) * 8;
@@ -76,12 +97,8 @@ function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLik
   for (const e of entries) {
     const a = arrays[e.name];
     if ("nonZeros" in e) {
-      const m = e.nonZeros!;
-      let k = 0;
-      for (let i = 0; i < a.length; i++) {
-        const v = a[i];
-        if (v !== 0 || 1 / v < 0) { view.setFloat64(off + 8 * k, i, true); view.setFloat64(off + 8 * (m + k), v, true); k++; }
-      }
+      const idx = sparse.get(e.name)!, m = idx.length;
+      for (let k = 0; k < m; k++) { view.setFloat64(off + 8 * k, idx[k], true); view.setFloat64(off + 8 * (m + k), a[idx[k]], true); }
       off += 16 * m;
     } else if (LITTLE && a instanceof Float64Array) {
       // a d-vector at memory speed: the body's arrays start 8-aligned, so on a little-endian machine it is one copy
