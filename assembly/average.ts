@@ -13,6 +13,7 @@
 // and renormalising α are O(d) passes; a step stays O(nnz).
 import { ERR_ABORT } from "./codes";
 import { fail } from "./errors";
+import { countDensePass } from "./run";
 
 let on = false;
 let linear = false;        // weights w_{t+1} = t + 1 (else 1)
@@ -29,18 +30,19 @@ let fresh = false;        // configured with S = 0 and last = t_a, and not touch
 @inline function W(t: f64): f64 { return linear ? t * (t + 1) * 0.5 : t; }
 
 /** avgConfigure(tA, weights, pS, pL, d, init): average from step t_a on with uniform (weights = 0) or linear (1)
- *  weights, S and last at pS and pL (d f64 each, the host's); init = 1 sets S = 0 and last = t_a (a fresh run), 0
- *  keeps them (a resumed run). tA < 0: no averaging. */
+ *  weights, S and last at pS and pL (d f64 each, the host's); init = 1 takes S = 0 and sets last = t_a (a fresh run:
+ *  both must be zero, as alloc gives them), 0 keeps them (a resumed run). tA < 0: no averaging. */
 export function avgConfigure(tA: f64, weights: i32, pS: usize, pL: usize, d: i32, init: i32): void {
   on = tA >= 0;
   if (!on) return;
   if (d < 1 || pS == 0 || pL == 0 || (weights != 0 && weights != 1)) fail(ERR_ABORT);
   from = <u64>tA; linear = weights == 1; pSum = pS; pLast = pL; n = d; lazyMode = false; bCur = 0;
   fresh = init != 0;
-  if (init != 0) {
-    memory.fill(pS, 0, <usize>d << 3);
-    if (tA == 0) memory.fill(pL, 0, <usize>d << 3);   // +0: the bits of the loop below
-    else for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
+  if (init != 0 && tA != 0) {
+    // S and last come from alloc, zero (+0): S is set, and so is last when t_a = 0 (the default); untouched pages of
+    // them stay virtual
+    countDensePass();
+    for (let j = 0; j < d; j++) store<f64>(pL + (<usize>j << 3), tA);
   }
 }
 
@@ -82,6 +84,7 @@ export function avgTouchAllStep(px: usize, t: f64): void { if (averaging(<u64>t)
 /** avgRead(px, T, pOut): x̄_T = (S_j + x_j (W(T) − W(last_j))) / (W(T) − W(t_a)) into pOut (d f64); S and last
  *  unchanged. T ≤ t_a: x itself. */
 export function avgRead(px: usize, T: f64, pOut: usize): void {
+  countDensePass();
   if (!on || T <= <f64>from) { memory.copy(pOut, px, <usize>n << 3); return; }
   if (lazyMode) {   // B mode: T is the current step boundary, where B = bCur
     const span = W(T) - W(<f64>from), s = pSum, l = pLast, u = pU, b = bCur;
@@ -113,8 +116,10 @@ export function avgLazyEnter(pu: usize, alpha: f64, t: u64): i32 {
     fresh = false;
     if (from == 0) return 0;
     memory.fill(l, 0, <usize>n << 3);
+    countDensePass();
     return n;
   }
+  countDensePass();
   for (let j = 0; j < n; j++) {
     const o = <usize>j << 3;
     store<f64>(s + o, load<f64>(s + o) + alpha * load<f64>(pu + o) * (wt - W(load<f64>(l + o))));

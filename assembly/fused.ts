@@ -9,7 +9,7 @@ import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDotDiff, rowA
 import { lossDeriv } from "./loss";
 import { samplingKind, sampleRows, pRowSel, pRowW, rowDivisor } from "./sampling";
 import { lossKind, l2, dim, pV, pAv, pDelta, pAcc, pSlot, pJournal, pGradX, pY, pLazyU, pMaskDelta, pMaskAcc, pGather, masked } from "./problem";
-import { stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling } from "./run";
+import { stepSize, coordsTouched, rowsTouched, failStep, countPath, singleRowSampling, countDensePass } from "./run";
 import { sketchedCoord } from "./update";
 import { averaging, avgLazyOn, avgLazyEnter, avgLazyTouchRow, avgLazyAdvance, avgLazyRebase, avgLazyLeave } from "./average";
 
@@ -286,7 +286,7 @@ function gatheredUpdate(px: usize, pa: usize, supp: usize, ps: usize, pv: usize,
 export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
   const d = dim, vv = pV, lam = l2, journal = pJournal, av = pAv, u = pLazyU;
   const vals = pValues, idx = pIndices, ptr = pIndptr;
-  if (!lazyValid) { memory.copy(u, px, <usize>d << 3); lazyAlpha = 1; lazyValid = true; }
+  if (!lazyValid) { memory.copy(u, px, <usize>d << 3); lazyAlpha = 1; lazyValid = true; countDensePass(); }
   let alpha = lazyAlpha;
   let lazySteps = 0;
   const peek = (samplingKind == SAMPLE_NICE || samplingKind == SAMPLE_UNIFORM) && singleRowSampling();
@@ -305,6 +305,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
         countPath(PATH_LAZY, lazySteps);
         if (alpha != 1) scaleInto(alpha, u, px, d); else memory.copy(px, u, <usize>d << 3);
         coordsTouched += <f64>d;
+        countDensePass();
         lazyValid = false; lazyAlpha = 1; lazyNeedsEager = true;
         return s;
       }
@@ -369,6 +370,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
   lazyAlpha = alpha;
   if (alpha != 1) scaleInto(alpha, u, px, d);   // the caller's x = α u, one pass; (u, α) carry on into the next call
   else memory.copy(px, u, <usize>d << 3);
+  countDensePass();
   coordsTouched += <f64>d;
   return steps;
 }
@@ -435,6 +437,7 @@ export function clearLazyNeedsEager(): void { lazyNeedsEager = false; }
 function lazyStop(px: usize, t: u64, s: i32, lazySteps: i32): i32 {
   countPath(PATH_LAZY, lazySteps);
   memory.copy(px, pLazyU, <usize>dim << 3);
+  countDensePass();
   lazyValid = false;
   failStep = <f64>t;
   return s;

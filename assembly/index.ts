@@ -11,7 +11,7 @@ export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
 export { setDataProblem, setQuadraticProblem, setModelProblem, setUnpenalised, value, gradient, margins } from "./problem";
 export { dsgdConfigure, dsgdRun, sketchedGradientAt, deltaPtr, supportGradient, applySupportStep } from "./dsgd";
 export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
-export { resetCounters, getCoordsTouched, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
+export { resetCounters, getCoordsTouched, getDensePasses, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
 export { samplingConfigure } from "./sampling";
 export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead, avgLazyB, avgLazyResume } from "./average";
 export {

@@ -16,6 +16,10 @@ export function setStep(g: f64, gammas: usize): void { gamma = g; pGammas = gamm
 export let failStep: f64 = -1;
 /** Work counters: x coordinates read or written, data rows whose gradient was evaluated. */
 export let coordsTouched: f64 = 0;
+/** Passes over a d-vector outside the steps (set-up, write-back, read-out, f at record points): a call's fixed cost. */
+export let densePasses: f64 = 0;
+/** countDensePass(): one more such pass. */
+@inline export function countDensePass(): void { densePasses += 1; }
 export let rowsTouched: f64 = 0;
 // Steps taken by each path (PATH_* in codes.ts), so that tests can tell which path ran.
 const pathSteps: usize = memory.data(<i32>PATH_COUNT << 3, 8);
@@ -30,10 +34,11 @@ export function pathCount(path: i32): f64 { return path >= 0 && path < PATH_COUN
 
 /** resetCounters(): zero the work and path counters. */
 export function resetCounters(): void {
-  coordsTouched = 0; rowsTouched = 0; failStep = -1;
+  coordsTouched = 0; rowsTouched = 0; failStep = -1; densePasses = 0;
   memory.fill(pathSteps, 0, <usize>PATH_COUNT << 3);
 }
 export function getCoordsTouched(): f64 { return coordsTouched; }
+export function getDensePasses(): f64 { return densePasses; }
 export function getRowsTouched(): f64 { return rowsTouched; }
 export function setRowsTouched(v: f64): void { rowsTouched = v; }
 export function getFailStep(): f64 { return failStep; }

@@ -2,15 +2,19 @@
 // logistic, λ = 1e-4, Rand-K(1000), one row a step, 10 steps, recordEvery = iterations, the default averaging), timed
 // against one copy of an 80 MB d-vector in the same process, so that the ratios survive a noisy machine. Each run is a
 // fresh node process (problem() and the first call include every first-call cost), with peak RSS.
-// Usage: node bench/scale.mjs [--smoke]   (smoke: d = 10⁵, one process, checks only)
-// Not here yet: the hashed-crosses a9a benchmark against scikit-learn and liblinear (issue [scale], open).
+// Part 2 (bench/_crosses.mjs): a9a with pairwise feature crosses hashed into 2^20 and 2^24 buckets, time to ERM-level
+// test accuracy, samples/s and peak RSS against scikit-learn's SGDClassifier, liblinear and plain JavaScript.
+// Usage: node bench/scale.mjs [--smoke] [--part=fixed|crosses]   (smoke: d = 10⁵, one process; crosses at 2^16 on
+// 3,000 rows without peers; checks only)
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { smoke, check, checkPositive, finish, writeResults, quantile } from "./_lib.mjs";
+import { runCrosses } from "./_crosses.mjs";
 
 const NAME = "scale";
 const D = smoke ? 1e5 : 1e7, ROWS = 1000, NNZ = 10, K = smoke ? 100 : 1000, LATER_CALLS = 4;
 const PROCESSES = smoke ? 1 : 3;
+const PART = process.argv.find((a) => a.startsWith("--part="))?.slice(7) ?? "all";
 
 if (process.argv.includes("--child")) {
   const { init, sketch } = await import("../dist/index.js");
@@ -48,7 +52,7 @@ if (process.argv.includes("--child")) {
 }
 
 const runs = [];
-for (let p = 0; p < PROCESSES; p++) {
+for (let p = 0; p < (PART === "crosses" ? 0 : PROCESSES); p++) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", ...(smoke ? ["--smoke"] : [])], { encoding: "utf8", maxBuffer: 1 << 20 });
   if (!check(r.status === 0, `child process ${p} exited with ${r.status}: ${r.stderr.slice(0, 400)}`)) continue;
   const o = JSON.parse(r.stdout.trim().split("\n").pop());
@@ -64,6 +68,9 @@ for (const r of runs) {
   for (const k of ["copyMs", "problemMs", "firstMs"]) checkPositive(r[k], k);
 }
 check(runs.every((r) => r.digests.join() === runs[0].digests.join()), "the same seeds give the same digests in every process");
+const crosses = PART === "fixed" ? null : await runCrosses({ smoke });
+if (crosses?.skipped && typeof crosses.skipped === "string") console.log(`  SKIPPED: hashed crosses: ${crosses.skipped}`);
+for (const why of Array.isArray(crosses?.skipped) ? crosses.skipped : []) console.log(`  SKIPPED: ${why}`);
 const med = (k) => quantile(runs.map((r) => r[k]).sort((a, b) => a - b), 0.5);
 const summary = {
   problemCopies: med("problemCopies"), firstCallCopies: med("firstCallCopies"), laterCopies: med("laterCopiesMedian"),
@@ -71,14 +78,35 @@ const summary = {
 };
 console.log(`  median over ${runs.length} process(es): problem() + first call ${summary.firstCallCopies.toFixed(1)} copies (target ≤ 60), ` +
   `a later call ${summary.laterCopies.toFixed(1)} (target ≤ 30), peak RSS ${summary.peakRssMB.toFixed(0)} MB (target ≤ 600)`);
-writeResults(NAME, {
-  title: "High-dimensional sparse data: fixed cost per call (d = 10⁷)",
+if (PART === "all") writeResults(NAME, {
+  title: "High-dimensional sparse data: fixed cost per call (d = 10⁷) and hashed a9a crosses (2^20, 2^24)",
   config: { d: D, rows: ROWS, nnzPerRow: NNZ, K, steps: 10, laterCalls: LATER_CALLS, processes: PROCESSES },
   summary, runs,
-  targets: [
+  crosses,
+  targets: [...crossTargets(crosses),
     { label: "d = 10⁷ CSR: problem() + the first 10-step minimize", target: "≤ 60 copies of one 80 MB d-vector", measured: `${summary.firstCallCopies.toFixed(1)} copies`, met: summary.firstCallCopies <= 60 },
     { label: "d = 10⁷ CSR: a later 10-step minimize", target: "≤ 30 copies", measured: `${summary.laterCopies.toFixed(1)} copies`, met: summary.laterCopies <= 30 },
     { label: "d = 10⁷ CSR: peak RSS of problem() and five runs", target: "≤ 600 MB (6 d-vectors)", measured: `${summary.peakRssMB.toFixed(0)} MB`, met: summary.peakRssMB <= 600,
       detail: "each run returns x, the last iterate and a checkpoint holding x and the averaging state (S, last): five d-vectors on the host per live result, besides the kernel's x, v and the averaging buffers (docs/architecture.md)" },
   ],});
 finish(NAME);
+
+/** The [scale] targets of the hashed-crosses part: ahead of scikit-learn on time to accuracy, memory within 2× of
+ *  liblinear's (training alone), at each size. */
+function crossTargets(c) {
+  const out = [];
+  for (const z of c?.sizes ?? []) {
+    const ours = z.mast.filter((r) => r.timeToTargetMs).sort((a, b) => a.timeToTargetMs - b.timeToTargetMs)[0];
+    if (ours && z.sklearn?.timeToTargetMs) {
+      out.push({ label: `a9a crosses 2^${z.bits}: time to ${(100 * z.target).toFixed(2)}% test accuracy, mast-wasm (${ours.label}) vs scikit-learn SGDClassifier`,
+        target: "ahead of scikit-learn", measured: `${ours.timeToTargetMs.toFixed(0)} ms vs ${z.sklearn.timeToTargetMs.toFixed(0)} ms`, met: ours.timeToTargetMs < z.sklearn.timeToTargetMs });
+    }
+    const one = z.mast.find((r) => r.batch === 1 && !r.K);
+    if (one?.trainPeakRssMB && z.liblinear) {
+      out.push({ label: `a9a crosses 2^${z.bits}: peak RSS of training (identity, one row) vs liblinear train`,
+        target: "≤ 2× liblinear's", measured: `${one.trainPeakRssMB.toFixed(0)} MB vs ${z.liblinear.peakRssMB.toFixed(0)} MB (${(one.trainPeakRssMB / z.liblinear.peakRssMB).toFixed(2)}×)`,
+        met: one.trainPeakRssMB <= 2 * z.liblinear.peakRssMB });
+    }
+  }
+  return out;
+}

@@ -75,7 +75,7 @@ export type Metric = "accuracy" | "loss";
 
 /** Work a run did: coordinates of x read or written, data rows (or sketched gradients) evaluated, and for networks the
  *  multiply-adds of their matrix products. */
-export interface Work { coordsTouched: number; rowsTouched: number; macs?: number }
+export interface Work { coordsTouched: number; rowsTouched: number; macs?: number; densePasses?: number }
 
 /** The objective a method minimises (f_D of it, with the problem's shift v). */
 export interface Objective {

@@ -97,6 +97,7 @@ const averageBuffers = new WeakMap<MethodContext, { S: number; last: number }>()
 function configureAverage(c: MethodContext): void {
   const { obj, spec } = c, k = obj.kernel, d = obj.dimension;
   if (spec.averageFrom < 0) { k.ex.avgOff(); return; }
+  // zero from alloc (avgConfigure relies on it): fresh pages stay virtual, reused ones are cleared (two passes)
   const S = k.alloc(8 * d, "the averaging sum"), last = k.alloc(8 * d, "the averaging counts");
   const arrays = spec.resume?.arrays;
   if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast ?? arrays.avgLastB); }
@@ -189,10 +190,14 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   configure(c, method, rule);
   const k = obj.kernel, d = obj.dimension;
   const evals0 = spec.resume ? (spec.resume.header.gradEvals as number) : 0;
+  // passes over a d-vector made here, outside the kernels (work.densePasses adds the kernels' own)
+  let hostPasses = spec.averageFrom >= 0 ? 2 : 0;   // the averaging sums S and last cleared by alloc
+  const dSized = (arrays: Record<string, ArrayLike<number>>) => Object.values(arrays).filter((a) => a.length === d).length;
   if (spec.resume) {
     restoreState(c, method, spec.resume.arrays);
     obj.setGradientEvaluations(evals0);
-  } else obj.writeX(spec.x0!);
+    hostPasses += dSized(spec.resume.arrays);
+  } else { obj.writeX(spec.x0!); hostPasses++; }
 
   const best = keepBest(c, t0Best(spec));
   const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
@@ -222,13 +227,14 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
       let f: number;
       try {
         f = averageInto(c, t) ? obj.valueAtBuffer(obj.buffers.g) : obj.valueAtX();
+        hostPasses += obj.host ? 2 : 1;   // ‖x‖² of f, or a user model's copy of x and its gradient buffer
       } catch (e) {
         if (e instanceof NonFiniteOutput) throw diverged(t, lastGamma, e.message);
         throw e;
       }
       if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
       const row: TraceRow = { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
-      if (best) row.validation = best.record(t, averageInto(c, t) ? k.f64(obj.buffers.g, d).slice() : obj.readX());
+      if (best) { row.validation = best.record(t, averageInto(c, t) ? k.f64(obj.buffers.g, d).slice() : obj.readX()); hostPasses++; }
       return row;
     },
     gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
@@ -252,7 +258,10 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const lastIterate = obj.readX();
   const averaged = averageInto(c, t);
   const x = averaged ? k.f64(obj.buffers.g, d).slice() : lastIterate;
-  const work = obj.work();
+  // the checkpoint's d-sized arrays, x_T, x̄ and the digest
+  hostPasses += dSized(arrays) + 1 + (averaged ? 1 : 0) + 1;
+  const kernelWork = obj.work();
+  const work = { ...kernelWork, densePasses: (kernelWork.densePasses ?? 0) + hostPasses };
   if (!obj.host) work.rowsTouched -= evals0;
   const checkpoint = await checkpointDone;
   const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };

@@ -164,5 +164,10 @@ export interface MinimizeResult {
     rowsTouched: number;
     /** Networks: the multiply-adds of the training steps' matrix products (trace evaluations not counted). */
     macs?: number;
+    /** Passes over a d-vector outside the steps: setting up (x_0, the averaging sums), the lazy path's write-back, f
+     *  and x̄ at each record point, and the result (x_T, x̄, the digest, each d-sized checkpoint array). The fixed cost
+     *  of a call, independent of the number of steps; the steps' own work is `coordsTouched`. (Networks: the host's
+     *  passes only.) */
+    densePasses: number;
   };
 }

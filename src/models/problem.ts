@@ -124,7 +124,7 @@ export abstract class BaseProblem implements Objective {
   /** @internal The kernel's work counters. */
   work(): Work {
     const ex = this.kernel.ex;
-    return { coordsTouched: ex.getCoordsTouched() + ex.getVrCoords(), rowsTouched: ex.getRowsTouched() };
+    return { coordsTouched: ex.getCoordsTouched() + ex.getVrCoords(), rowsTouched: ex.getRowsTouched(), densePasses: ex.getDensePasses() };
   }
   /** @internal */
   resetWork(): void {

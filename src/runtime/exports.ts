@@ -64,7 +64,7 @@ export interface Exports {
   avgRead(px: number, T: number, pOut: number): void;
   avgLazyB(): number; avgLazyResume(b: number, pu: number): void;
   dsgdRun(px: number, t0: number, steps: number): number;
-  resetCounters(): void; getCoordsTouched(): number; getRowsTouched(): number; setRowsTouched(v: number): void; getFailStep(): number;
+  resetCounters(): void; getCoordsTouched(): number; getDensePasses(): number; getRowsTouched(): number; setRowsTouched(v: number): void; getFailStep(): number;
   sketchedGradientAt(px: number, t: number, pOut: number): number;
   deltaPtr(): number;
   supportGradient(m: number, pOut: number): void;

@@ -94,9 +94,25 @@ export class Kernel {
   /** Int32Array view of n ints at p. */
   i32(p: number, n: number): Int32Array { return new Int32Array(this.ex.memory.buffer, p, n); }
   /** putF64(src, what) → pointer to a fresh copy of src in wasm memory. */
-  putF64(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 8 || 8, what); this.f64(p, src.length).set(src); return p; }
+  putF64(src: ArrayLike<number>, what?: string): number {
+    const p = this.alloc(src.length * 8 || 8, what);
+    // alloc's memory is zero: an all-(+0) source (a default zero shift) is not written, so its pages stay virtual
+    if (!allPositiveZero(src)) this.f64(p, src.length).set(src);
+    return p;
+  }
   /** putF32(src, what) → pointer to a fresh copy of src rounded to f32. */
   putF32(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 4 || 4, what); this.f32(p, src.length).set(src); return p; }
   /** putI32(src, what) → pointer to a fresh copy of src. */
   putI32(src: ArrayLike<number>, what?: string): number { const p = this.alloc(src.length * 4 || 4, what); this.i32(p, src.length).set(src); return p; }
+}
+
+/** allPositiveZero(a): every entry is +0 (bit for bit; −0 is not). A Float64Array is read as 32-bit words. */
+function allPositiveZero(a: ArrayLike<number>): boolean {
+  if (a instanceof Float64Array) {
+    const w = new Uint32Array(a.buffer, a.byteOffset, 2 * a.length);
+    for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+    return true;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0 || 1 / a[i] < 0) return false;
+  return true;
 }

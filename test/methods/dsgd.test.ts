@@ -309,6 +309,26 @@ describe("sparse work: a step touches only the support", () => {
     expect(Math.abs(r.work.coordsTouched - mean)).toBeLessThan(5 * sd);
   });
 
+  it("work.densePasses counts a call's fixed passes over d: the same for 10 and 1,000 steps, plus a fixed number per record point", async () => {
+    const m = await mast();
+    const d = 5000;
+    const rnd = lcg(3), indptr = [0], indices: number[] = [];
+    for (let i = 0; i < 300; i++) { const cols = new Set<number>(); while (cols.size < 6) cols.add(Math.floor(rnd() * d)); indices.push(...[...cols].sort((a, b) => a - b)); indptr.push(indices.length); }
+    const p = m.problem({ data: m.data.csr({ indptr, indices, values: indices.map(() => 1), labels: indptr.slice(1).map((_, i) => (i % 2 ? 1 : -1)), cols: d }), l2: 1e-3 });
+    const passes = async (o: MinimizeOptions) => (await p.minimize({ seed: 1, stepSize: 0.5, ...o })).work.densePasses;
+    for (const o of [{ sketch: sketch.randK(20), batch: 1 }, { batch: 1 }, { batch: 8 }, { sketch: sketch.randK(20), batch: 1, average: false }, { batch: 1, average: false }] as MinimizeOptions[]) {
+      const short = await passes({ ...o, iterations: 10, recordEvery: 10 });
+      expect(await passes({ ...o, iterations: 1000, recordEvery: 1000 })).toBe(short);
+      // nine more record points add the same number of passes each: f (‖x‖²), x̄ when averaging, the lazy write-back
+      const perRecord = ((await passes({ ...o, iterations: 1000, recordEvery: 100 })) - short) / 9;
+      expect(Number.isInteger(perRecord) && perRecord >= 1 && perRecord <= 3).toBe(true);
+    }
+    // Rand-K, one row, averaged (t_a = 0), one record point at the end: the averaging sums set up (2), x_0 written (1),
+    // f at t = 0 (1), x̄ read and f at T (2), x̄ read for the result (1), x_T and x̄ copied out (2), the digest (1), the
+    // checkpoint's x, S and last (3)
+    expect(await passes({ sketch: sketch.randK(20), batch: 1, iterations: 10, recordEvery: 10 })).toBe(13);
+  });
+
   it("identity on dense rows touches all d coordinates (the counter can tell the difference)", async () => {
     const m = await mast();
     const syn = m.data.synthetic({ rows: 50, cols: 30, seed: 2 });

@@ -325,7 +325,8 @@ export async function minimizeDistributed(problem: Objective & { build: "simd" |
     const x = co.x;
     const result: DistributedResult = {
       x, iterations: t, trace, digest: await digestF64Async(x), stepSize: gamma, stoppedBy, checkpoint: co.checkpoint(gamma),
-      work: { coordsTouched: co.coords, rowsTouched: (t - c.t0) * totalRows },
+      // the coordinator's passes over x: to each of the M nodes at every record point, the digest and the checkpoint
+      work: { coordsTouched: co.coords, rowsTouched: (t - c.t0) * totalRows, densePasses: trace.length * M + 2 },
       communication: co.communication(t), nodes: M, workers: backend.workers, threads: backend.threads,
     };
     if (backend.wire) result.communication.wire = { ...backend.wire };
