@@ -2,7 +2,7 @@
 // over the support, with the operations of the general path (dsgd.ts) in the same order, so the same bits; and the
 // lazy ℓ2 path for the identity on CSR rows (its iterates equal the eager path's to rounding).
 import { SAMPLE_NICE, SAMPLE_UNIFORM, STREAM_ROWS, PATH_LAZY, PATH_SINGLE_ROW } from "./codes";
-import { pSupp, pScale, pMark, memberStamp, memberInverted } from "./sketch";
+import { pSupp, pScale, pMark, memberStamp, memberInverted, memberHashed, tableSlot } from "./sketch";
 import { firstWords } from "./philox";
 import { dot, gatherInto, dotDiff, dotScaledDiffAt, scale, scaleInto } from "./vector";
 import { nRows, dataKind, DATA_CSR, pValues, pIndices, pIndptr, rowDotDiff, rowAxpy, rowDotSupport, rowAxpySupport, label, denseRow } from "./data";
@@ -91,10 +91,13 @@ export function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
     // and last lines of the values now, so that those misses overlap the index walk's instead of following it
     store<f64>(sink, load<f64>(vals + (<usize>a << 3)) + load<f64>(vals + (<usize>(b - 1) << 3)));
   }
+  // membership from the marks, or from the sampler's small table when K ≪ d (memberHashed: then the journal is by
+  // position k in T, not by column, so that no d-sized array is touched at random)
+  const hashed = memberHashed;
   let margin: f64 = 0;
   for (let e = a; e < b; e++) {
     const col = <usize>load<i32>(idx + (<usize>e << 2));
-    if ((load<i32>(marks + (col << 2)) == st) != inv) {
+    if (hashed ? tableSlot(<i32>col, st) >= 0 : (load<i32>(marks + (col << 2)) == st) != inv) {
       margin += load<f64>(vals + (<usize>e << 3)) * (sc * (load<f64>(px + (col << 3)) - load<f64>(vv + (col << 3))));
     }
   }
@@ -106,16 +109,17 @@ export function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
   for (let k = 0; k < m; k++) {
     const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
     const xj = load<f64>(px + j), vj = load<f64>(vv + j);
-    store<f64>(journal + j, xj);
+    store<f64>(journal + (hashed ? <usize>k << 3 : j), xj);
     const nx = xj - g * sketchedCoord(sc, zero, div, one, lam, vj, sc * (xj - vj));
     if (!isFinite(nx)) ok = false;
     store<f64>(px + j, nx);
   }
   for (let e = a; e < b; e++) {
     const col = <usize>load<i32>(idx + (<usize>e << 2));
-    if ((load<i32>(marks + (col << 2)) == st) != inv) {
+    const slot = hashed ? tableSlot(<i32>col, st) : ((load<i32>(marks + (col << 2)) == st) != inv ? 0 : -1);
+    if (slot >= 0) {
       const j = col << 3;
-      const xj = load<f64>(journal + j), vj = load<f64>(vv + j);
+      const xj = load<f64>(journal + (hashed ? <usize>slot << 3 : j)), vj = load<f64>(vv + j);
       let acc: f64 = 0;
       acc += c * load<f64>(vals + (<usize>e << 3));
       const nx = xj - g * sketchedCoord(sc, acc, div, one, lam, vj, sc * (xj - vj));
@@ -126,7 +130,7 @@ export function csrRandKStep(px: usize, t: u64, m: i32, g: f64): i32 {
   if (!ok) {
     for (let k = 0; k < m; k++) {
       const j = <usize>load<i32>(supp + (<usize>k << 2)) << 3;
-      store<f64>(px + j, load<f64>(journal + j));
+      store<f64>(px + j, load<f64>(journal + (hashed ? <usize>k << 3 : j)));
     }
     return 0;
   }

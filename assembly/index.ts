@@ -4,7 +4,7 @@ export { alloc, mark, release, memoryBytes } from "./memory";
 export { philox, setSeed, seekAt, next32At, nextBelowAt, nextUniformAt, firstBelowAt, firstUniformAt, firstWord16At, out0, out1, out2, out3 } from "./philox";
 export { dot, axpy, scale, gatherDot, gatherAxpy, allFinite } from "./vector";
 export {
-  sketchWorkspace, sketchPin, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt,
+  sketchWorkspace, sketchPin, sketchConfigure, sketchSample, sketchBlock, supportPtr, scalePtr, isIdentity, setSketchStream, floydAt, floydTableAt, marksPtr,
 } from "./sketch";
 export { setDense, setCsr, rowSquaredNorms } from "./data";
 export { lossValueAt, lossDerivAt, expAt, logAt } from "./loss";
@@ -21,7 +21,7 @@ export {
 } from "./vr";
 export { modelPointPtr, modelGradPtr, modelPoint, modelRestore, modelResetPoint, modelGradient } from "./model";
 export { sketchedValueSamples, meanAndStderr, sketchedGradientMean } from "./montecarlo";
-export { powerIteration } from "./power";
+export { powerIteration, powerIterationIn, dataIndicesPtr } from "./power";
 export { syntheticCounts, syntheticFill } from "./synthetic";
 
 /** hasSimd(): 1 in the SIMD build, 0 in the scalar build. */

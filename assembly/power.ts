@@ -3,7 +3,8 @@ import { STREAM_POWER } from "./codes";
 import { seek, nextUniform, setSeed } from "./philox";
 import { dot, sumSquares, scale } from "./vector";
 import { nRows } from "./data";
-import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM, setGramScale } from "./problem";
+import { problemKind, PROBLEM_QUADRATIC, pA, dim, pY, pDelta, passRows, PASS_GRAM, setGramScale, setDimension } from "./problem";
+import { pIndices } from "./data";
 
 // applyB(pu, pw, r): w = B_r u with B_r = r A (quadratic) or r² AᵀA/n (data).
 function applyB(pu: usize, pw: usize, r: f64): void {
@@ -47,3 +48,17 @@ export function powerIteration(c: f64, sigma: f64, maxIter: i32, tol: f64, r: f6
   }
   return lambda;
 }
+
+/** powerIterationIn(u, c, σ, maxIter, tol, r): powerIteration over the first u coordinates, for data whose column
+ *  indices the host has renumbered to 0 … u−1 in place (the used columns of wide data, in order), and puts back
+ *  afterwards: the same arithmetic as a problem built on the renumbered data, without a second copy of it. */
+export function powerIterationIn(u: i32, c: f64, sigma: f64, maxIter: i32, tol: f64, r: f64): f64 {
+  const saved = dim;
+  setDimension(u);
+  const lambda = powerIteration(c, sigma, maxIter, tol, r);
+  setDimension(saved);
+  return lambda;
+}
+
+/** dataIndicesPtr(): where the CSR column indices live (for the host's renumbering around powerIterationIn). */
+export function dataIndicesPtr(): usize { return pIndices; }

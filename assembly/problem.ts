@@ -18,6 +18,8 @@ export let l2: f64 = 0;
 /** Coordinates 0 … lamEnd − 1 carry the ℓ2 term; the last dim − lamEnd (an intercept) do not. */
 export let lamEnd: i32 = 0;
 export let dim: i32 = 0;
+/** setDimension(d): d for a computation over the first d coordinates (power.ts's powerIterationIn); put back after. */
+export function setDimension(d: i32): void { dim = d; }
 export let pA: usize = 0;     // quadratic: d×d row-major
 export let pB: usize = 0;     // quadratic: b
 export let pV: usize = 0;     // shift v

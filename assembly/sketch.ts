@@ -27,9 +27,19 @@ export function scalesChanged(): void { scaleFill = 0; }
 // Floyd membership stamps (mark[j] == stamp means j chosen in this sample).
 export let pMark: usize = 0;
 let stamp: i32 = 0;
-/** Membership of the last Rand-K sample: j ∈ T exactly when (mark[j] == memberStamp) != memberInverted. */
+/** Membership of the last Rand-K sample: j ∈ T exactly when (mark[j] == memberStamp) != memberInverted, or, when
+ *  memberHashed, when tableSlot(j) ≥ 0. */
 export let memberStamp: i32 = 0;
 export let memberInverted: bool = false;
+export let memberHashed: bool = false;
+// For K ≪ d (K ≤ HASH_MAX_K and 16K ≤ d) Floyd's membership lives in a small open-addressing table instead of the
+// d-sized marks, so that a step touches no d-sized array at random for it: 2^b ≥ 2K slots of (j, stamp, k, 0) i32,
+// Fibonacci hashing, linear probing; a slot is empty unless its stamp is this sample's, so nothing is cleared between
+// samples. The draws, and so the bits, are those of the marks.
+const HASH_MAX_K = 1024;
+const HASH_SLOTS = 2 * HASH_MAX_K;
+const hashTable: usize = memory.data(HASH_SLOTS << 4, 16);
+let hashShift: u32 = 32;
 // Permutation cache: slots of the round cached in pPerm.
 let pPerm: usize = 0;
 let permSlots: i32 = 0;
@@ -81,10 +91,39 @@ export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
   } else scaleConst = 1;
 }
 
-// nextStamp(): a fresh membership stamp; clears the marks when the counter would wrap.
+// nextStamp(): a fresh membership stamp; clears the marks (and the table) when the counter would wrap.
 @inline function nextStamp(): i32 {
-  if (stamp == 0x7ffffffe) { memory.fill(pMark, 0, <usize>dim << 2); stamp = 0; }
+  if (stamp == 0x7ffffffe) { memory.fill(pMark, 0, <usize>dim << 2); memory.fill(hashTable, 0, HASH_SLOTS << 4); stamp = 0; }
   return ++stamp;
+}
+
+// useTable(n, K): whether Floyd's K-subset of [0, n) keeps its membership in the table; sets its size.
+@inline function useTable(n: i32, K: i32): bool {
+  if (K > HASH_MAX_K || <i64>K * 16 > <i64>n) return false;
+  hashShift = <u32>clz<i32>(2 * K - 1);   // 2^(32 − shift) ≥ 2K slots
+  return true;
+}
+
+/** tableSlot(j, st) → k, the position of j in the sample (stamp st), or −1 when j is not in it. */
+@inline export function tableSlot(j: i32, st: i32): i32 {
+  const mask: u32 = (<u32>1 << (32 - hashShift)) - 1;
+  let h = (<u32>j * 0x9e3779b1) >> hashShift;
+  while (true) {
+    const e = hashTable + (<usize>h << 4);
+    if (load<i32>(e, 4) != st) return -1;
+    if (load<i32>(e) == j) return load<i32>(e, 8);
+    h = (h + 1) & mask;
+  }
+  return -1;
+}
+
+// tableAdd(j, k, st): j at position k of the sample with stamp st (j not in it yet).
+@inline function tableAdd(j: i32, k: i32, st: i32): void {
+  const mask: u32 = (<u32>1 << (32 - hashShift)) - 1;
+  let h = (<u32>j * 0x9e3779b1) >> hashShift;
+  while (load<i32>(hashTable + (<usize>h << 4), 4) == st) h = (h + 1) & mask;
+  const e = hashTable + (<usize>h << 4);
+  store<i32>(e, j); store<i32>(e, st, 4); store<i32>(e, k, 8);
 }
 
 // Draw words for floyd(), read with a local position: chunks of at most DRAW_CAP words of one sequence.
@@ -94,7 +133,7 @@ const drawBuf: usize = memory.data(<i32>DRAW_CAP << 2, 16);
 /** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for
  *  chosen j. Draw k is nextBelow(n − K + k + 1) on the sequence (seed, stream, step): Lemire's multiply-shift with
  *  rejection, reading words in order (a rejected word moves every later draw on by one word). */
-export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32): void {
+export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMarks: usize, st: i32, hashed: bool = false): void {
   let q: u32 = 0;          // next word of the sequence
   let start: u32 = 0;      // sequence index of buf[0]
   let end: u32 = 0;        // one past the last word in buf
@@ -124,6 +163,12 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
       p += 4;
       if (<u32>m < bound && <u32>m < (<u32>0 - bound) % bound) { rejected = true; break; }
       const t = <i32>(m >> 32);
+      if (hashed) {
+        const pick = tableSlot(t, st) >= 0 ? base + k : t;
+        tableAdd(pick, k, st);
+        store<i32>(pOut + (<usize>k << 2), pick);
+        continue;
+      }
       const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
       store<i32>(pMarks + (<usize>pick << 2), st);
       store<i32>(pOut + (<usize>k << 2), pick);
@@ -140,9 +185,15 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
       q++;
     } while (<u32>m < thr);
     const t = <i32>(m >> 32);
-    const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
-    store<i32>(pMarks + (<usize>pick << 2), st);
-    store<i32>(pOut + (<usize>k << 2), pick);
+    if (hashed) {
+      const pick = tableSlot(t, st) >= 0 ? base + k : t;
+      tableAdd(pick, k, st);
+      store<i32>(pOut + (<usize>k << 2), pick);
+    } else {
+      const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
+      store<i32>(pMarks + (<usize>pick << 2), st);
+      store<i32>(pOut + (<usize>k << 2), pick);
+    }
     k++;
   }
 }
@@ -152,6 +203,17 @@ export function floydAt(n: i32, K: i32, stream: u32, step: f64, pOut: usize, pMa
   floyd(n, K, stream, <u64>step, pOut, pMarks, st);
 }
 
+/** floydTableAt(n, K, stream, step, pOut, st): floyd() with its membership in the table (K ≤ 1024, 16K ≤ n; else
+ *  −1 and nothing drawn), for the differential tests; returns the number of table slots. */
+export function floydTableAt(n: i32, K: i32, stream: u32, step: f64, pOut: usize, st: i32): i32 {
+  if (!useTable(n, K)) return -1;
+  floyd(n, K, stream, <u64>step, pOut, 0, st, true);
+  return 1 << (32 - hashShift);
+}
+
+/** marksPtr(): the d-sized Floyd marks (for the tests that check a hashed sample leaves them untouched). */
+export function marksPtr(): usize { return pMark; }
+
 // randK(step): K of d coordinates by Floyd's algorithm (support in Floyd's order); for K > d/2 Floyd picks the d−K
 // dropped ones and a sweep lists the rest in ascending order. Smaller supports stay in Floyd's order: sorting them
 // would need the same O(d) sweep, which costs more than ordered gathers save.
@@ -160,8 +222,9 @@ function randK(step: u64): i32 {
   const st = nextStamp();
   memberStamp = st;
   memberInverted = K > d - K;
+  memberHashed = useTable(d, K);
   if (K <= d - K) {
-    floyd(d, K, stream, step, pSupp, pMark, st);
+    floyd(d, K, stream, step, pSupp, pMark, st, memberHashed);
   } else {
     floyd(d, d - K, stream, step, pScale, pMark, st);   // pScale as scratch for the dropped list
     scaleFill = 0;

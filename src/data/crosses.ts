@@ -117,7 +117,8 @@ export function hashedCrosses(ds: Dataset, opts: HashedCrossesOptions): Dataset 
     }
     indptr[i + 1] = e;
   }
-  if (e < total) { indices = indices.slice(0, e); values = values.slice(0, e); }
+  // collisions leave the tail unused: views, not copies (a copy would double the peak memory of a large crossing)
+  if (e < total) { indices = indices.subarray(0, e); values = values.subarray(0, e); }
   const classes = ds.classValues ? { values: ds.classValues, labels: ds.classLabels! } : null;
   return new Dataset({ format: "csr", rows: n, cols: mask + 1, values, indptr, indices, labels: ds.labels.slice(), classes });
 }

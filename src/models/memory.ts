@@ -10,8 +10,9 @@ import { WASM_MEMORY_LIMIT, formatBytes } from "../runtime/kernel.js";
 import { GAMMA_BLOCK } from "../methods/objective.js";
 import { integer } from "../runtime/validate.js";
 
-/** Static data, the allocator's alignment of ~40 blocks, and the γ_t buffer: bytes that do not scale with n or d. */
-const FIXED = 16 * 1024 + 40 * 16 + 8 * GAMMA_BLOCK;
+/** Static data (with the 32 KB table of Rand-K membership for K ≪ d), the allocator's alignment of ~40 blocks, and the γ_t
+ *  buffer: bytes that do not scale with n or d. */
+const FIXED = 48 * 1024 + 40 * 16 + 8 * GAMMA_BLOCK;
 /** Bytes per coordinate: the sketch buffers (T, s, marks, permutation: 24), thirteen d-vectors of the workspace (100),
  *  x and the gradient buffer (16) and the shift (8). */
 const PER_COORD = 148;

@@ -36,6 +36,7 @@ export interface Exports {
   sketchBlock(round: number, node: number): number;
   supportPtr(): number; scalePtr(): number; isIdentity(): number; setSketchStream(s: number): void;
   floydAt(n: number, K: number, stream: number, step: number, pOut: number, pMarks: number, st: number): void;
+  floydTableAt(n: number, K: number, stream: number, step: number, pOut: number, st: number): number; marksPtr(): number;
   // data, losses, objectives (assembly/data.ts, loss.ts, problem.ts)
   setDense(values: number, labels: number, n: number, d: number): void;
   setCsr(indptr: number, indices: number, values: number, labels: number, n: number, d: number): void;
@@ -53,6 +54,7 @@ export interface Exports {
   margins(px: number, pOut: number): void;
   hessian(px: number, pH: number): void;
   powerIteration(c: number, sigma: number, maxIter: number, tol: number, scale: number): number;
+  powerIterationIn(u: number, c: number, sigma: number, maxIter: number, tol: number, scale: number): number; dataIndicesPtr(): number;
   // DSGD and data sampling (assembly/dsgd.ts, sampling.ts)
   dsgdConfigure(batch: number, gamma: number, pGammas: number): void;
   samplingConfigure(kind: number, tau: number, pP: number, pAlias: number, pW: number): void;

@@ -46,3 +46,26 @@ describe("Floyd's K-subset against the reference cursor, rejections included", (
     });
   }
 });
+
+describe("Floyd's membership in a small table (K ≤ 1024, 16K ≤ n) draws the same subsets as the d-sized marks", () => {
+  for (const build of ["simd", "scalar"] as const) {
+    it(`the same K-subsets in the same order, rejections included, and a table of 2^b ≥ 2K slots (${build})`, () => {
+      const k = rawKernels(build);
+      const seed = 77, rng = new RefRng(seed);
+      k.setSeed(seed, 0);
+      let stamp = 1000;
+      for (const [n, K] of [[2 ** 24 + 5, 1024], [2 ** 20, 1000], [16 * 12, 12], [16 * 13, 13], [16 * 5, 5], [64, 4], [16, 1], [2 ** 31 - 1, 3]] as const) {
+        const pOut = k.alloc(K * 4) >>> 0;
+        for (let t = 0; t < 40; t++) {
+          const slots = k.floydTableAt(n, K, 3, 5 * t + 1, pOut, ++stamp);
+          expect(slots).toBeGreaterThanOrEqual(2 * K);
+          expect(slots).toBeLessThan(4 * K);
+          expect(Array.from(new Int32Array(k.memory.buffer, pOut, K))).toEqual(floyd(rng, n, K, 3, 5 * t + 1));
+        }
+      }
+      // outside its range the table is refused (the marks take those samples)
+      expect(k.floydTableAt(2 ** 20, 1025, 3, 1, k.alloc(1025 * 4) >>> 0, ++stamp)).toBe(-1);
+      expect(k.floydTableAt(16 * 100 - 1, 100, 3, 1, k.alloc(400) >>> 0, ++stamp)).toBe(-1);
+    });
+  }
+});

@@ -329,6 +329,21 @@ describe("sparse work: a step touches only the support", () => {
     expect(await passes({ sketch: sketch.randK(20), batch: 1, iterations: 10, recordEvery: 10 })).toBe(13);
   });
 
+  it("Rand-K with K ≪ d (K ≤ 1024, 16K ≤ d) keeps its membership in a small table: the d-sized marks stay untouched; larger K uses them", async () => {
+    const m = await mast();
+    const d = 2 ** 16;
+    const rnd = lcg(9), indptr = [0], indices: number[] = [];
+    for (let i = 0; i < 100; i++) { const cols = new Set<number>(); while (cols.size < 40) cols.add(Math.floor(rnd() * d)); indices.push(...[...cols].sort((a, b) => a - b)); indptr.push(indices.length); }
+    const data = m.data.csr({ indptr, indices, values: indices.map(() => rnd() - 0.5), labels: indptr.slice(1).map((_, i) => (i % 3 ? 1 : -1)), cols: d });
+    for (const [K, hashed] of [[100, true], [1024, true], [1025, false], [4097, false]] as const) {
+      const p = m.problem({ data, loss: "logistic", l2: 1e-3 });
+      await p.minimize({ sketch: sketch.randK(K), batch: 1, iterations: 200, stepSize: 0.5, seed: 1 });
+      const k = (p as any).kernel;
+      const marks: Int32Array = k.i32(k.ex.marksPtr(), d);
+      expect(marks.every((v) => v === 0)).toBe(hashed);
+    }
+  });
+
   it("identity on dense rows touches all d coordinates (the counter can tell the difference)", async () => {
     const m = await mast();
     const syn = m.data.synthetic({ rows: 50, cols: 30, seed: 2 });
