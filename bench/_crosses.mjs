@@ -7,7 +7,7 @@
 //     the defaults (theory step, weighted averaging); first a scouting run that scores the test set every quarter
 //     epoch and stops at the target, then the timed runs of exactly that many steps (median of 3; every fixed cost
 //     of a call included: digest, checkpoint, the result's d-vectors); samples/s is the steps' own rate (a call of
-//     twice the steps, less one of the steps: the fixed cost cancels);
+//     5 epochs more, less the call: the fixed cost cancels);
 //   - scikit-learn's SGDClassifier on the same CSR (bench/peers/crosses_peers.py; partial_fit per epoch, timed);
 //   - liblinear (Debian's liblinear-tools; `train -s 0`, wall time of the process, which includes reading the
 //     LibSVM text; the same call with -e 1e9 gives the reading part) on the same data as LibSVM text;
@@ -88,16 +88,18 @@ async function childMast(cfg) {
     out.timesMs = times;
     out.sameDigests = digests.every((g) => g === digests[0]);
     out.digest = digests[0];
-    // the steps' own rate: twice the steps in one call, less the call above (a call's fixed cost cancels)
-    const twice = [];
+    // the steps' own rate: a call with `extra` more steps (5 epochs' worth, so that the steps outweigh the noise of a
+    // call's fixed cost), less the call above; the fixed cost is what the steps do not explain
+    const extra = cfg.smokeExtra ?? 5 * stepsPerEpoch, longer = [];
     for (let r = 0; r < cfg.reps; r++) {
       t0 = performance.now();
-      await p.minimize({ ...opts, iterations: 2 * reached.iteration, recordEvery: 2 * reached.iteration });
-      twice.push(performance.now() - t0);
+      await p.minimize({ ...opts, iterations: reached.iteration + extra, recordEvery: reached.iteration + extra });
+      longer.push(performance.now() - t0);
     }
-    twice.sort((a, b) => a - b);
-    out.fixedCostMs = Math.max(0, 2 * out.timeToTargetMs - quantile(twice, 0.5));
-    out.samplesPerSecond = (reached.iteration * cfg.batch) / (Math.max(1e-3, quantile(twice, 0.5) - out.timeToTargetMs) / 1000);
+    longer.sort((a, b) => a - b);
+    const perStepMs = Math.max(1e-9, quantile(longer, 0.5) - out.timeToTargetMs) / extra;
+    out.samplesPerSecond = cfg.batch / (perStepMs / 1000);
+    out.fixedCostMs = Math.max(0, out.timeToTargetMs - reached.iteration * perStepMs);
     out.epochs = (reached.iteration * cfg.batch) / n;
   } else {
     out.samplesPerSecond = (stepsRun * cfg.batch) / (scoutMs / 1000);   // scouting time includes the test scoring
@@ -246,7 +248,7 @@ export async function runCrosses({ smoke }) {
         }
       }
       entry.target = Math.floor((ermAccuracy - SLACK) * 1e4) / 1e4;
-      const common = { bits, target: entry.target, rows, maxEpochs: smoke ? 2 : 10, reps: smoke ? 1 : 3, budgetMs: smoke ? 20_000 : 90_000 };
+      const common = { bits, target: entry.target, rows, maxEpochs: smoke ? 2 : 10, reps: smoke ? 1 : 3, budgetMs: smoke ? 20_000 : 90_000, ...(smoke ? { smokeExtra: 3000 } : {}) };
       entry.mast = [];
       for (const c of configs) {
         const r0 = child({ ...common, ...c, kind: "mast" });   // (a configuration's own budgetMs wins)

@@ -76,7 +76,7 @@ const summary = {
   problemCopies: med("problemCopies"), firstCallCopies: med("firstCallCopies"), laterCopies: med("laterCopiesMedian"),
   peakRssMB: med("peakRssMB"), copyMs: med("copyMs"),
 };
-console.log(`  median over ${runs.length} process(es): problem() + first call ${summary.firstCallCopies.toFixed(1)} copies (target ≤ 60), ` +
+if (runs.length) console.log(`  median over ${runs.length} process(es): problem() + first call ${summary.firstCallCopies.toFixed(1)} copies (target ≤ 60), ` +
   `a later call ${summary.laterCopies.toFixed(1)} (target ≤ 30), peak RSS ${summary.peakRssMB.toFixed(0)} MB (target ≤ 600)`);
 if (PART === "all") writeResults(NAME, {
   title: "High-dimensional sparse data: fixed cost per call (d = 10⁷) and hashed a9a crosses (2^20, 2^24)",

@@ -344,6 +344,23 @@ describe("sparse work: a step touches only the support", () => {
     }
   });
 
+  it("wide data: L over the used columns, computed in the problem's own instance, leaves its data as it was", async () => {
+    const m = await mast();
+    const d = 2 ** 17;
+    const rnd = lcg(4), indptr = [0], indices: number[] = [];
+    for (let i = 0; i < 80; i++) { const cols = new Set<number>(); while (cols.size < 12) cols.add(Math.floor(rnd() * 2000) * 60); indices.push(...[...cols].sort((a, b) => a - b)); indptr.push(indices.length); }
+    const data = m.data.csr({ indptr, indices, values: indices.map(() => rnd() - 0.5), labels: indptr.slice(1).map((_, i) => (i % 2 ? 1 : -1)), cols: d });
+    const o = { sketch: sketch.randK(64), batch: 1, iterations: 300, stepSize: 0.5, seed: 2 } as const;
+    const before = await m.problem({ data, loss: "logistic", l2: 1e-3 }).minimize(o);
+    const p = m.problem({ data, loss: "logistic", l2: 1e-3 });
+    const L = p.constants(sketch.identity()).L;
+    expect((await p.minimize(o)).digest).toBe(before.digest);   // the column indices were put back
+    // the same L as the power iteration over all d columns of the same data (dense in the used columns only)
+    const used = [...new Set(indices)].sort((a, b) => a - b), rank = new Map(used.map((j, r) => [j, r]));
+    const narrow = m.problem({ data: m.data.csr({ indptr, indices: indices.map((j) => rank.get(j)!), values: data.values, labels: data.labels, cols: used.length }), loss: "logistic", l2: 1e-3 });
+    expect(L).toBe(narrow.constants(sketch.identity()).L);
+  });
+
   it("identity on dense rows touches all d coordinates (the counter can tell the difference)", async () => {
     const m = await mast();
     const syn = m.data.synthetic({ rows: 50, cols: 30, seed: 2 });
