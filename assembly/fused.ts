@@ -314,12 +314,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
         return s;
       }
       lazySteps++;
-      alpha = na;
-      if (avg) avgLazyAdvance(alpha, t);
-      if (alpha < 1e-8) {
-        if (avg) { avgLazyRebase(); coordsTouched += <f64>d; }
-        scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1;
-      }
+      alpha = lazyAdvance(na, t, avg);
       continue;
     }
     const i = load<i32>(pRowSel);
@@ -363,12 +358,7 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
     rowsTouched += 1;
     coordsTouched += <f64>(2 * (b - a));
     lazySteps++;
-    alpha = na;
-    if (avg) avgLazyAdvance(alpha, t);
-    if (alpha < 1e-8) {
-      if (avg) { avgLazyRebase(); coordsTouched += <f64>d; }
-      scale(alpha, u, d); coordsTouched += <f64>d; alpha = 1;
-    }
+    alpha = lazyAdvance(na, t, avg);
   }
   countPath(PATH_LAZY, lazySteps);
   lazyAlpha = alpha;
@@ -377,6 +367,17 @@ export function lazyIdentityRun(px: usize, t0: u64, steps: i32, s0: i32): i32 {
   countDensePass();
   coordsTouched += <f64>d;
   return steps;
+}
+
+// lazyAdvance(α⁺, t, avg) -> α: step t taken with α⁺ (B advanced when averaging), renormalised (u ← α⁺u, α = 1) when
+// α⁺ < 1e-8 so that u cannot overflow first.
+@inline function lazyAdvance(na: f64, t: u64, avg: bool): f64 {
+  if (avg) avgLazyAdvance(na, t);
+  if (!(na < 1e-8)) return na;
+  if (avg) { avgLazyRebase(); coordsTouched += <f64>dim; }
+  scale(na, pLazyU, dim);
+  coordsTouched += <f64>dim;
+  return 1;
 }
 
 // lazyBatchStep(t, c, α, γ, 1 − γλ, avg) -> α⁺, or NaN (nothing changed) when the step must be taken eagerly: the c

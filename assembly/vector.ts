@@ -159,20 +159,7 @@ export function axpy(a: f64, px: usize, py: usize, n: i32): void {
 }
 
 /** scale(a, px, n): x_i *= a. */
-export function scale(a: f64, px: usize, n: i32): void {
-  let i = 0;
-  if (ASC_FEATURE_SIMD) {
-    const va = f64x2.splat(a);
-    for (; i + 2 <= n; i += 2) {
-      const o = <usize>i << 3;
-      v128.store(px + o, f64x2.mul(va, v128.load(px + o)));
-    }
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 3;
-    store<f64>(px + o, a * load<f64>(px + o));
-  }
-}
+export function scale(a: f64, px: usize, n: i32): void { scaleInto(a, px, px, n); }
 
 /** scaleInto(a, px, pOut, n): out = a·x (n f64; out may be x). */
 export function scaleInto(a: f64, px: usize, pOut: usize, n: i32): void {
