@@ -105,11 +105,17 @@ function configureAverage(c: MethodContext): void {
   averageBuffers.set(c, { S, last });
 }
 
-/** x̄_t (or x_t before averaging starts) into buffers.g; returns whether it is an average. */
+/** The t whose x̄ buffers.g holds, until a step or a gradient evaluation (which uses g) replaces it. */
+const averageHeld = new WeakMap<MethodContext, number>();
+
+/** x̄_t (or x_t before averaging starts) into buffers.g; returns whether it is an average. One O(d) read-out per t: the
+ *  record point's f, keepBest's score and the result share it. */
 function averageInto(c: MethodContext, t: number): boolean {
   const { obj, spec } = c;
   if (spec.averageFrom < 0 || t <= spec.averageFrom) return false;
+  if (averageHeld.get(c) === t) return true;
   obj.kernel.call("avgRead", (ex) => ex.avgRead(obj.buffers.x, t, obj.buffers.g));
+  averageHeld.set(c, t);
   return true;
 }
 
@@ -213,6 +219,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
         lastGamma = g[steps - 1];
       }
       const gamma = rule.schedule ? (s: number) => gammas(s + 1)[s] : () => rule.gamma;
+      averageHeld.delete(c);
       try {
         return method.advance(c, t, steps, gamma);
       } catch (e) {
@@ -237,7 +244,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
       if (best) { row.validation = best.record(t, averageInto(c, t) ? k.f64(obj.buffers.g, d).slice() : obj.readX()); hostPasses++; }
       return row;
     },
-    gradientNorm: () => method.gradientNorm(c, spec.gradientSamples),
+    gradientNorm: () => { averageHeld.delete(c); return method.gradientNorm(c, spec.gradientSamples); },
     diverged(t, done) {
       return diverged(t, rule.schedule ? gammas(done + 1)[done] : rule.gamma);
     },
