@@ -84,7 +84,7 @@ export function rowAxpy(i: i32, c: f64, pg: usize): void {
 }
 
 /** rowDotSupport(i, pT, pz, m, pSlot, full) = Σ_k a_{i,T_k} z_k. Dense: gather (or contiguous dot when full);
- *  CSR: walk the row, slot[j] = k for j ∈ T else −1. Work: O(m) dense, O(nnz_i) CSR. */
+ *  CSR: walk the row, slot[j] = k + 1 for j ∈ T else 0. Work: O(m) dense, O(nnz_i) CSR. */
 export function rowDotSupport(i: i32, pT: usize, pz: usize, m: i32, pSlot: usize, full: bool): f64 {
   if (dataKind == DATA_DENSE) {
     const row = pValues + ((<usize>i * <usize>nCols) << 3);
@@ -94,7 +94,7 @@ export function rowDotSupport(i: i32, pT: usize, pz: usize, m: i32, pSlot: usize
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   let s: f64 = 0;
   for (let e = a; e < b; e++) {
-    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2));
+    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2)) - 1;
     if (k >= 0) s += load<f64>(vals + (<usize>e << 3)) * load<f64>(pz + (<usize>k << 3));
   }
   return s;
@@ -110,7 +110,7 @@ export function rowAxpySupport(i: i32, c: f64, pT: usize, pacc: usize, m: i32, p
   const vals = pValues, idx = pIndices;
   const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
   for (let e = a; e < b; e++) {
-    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2));
+    const k = load<i32>(pSlot + (<usize>load<i32>(idx + (<usize>e << 2)) << 2)) - 1;
     if (k >= 0) {
       const pk = pacc + (<usize>k << 3);
       store<f64>(pk, load<f64>(pk) + c * load<f64>(vals + (<usize>e << 3)));

@@ -113,7 +113,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
   const csr = dataKind == DATA_CSR && problemKind != PROBLEM_QUADRATIC;
   for (let k = 0; k < m; k++) {
     store<f64>(lAcc + (<usize>k << 3), 0);
-    if (csr) store<i32>(lSlot + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 2), k);
+    if (csr) store<i32>(lSlot + (<usize>load<i32>(lSupp + (<usize>k << 2)) << 2), k + 1);
   }
   if (problemKind == PROBLEM_QUADRATIC) {
     const d = dim;
@@ -196,7 +196,7 @@ export function gradientFromDelta(t: u64, m: i32, full: bool, rows: i32): void {
     const o = <usize>k << 3;
     const j = <usize>load<i32>(lSupp + (<usize>k << 2));
     store<f64>(lAcc + o, sketchedCoord(load<f64>(lScale + o), load<f64>(lAcc + o), div, div == 1.0, lamOf(<i32>j), load<f64>(lV + (j << 3)), load<f64>(lDelta + o)));
-    if (csr) store<i32>(lSlot + (j << 2), -1);
+    if (csr) store<i32>(lSlot + (j << 2), 0);
   }
 }
 

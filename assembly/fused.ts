@@ -180,7 +180,7 @@ export function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i3
       const j = <usize>load<i32>(supp + (<usize>k << 2));
       store<f64>(delta + (<usize>k << 3), load<f64>(scale + (<usize>k << 3)) * (load<f64>(px + (j << 3)) - load<f64>(vv + (j << 3))));
       store<f64>(acc + (<usize>k << 3), 0);
-      store<i32>(slot + (j << 2), k);
+      store<i32>(slot + (j << 2), k + 1);
     }
     margin = rowDotSupport(i, supp, delta, m, slot, false);
   }
@@ -223,7 +223,7 @@ export function singleRowStep(px: usize, t: u64, m: i32, full: bool, g: f64): i3
       const nx = xj - g * sketchedCoord(load<f64>(scale + o), a, div, one, lam, load<f64>(vv + (j << 3)), load<f64>(delta + o));
       if (!isFinite(nx)) ok = false;
       store<f64>(px + (j << 3), nx);
-      store<i32>(slot + (j << 2), -1);
+      store<i32>(slot + (j << 2), 0);
     }
   }
   if (!ok) {
@@ -538,7 +538,7 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
     store<f64>(lY + o, sk * (load<f64>(pw + (j << 3)) - vj));
     store<f64>(lGradX + o, 0);
     store<f64>(lAcc + o, 0);
-    store<i32>(lSlot + (j << 2), k);
+    store<i32>(lSlot + (j << 2), k + 1);
   }
   const cx = wt * lossDeriv(lossKind, base + rowDotSupport(i, lSupp, lDelta, m, lSlot, false), label(i));
   const cw = wt * lossDeriv(lossKind, base + rowDotSupport(i, lSupp, lY, m, lSlot, false), label(i));
@@ -551,6 +551,6 @@ export function pairedGradients(t: u64, px: usize, pw: usize, m: i32): void {
     const ax = load<f64>(lGradX + o), aw = load<f64>(lAcc + o);
     store<f64>(lGradX + o, sketchedCoord(sk, ax, div, one, l2, vj, load<f64>(lDelta + o)));
     store<f64>(lAcc + o, sketchedCoord(sk, aw, div, one, l2, vj, load<f64>(lY + o)));
-    store<i32>(lSlot + (j << 2), -1);
+    store<i32>(lSlot + (j << 2), 0);
   }
 }

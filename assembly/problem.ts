@@ -28,7 +28,7 @@ export let pAv: usize = 0;    // data: margins a_iᵀv (n); quadratic: A v (d)
 // Workspace shared by the step kernels.
 export let pDelta: usize = 0;   // δ_k = s_k (x_{T_k} − v_{T_k})
 export let pAcc: usize = 0;     // per-support accumulators
-export let pSlot: usize = 0;    // slot[j] = k for j ∈ T, else −1 (i32, d)
+export let pSlot: usize = 0;    // slot[j] = k + 1 for j ∈ T, else 0 (i32, d; zero as alloc gives it)
 export let pY: usize = 0;       // a dense scratch point (d)
 export let pJournal: usize = 0; // x before a step, for the roll-back of a refused step (by support slot or by coordinate) (d)
 export let pG: usize = 0;       // a dense gradient buffer (d): the reference gradient G of the VR methods
@@ -59,18 +59,20 @@ export function setDataProblem(loss: i32, lambda: f64, v: usize): void {
 /** CSR data whose rows never repeat a column (the fused Rand-K path of dsgd.ts relies on it). */
 export let csrDistinct: bool = false;
 
-// distinctColumns(): no row lists a column twice (slot[] as per-row marks, restored to −1).
+// distinctColumns(): no row lists a column twice (slot[] as per-row marks i + 1, restored to 0 at the columns used:
+// O(nnz), no pass over d).
 function distinctColumns(): bool {
   let ok = true;
   for (let i = 0; i < nRows && ok; i++) {
     const a = load<i32>(pIndptr + (<usize>i << 2)), b = load<i32>(pIndptr + (<usize>(i + 1) << 2));
     for (let e = a; e < b; e++) {
       const p = pSlot + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 2);
-      if (load<i32>(p) == i) { ok = false; break; }
-      store<i32>(p, i);
+      if (load<i32>(p) == i + 1) { ok = false; break; }
+      store<i32>(p, i + 1);
     }
   }
-  memory.fill(pSlot, 0xff, <usize>dim << 2);
+  const nnz = load<i32>(pIndptr + (<usize>nRows << 2));
+  for (let e = 0; e < nnz; e++) store<i32>(pSlot + (<usize>load<i32>(pIndices + (<usize>e << 2)) << 2), 0);
   return ok;
 }
 
@@ -87,8 +89,7 @@ function workspace(d: i32, n: i32): void {
   sketchWorkspace(d);
   pDelta = alloc(<usize>d << 3);
   pAcc = alloc(<usize>d << 3);
-  pSlot = alloc(<usize>d << 2);
-  memory.fill(pSlot, 0xff, <usize>d << 2);
+  pSlot = alloc(<usize>d << 2);   // zero from alloc: no coordinate in T (slot[j] = k + 1 for j ∈ T)
   pY = alloc(<usize>d << 3);
   pJournal = alloc(<usize>d << 3);
   const nr: i32 = n > 0 ? n : 1;
