@@ -5,7 +5,7 @@
  */
 import { DivergenceError } from "../runtime/errors.js";
 import { digestF64Async } from "../runtime/digest.js";
-import { encodeCheckpointAsync } from "../runtime/checkpoint.js";
+import { encodeCheckpointAsync, checkpointArray } from "../runtime/checkpoint.js";
 import { positive } from "../runtime/validate.js";
 import { splitSeed } from "../runtime/seed.js";
 import { SAMPLE } from "../runtime/codes.js";
@@ -103,6 +103,12 @@ function configureAverage(c: MethodContext): void {
   if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast ?? arrays.avgLastB); }
   k.call("avgConfigure", (ex) => ex.avgConfigure(spec.averageFrom, spec.averageWeights, S, last, d, arrays?.avgSum ? 0 : 1));
   averageBuffers.set(c, { S, last });
+}
+
+/** lazyProperty(o, key, make): o[key] made on first read and kept (an ordinary property once read or assigned). */
+function lazyProperty<T extends object, K extends keyof T>(o: T, key: K, make: () => T[K]): void {
+  const settle = (v: T[K]) => { Object.defineProperty(o, key, { value: v, writable: true, enumerable: true, configurable: true }); return v; };
+  Object.defineProperty(o, key, { get: () => settle(make()), set: (v: T[K]) => { settle(v); }, enumerable: true, configurable: true });
 }
 
 /** The t whose x̄ buffers.g holds, until a step or a gradient evaluation (which uses g) replaces it. */
@@ -262,17 +268,21 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
     best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
   }, arrays);
-  const lastIterate = obj.readX();
   const averaged = averageInto(c, t);
-  const x = averaged ? k.f64(obj.buffers.g, d).slice() : lastIterate;
-  // the checkpoint's d-sized arrays, x_T, x̄ and the digest
-  hostPasses += dSized(arrays) + 1 + (averaged ? 1 : 0) + 1;
+  // x̄ when averaging (x_T is then read back from the checkpoint only when asked for: a d-vector fewer per call), else x_T
+  const x = averaged ? k.f64(obj.buffers.g, d).slice() : obj.readX();
+  // the checkpoint's d-sized arrays, the result's x and its digest
+  hostPasses += dSized(arrays) + 1 + 1;
   const kernelWork = obj.work();
   const work = { ...kernelWork, densePasses: (kernelWork.densePasses ?? 0) + hostPasses };
   if (!obj.host) work.rowsTouched -= evals0;
   const checkpoint = await checkpointDone;
   const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
-  if (spec.averageFrom >= 0) { result.lastIterate = lastIterate; result.averagedFrom = averaged ? spec.averageFrom : null; }
+  if (spec.averageFrom >= 0) {
+    if (averaged) lazyProperty(result, "lastIterate", () => checkpointArray(checkpoint, "x")!);
+    else result.lastIterate = x;
+    result.averagedFrom = averaged ? spec.averageFrom : null;
+  }
   if (best?.state) result.best = { ...best.state, metric: spec.keepBest!.metric };
   const warnings = stepWarnings(spec, rule);
   if (warnings.length) result.warnings = warnings;

@@ -151,7 +151,8 @@ export interface MinimizeResult {
     /** "accuracy" (higher is better) or "loss" (lower). */
     metric: "accuracy" | "loss";
   };
-  /** With averaging: the last iterate x_T (x is then the average x̄_T). */
+  /** With averaging: the last iterate x_T (x is then the average x̄_T). Read back from `checkpoint` on first access
+   *  (one d-vector fewer per call when it is not used); the same values. */
   lastIterate?: Float64Array;
   /** With averaging: t_a, the first step whose result x is the mean over (x_{t_a+1} … x_T), or null when the run ended
    *  at or before t_a (x is then x_T). */

@@ -138,27 +138,53 @@ export function decodeCheckpoint(bytes: unknown): CheckpointData {
   let header: CheckpointData["header"];
   try { header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))); } catch { throw bad("corrupt header"); }
   if (!header || !Array.isArray(header.arrays)) throw bad("corrupt header");
+  const arrays = readArrays(bytes, header, len, version, bad);
+  return { header, arrays };
+}
+
+// readArrays(bytes, header, headerLength, version, bad, only?): the arrays of a checkpoint (or only the one named),
+// checking the layout as it goes.
+function readArrays(bytes: Uint8Array, header: CheckpointData["header"], len: number, version: number, bad: (why: string) => Error, only?: string): Record<string, Float64Array> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), body = bytes.length - HASH_BYTES;
   let off = Math.ceil((16 + len) / 8) * 8;
   const arrays: Record<string, Float64Array> = {};
   for (const { name, length, nonZeros: m } of header.arrays as { name: string; length: number; nonZeros?: number }[]) {
+    const want = only === undefined || only === name;
     if (m !== undefined) {
       if (version < 3 || !Number.isSafeInteger(length) || !Number.isSafeInteger(m) || m < 0 || m > length || off + 16 * m > body) throw bad(`corrupt layout (sparse array ${name})`);
-      const a = new Float64Array(length);   // untouched pages of a mostly-zero d-vector stay virtual
-      for (let k = 0; k < m; k++) {
-        const i = view.getFloat64(off + 8 * k, true);
-        if (!Number.isInteger(i) || i < 0 || i >= length || (k > 0 && i <= view.getFloat64(off + 8 * (k - 1), true))) throw bad(`corrupt layout (sparse array ${name})`);
-        a[i] = view.getFloat64(off + 8 * (m + k), true);
+      if (want) {
+        const a = new Float64Array(length);   // untouched pages of a mostly-zero d-vector stay virtual
+        for (let k = 0; k < m; k++) {
+          const i = view.getFloat64(off + 8 * k, true);
+          if (!Number.isInteger(i) || i < 0 || i >= length || (k > 0 && i <= view.getFloat64(off + 8 * (k - 1), true))) throw bad(`corrupt layout (sparse array ${name})`);
+          a[i] = view.getFloat64(off + 8 * (m + k), true);
+        }
+        arrays[name] = a;
       }
       off += 16 * m;
-      arrays[name] = a;
       continue;
     }
     if (!Number.isSafeInteger(length) || length < 0 || off + 8 * length > body) throw bad(`corrupt layout (array ${name} runs past the end)`);
-    const a = new Float64Array(length);
-    if (LITTLE && (bytes.byteOffset + off) % 8 === 0) { a.set(new Float64Array(bytes.buffer, bytes.byteOffset + off, length)); off += 8 * length; }
-    else for (let i = 0; i < length; i++, off += 8) a[i] = view.getFloat64(off, true);
-    arrays[name] = a;
+    if (want) {
+      const a = new Float64Array(length);
+      if (LITTLE && (bytes.byteOffset + off) % 8 === 0) a.set(new Float64Array(bytes.buffer, bytes.byteOffset + off, length));
+      else for (let i = 0; i < length; i++) a[i] = view.getFloat64(off + 8 * i, true);
+      arrays[name] = a;
+    }
+    off += 8 * length;
   }
-  if (off !== body) throw bad("corrupt layout (bytes after the last array)");
-  return { header, arrays };
+  if (only === undefined && off !== body) throw bad("corrupt layout (bytes after the last array)");
+  return arrays;
+}
+
+/**
+ * checkpointArray(bytes, name): one array of a checkpoint this library has just written (no hash check: the bytes are
+ * its own), e.g. a result's x_T read back only when asked for; null when it holds no such array.
+ */
+export function checkpointArray(bytes: Uint8Array, name: string): Float64Array | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const len = view.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))) as CheckpointData["header"];
+  const bad = (why: string) => new Error(`internal: a checkpoint this library wrote is unreadable: ${why}`);
+  return readArrays(bytes, header, len, view.getUint32(8, true), bad, name)[name] ?? null;
 }

@@ -83,6 +83,23 @@ describe("averaging: runs, resumes and options", () => {
     expect(rest.digest).toBe((await p.minimize({ sketch: sketch.randK(4), batch: 3, average: { from: 30 }, iterations: 200, seed: 2 })).digest);
   });
 
+  it("lastIterate, read back from the checkpoint on first access, is the run's x_T even after later runs on the problem", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 60, cols: 25, density: 0.3, seed: 8 }), l2: 0.01 });
+    for (const o of [{ sketch: sketch.randK(5), batch: 1 }, { batch: 1 }, { batch: 4 }] as MinimizeOptions[]) {
+      const a = await p.minimize({ ...o, iterations: 90, seed: 3 });
+      await p.minimize({ ...o, iterations: 40, seed: 9 });   // the kernel's x is now another run's
+      const plain = (await p.minimize({ ...o, iterations: 90, seed: 3, average: false })).x;
+      expect(Object.keys(a)).toContain("lastIterate");
+      expect(a.lastIterate).toEqual(plain);
+      expect(a.lastIterate).toBe(a.lastIterate);   // made once
+      const spread = { ...a };
+      expect(spread.lastIterate).toEqual(plain);
+      a.lastIterate = Float64Array.of(1);          // an ordinary property once assigned
+      expect(a.lastIterate).toEqual(Float64Array.of(1));
+    }
+  });
+
   it("the trace reports f at the average once averaging has started, and the last row is f(x)", async () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ rows: 50, cols: 10, density: 0.5, seed: 6 }), l2: 0.01 });
