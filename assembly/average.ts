@@ -170,3 +170,15 @@ export function avgLazyResume(b: f64, pu: usize): void {
   if (!on || !(b >= 0)) fail(ERR_ABORT);
   bCur = b; pU = pu; lazyMode = true;
 }
+
+/** avgCoord(px, o, wT, span): x̄_j at byte offset o = 8j, in avgRead's arithmetic (for avgvalue.ts, which reads x̄
+ *  where it needs it instead of forming it). */
+@inline export function avgCoord(px: usize, o: usize, wT: f64, span: f64): f64 {
+  return lazyMode
+    ? (load<f64>(pSum + o) + load<f64>(pU + o) * (bCur - load<f64>(pLast + o))) / span
+    : (load<f64>(pSum + o) + load<f64>(px + o) * (wT - W(load<f64>(pLast + o)))) / span;
+}
+/** avgWeight(T): W(T). */
+@inline export function avgWeight(T: f64): f64 { return W(T); }
+/** avgFrom(): t_a as f64. */
+@inline export function avgFrom(): f64 { return <f64>from; }

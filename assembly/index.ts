@@ -14,6 +14,7 @@ export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
 export { resetCounters, getCoordsTouched, getDensePasses, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
 export { samplingConfigure } from "./sampling";
 export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead, avgLazyB, avgLazyResume } from "./average";
+export { avgValue } from "./avgvalue";
 export {
   sketchSetAlloc, sketchSetIndices, sketchSetScales, loadSetSketch, vrConfigure, refreshBatch, refreshMember, refreshDue,
   beginRefresh, accumulateG, endRefresh, stashAcc, vrUpdate, setDraw, vrRun, setGradient, wPtr, gPtr, getVrFailStep,

@@ -114,6 +114,43 @@ function lazyProperty<T extends object, K extends keyof T>(o: T, key: K, make: (
 /** The t whose x̄ buffers.g holds, until a step or a gradient evaluation (which uses g) replaces it. */
 const averageHeld = new WeakMap<MethodContext, number>();
 
+/** Whether x̄ is read without the kernel's read-out buffer: CSR data problems, where d can be large (f(x̄) in the
+ *  kernel reading x̄ where needed, the result's x̄ made here in the same arithmetic), so that no d-vector is written
+ *  for it in the kernel. Other problems form x̄ in buffers.g. */
+function averagesInPlace(c: MethodContext): boolean {
+  const lin = c.obj.linear;
+  return c.obj.kind === "data" && !c.obj.host && lin !== null && lin.data.format === "csr";
+}
+
+/** Whether x̄_t is the run's point at t (averaging on and t > t_a). */
+function isAveraged(c: MethodContext, t: number): boolean { return c.spec.averageFrom >= 0 && t > c.spec.averageFrom; }
+
+/** f(x̄_t) (the caller checked isAveraged). */
+function averageValue(c: MethodContext, t: number): number {
+  const { obj } = c;
+  if (!averagesInPlace(c)) { averageInto(c, t); return obj.valueAtBuffer(obj.buffers.g); }
+  return obj.kernel.call("avgValue", (ex) => ex.avgValue(obj.buffers.x, t));
+}
+
+/** x̄_t as a new array (the caller checked isAveraged): avgRead's arithmetic on the kernel's S, last and x (or, on the
+ *  lazy path, u and B), or a copy of buffers.g. */
+function averageOut(c: MethodContext, t: number): Float64Array {
+  const { obj, spec } = c, k = obj.kernel, d = obj.dimension;
+  if (!averagesInPlace(c)) { averageInto(c, t); return k.f64(obj.buffers.g, d).slice(); }
+  const avg = averageBuffers.get(c)!;
+  const W = spec.averageWeights === 1 ? (q: number) => q * (q + 1) * 0.5 : (q: number) => q;
+  const wT = W(t), span = wT - W(spec.averageFrom), B = k.ex.avgLazyB();
+  const S = k.f64(avg.S, d), last = k.f64(avg.last, d), out = new Float64Array(d);
+  if (B >= 0) {
+    const u = k.f64(k.ex.lazyStatePtr(), d);
+    for (let j = 0; j < d; j++) out[j] = (S[j] + u[j] * (B - last[j])) / span;
+  } else {
+    const x = k.f64(obj.buffers.x, d);
+    for (let j = 0; j < d; j++) out[j] = (S[j] + x[j] * (wT - W(last[j]))) / span;
+  }
+  return out;
+}
+
 /** x̄_t (or x_t before averaging starts) into buffers.g; returns whether it is an average. One O(d) read-out per t: the
  *  record point's f, keepBest's score and the result share it. */
 function averageInto(c: MethodContext, t: number): boolean {
@@ -239,15 +276,16 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     row(t, ms) {
       let f: number;
       try {
-        f = averageInto(c, t) ? obj.valueAtBuffer(obj.buffers.g) : obj.valueAtX();
-        hostPasses += obj.host ? 2 : 1;   // ‖x‖² of f, or a user model's copy of x and its gradient buffer
+        const inPlace = isAveraged(c, t) && averagesInPlace(c);   // then the kernel counts its one pass for f(x̄)
+        f = isAveraged(c, t) ? averageValue(c, t) : obj.valueAtX();
+        if (!inPlace) hostPasses += obj.host ? 2 : 1;   // ‖x‖² of f, or a user model's copy of x and its gradient buffer
       } catch (e) {
         if (e instanceof NonFiniteOutput) throw diverged(t, lastGamma, e.message);
         throw e;
       }
       if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
       const row: TraceRow = { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
-      if (best) { row.validation = best.record(t, averageInto(c, t) ? k.f64(obj.buffers.g, d).slice() : obj.readX()); hostPasses++; }
+      if (best) { row.validation = best.record(t, isAveraged(c, t) ? averageOut(c, t) : obj.readX()); hostPasses++; }
       return row;
     },
     gradientNorm: () => { averageHeld.delete(c); return method.gradientNorm(c, spec.gradientSamples); },
@@ -268,9 +306,9 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
     best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
   }, arrays);
-  const averaged = averageInto(c, t);
+  const averaged = isAveraged(c, t);
   // x̄ when averaging (x_T is then read back from the checkpoint only when asked for: a d-vector fewer per call), else x_T
-  const x = averaged ? k.f64(obj.buffers.g, d).slice() : obj.readX();
+  const x = averaged ? averageOut(c, t) : obj.readX();
   // the checkpoint's d-sized arrays, the result's x and its digest
   hostPasses += dSized(arrays) + 1 + 1;
   const kernelWork = obj.work();

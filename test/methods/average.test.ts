@@ -83,6 +83,21 @@ describe("averaging: runs, resumes and options", () => {
     expect(rest.digest).toBe((await p.minimize({ sketch: sketch.randK(4), batch: 3, average: { from: 30 }, iterations: 200, seed: 2 })).digest);
   });
 
+  it("CSR problems read x̄ without the kernel's read-out buffer: the same bits as avgRead, and f(x̄) as value(x̄)", async () => {
+    const m = await mast();
+    const p = m.problem({ data: m.data.synthetic({ rows: 80, cols: 40, density: 0.2, seed: 12 }), l2: 0.03 });
+    const k = (p as any).kernel, d = 40;
+    for (const o of [{ sketch: sketch.randK(7), batch: 1 }, { batch: 1 }, { batch: 3 }, { sketch: sketch.bernoulli(0.5), batch: 2 }] as MinimizeOptions[]) {
+      for (const average of ["weighted", "all", { from: 25 }] as Averaged[]) {
+        const r = await p.minimize({ ...o, average, iterations: 77, recordEvery: 77, stepSize: 0.4, seed: 5 });
+        // the run's averaging state is still in the kernel: avgRead forms x̄ from it as before
+        k.ex.avgRead((p as any).buffers.x, 77, (p as any).buffers.g);
+        expect(Buffer.from(r.x.buffer).equals(Buffer.from(k.f64((p as any).buffers.g, d).slice().buffer))).toBe(true);
+        expect(r.trace[r.trace.length - 1].f).toBe(p.value(r.x));
+      }
+    }
+  });
+
   it("lastIterate, read back from the checkpoint on first access, is the run's x_T even after later runs on the problem", async () => {
     const m = await mast();
     const p = m.problem({ data: m.data.synthetic({ rows: 60, cols: 25, density: 0.3, seed: 8 }), l2: 0.01 });
