@@ -90,7 +90,7 @@ if (PART === "all") writeResults(NAME, {
     { label: "d = 10⁷ CSR: problem() + the first 10-step minimize", target: "≤ 60 copies of one 80 MB d-vector", measured: `${summary.firstCallCopies.toFixed(1)} copies`, met: summary.firstCallCopies <= 60 },
     { label: "d = 10⁷ CSR: a later 10-step minimize", target: "≤ 30 copies", measured: `${summary.laterCopies.toFixed(1)} copies`, met: summary.laterCopies <= 30 },
     { label: "d = 10⁷ CSR: peak RSS of problem() and five runs", target: "≤ 600 MB (6 d-vectors)", measured: `${summary.peakRssMB.toFixed(0)} MB`, met: summary.peakRssMB <= 600,
-      detail: "each run returns x̄ and x_T (two fresh d-vectors; its checkpoint is sparse), and an earlier call's result stays resident until the GC collects it; the kernel holds x, the read-out buffer and one page per touched coordinate of x, S and last (docs/architecture.md)" },
+      detail: "each run returns x̄ (one fresh d-vector; x_T is read back from its sparse checkpoint when asked for), and an earlier call's result stays resident until the GC collects it; the kernel holds x and one page per touched coordinate of S and last (docs/architecture.md)" },
   ],});
 finish(NAME);
 

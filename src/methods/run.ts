@@ -317,7 +317,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const checkpoint = await checkpointDone;
   const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
   if (spec.averageFrom >= 0) {
-    if (averaged) lazyProperty(result, "lastIterate", () => checkpointArray(checkpoint, "x")!);
+    if (averaged) lazyProperty(result, "lastIterate", () => checkpointArray(checkpoint, "x", "lastIterate")!);
     else result.lastIterate = x;
     result.averagedFrom = averaged ? spec.averageFrom : null;
   }

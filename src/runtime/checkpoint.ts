@@ -115,6 +115,12 @@ function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLik
 export function decodeCheckpoint(bytes: unknown): CheckpointData {
   if (!(bytes instanceof Uint8Array)) throw new TypeError("resumeFrom must be a checkpoint (a Uint8Array from a result's checkpoint)");
   const bad = (why: string) => new RangeError(`resumeFrom is not a valid mast-wasm checkpoint: ${why}`);
+  const { header, len, version } = verified(bytes, bad);
+  return { header, arrays: readArrays(bytes, header, len, version, bad) };
+}
+
+// verified(bytes, bad): the header of a checkpoint whose magic, version and SHA-256 hold.
+function verified(bytes: Uint8Array, bad: (why: string) => Error): { header: CheckpointData["header"]; len: number; version: number } {
   if (bytes.length < MIN_BYTES) {
     throw bad(`it is truncated or empty (${bytes.length} bytes; a checkpoint has at least ${MIN_BYTES})`);
   }
@@ -138,8 +144,7 @@ export function decodeCheckpoint(bytes: unknown): CheckpointData {
   let header: CheckpointData["header"];
   try { header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))); } catch { throw bad("corrupt header"); }
   if (!header || !Array.isArray(header.arrays)) throw bad("corrupt header");
-  const arrays = readArrays(bytes, header, len, version, bad);
-  return { header, arrays };
+  return { header, len, version };
 }
 
 // readArrays(bytes, header, headerLength, version, bad, only?): the arrays of a checkpoint (or only the one named),
@@ -178,13 +183,12 @@ function readArrays(bytes: Uint8Array, header: CheckpointData["header"], len: nu
 }
 
 /**
- * checkpointArray(bytes, name): one array of a checkpoint this library has just written (no hash check: the bytes are
- * its own), e.g. a result's x_T read back only when asked for; null when it holds no such array.
+ * checkpointArray(bytes, name, what): one array of a checkpoint (e.g. a result's x_T, read back only when asked for),
+ * after the same integrity checks as decodeCheckpoint (a checkpoint changed since is refused, naming `what`); null
+ * when it holds no such array.
  */
-export function checkpointArray(bytes: Uint8Array, name: string): Float64Array | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const len = view.getUint32(12, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + len))) as CheckpointData["header"];
-  const bad = (why: string) => new Error(`internal: a checkpoint this library wrote is unreadable: ${why}`);
-  return readArrays(bytes, header, len, view.getUint32(8, true), bad, name)[name] ?? null;
+export function checkpointArray(bytes: Uint8Array, name: string, what: string): Float64Array | null {
+  const bad = (why: string) => new RangeError(`${what} is read from the result's checkpoint, which is no longer valid: ${why}`);
+  const { header, len, version } = verified(bytes, bad);
+  return readArrays(bytes, header, len, version, bad, name)[name] ?? null;
 }

@@ -113,6 +113,10 @@ describe("averaging: runs, resumes and options", () => {
       a.lastIterate = Float64Array.of(1);          // an ordinary property once assigned
       expect(a.lastIterate).toEqual(Float64Array.of(1));
     }
+    // a checkpoint changed before lastIterate is read is refused by name, not read as x_T
+    const b = await p.minimize({ sketch: sketch.randK(5), batch: 1, iterations: 50, seed: 4 });
+    b.checkpoint[b.checkpoint.length - 40] ^= 1;
+    expect(() => b.lastIterate).toThrow(/lastIterate is read from the result's checkpoint, which is no longer valid: its SHA-256 does not match/);
   });
 
   it("the trace reports f at the average once averaging has started, and the last row is f(x)", async () => {
