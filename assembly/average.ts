@@ -86,19 +86,14 @@ export function avgTouchAllStep(px: usize, t: f64): void { if (averaging(<u64>t)
 export function avgRead(px: usize, T: f64, pOut: usize): void {
   countDensePass();
   if (!on || T <= <f64>from) { memory.copy(pOut, px, <usize>n << 3); return; }
-  if (lazyMode) {   // B mode: T is the current step boundary, where B = bCur
-    const span = W(T) - W(<f64>from), s = pSum, l = pLast, u = pU, b = bCur;
-    for (let j = 0; j < n; j++) {
-      const o = <usize>j << 3;
-      store<f64>(pOut + o, (load<f64>(s + o) + load<f64>(u + o) * (b - load<f64>(l + o))) / span);
-    }
-    return;
-  }
-  const wT = W(T), span = wT - W(<f64>from), s = pSum, l = pLast;
-  for (let j = 0; j < n; j++) {
-    const o = <usize>j << 3;
-    store<f64>(pOut + o, (load<f64>(s + o) + load<f64>(px + o) * (wT - W(load<f64>(l + o)))) / span);
-  }
+  avgReadRange(px, T, pOut, 0, n);
+}
+
+/** avgReadRange(px, T, pOut, j0, count): x̄_j for j = j0 … j0 + count − 1 into pOut[0 … count) (T > t_a; in B mode T is
+ *  the current step boundary). The host reads x̄ out block by block through it, without a d-sized buffer. */
+export function avgReadRange(px: usize, T: f64, pOut: usize, j0: i32, count: i32): void {
+  const wT = W(T), span = wT - W(<f64>from);
+  for (let k = 0; k < count; k++) store<f64>(pOut + (<usize>k << 3), avgCoord(px, <usize>(j0 + k) << 3, wT, span));
 }
 
 // ---------- B mode (the lazy ℓ2 path) ----------
@@ -171,8 +166,8 @@ export function avgLazyResume(b: f64, pu: usize): void {
   bCur = b; pU = pu; lazyMode = true;
 }
 
-/** avgCoord(px, o, wT, span): x̄_j at byte offset o = 8j, in avgRead's arithmetic (for avgvalue.ts, which reads x̄
- *  where it needs it instead of forming it). */
+/** avgCoord(px, o, wT, span): x̄_j at byte offset o = 8j, with wT = W(T) and span = W(T) − W(t_a): the one place of
+ *  the read-out's arithmetic (avgRead, avgReadRange, and avgvalue.ts, which reads x̄ where it needs it). */
 @inline export function avgCoord(px: usize, o: usize, wT: f64, span: f64): f64 {
   return lazyMode
     ? (load<f64>(pSum + o) + load<f64>(pU + o) * (bCur - load<f64>(pLast + o))) / span

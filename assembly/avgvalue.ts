@@ -1,6 +1,6 @@
 // f(x̄_T) for a CSR data problem without forming x̄_T: x̄_j = (S_j + x_j (W(T) − W(last_j))) / (W(T) − W(t_a)) (or B
-// mode's form) read where it is needed, so that no d-vector is written for it (the host computes the result's x̄ in
-// the same arithmetic). Rows in passRows' order, ‖x̄‖² in dot's lane order: the bits of value() at avgRead's output.
+// mode's form) read where it is needed, so that no d-vector is written for it (the host reads the result's x̄ out in
+// blocks: avgReadRange). Rows in passRows' order, ‖x̄‖² in dot's lane order: the bits of value() at avgRead's output.
 import { avgCoord, avgWeight, avgFrom } from "./average";
 import { nRows, pValues, pIndices, pIndptr, label } from "./data";
 import { lossValue } from "./loss";

@@ -13,7 +13,7 @@ export { dsgdConfigure, dsgdRun, sketchedGradientAt, deltaPtr, supportGradient, 
 export { lazyReset, lazyStatePtr, lazyStateAlpha, setLazyState } from "./fused";
 export { resetCounters, getCoordsTouched, getDensePasses, getRowsTouched, setRowsTouched, getFailStep, setFusedPaths, pathCount } from "./run";
 export { samplingConfigure } from "./sampling";
-export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead, avgLazyB, avgLazyResume } from "./average";
+export { avgConfigure, avgOff, averagingFrom, avgTouchStep, avgTouchAllStep, avgRead, avgReadRange, avgLazyB, avgLazyResume } from "./average";
 export { avgValue } from "./avgvalue";
 export {
   sketchSetAlloc, sketchSetIndices, sketchSetScales, loadSetSketch, vrConfigure, refreshBatch, refreshMember, refreshDue,

@@ -130,6 +130,19 @@ export function sketchConfigure(k: i32, K: i32, p: f64, probs: usize): void {
 const DRAW_CAP: u32 = 256;
 const drawBuf: usize = memory.data(<i32>DRAW_CAP << 2, 16);
 
+// floydPick(t, fallback, k, pMarks, st, hashed) -> draw k's pick: t, or the fallback n − K + k when t is already in
+// the sample; recorded as a member (in the marks, or in the table at position k).
+@inline function floydPick(t: i32, fallback: i32, k: i32, pMarks: usize, st: i32, hashed: bool): i32 {
+  if (hashed) {
+    const pick = tableSlot(t, st) >= 0 ? fallback : t;
+    tableAdd(pick, k, st);
+    return pick;
+  }
+  const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? fallback : t;
+  store<i32>(pMarks + (<usize>pick << 2), st);
+  return pick;
+}
+
 /** floyd(n, K, stream, step, pOut, pMarks, st): Floyd's K-subset of [0, n) into pOut, O(K) draws; marks[j] = st for
  *  chosen j. Draw k is nextBelow(n − K + k + 1) on the sequence (seed, stream, step): Lemire's multiply-shift with
  *  rejection, reading words in order (a rejected word moves every later draw on by one word). */
@@ -162,16 +175,7 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
       const m = <u64>load<u32>(p) * <u64>bound;
       p += 4;
       if (<u32>m < bound && <u32>m < (<u32>0 - bound) % bound) { rejected = true; break; }
-      const t = <i32>(m >> 32);
-      if (hashed) {
-        const pick = tableSlot(t, st) >= 0 ? base + k : t;
-        tableAdd(pick, k, st);
-        store<i32>(pOut + (<usize>k << 2), pick);
-        continue;
-      }
-      const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
-      store<i32>(pMarks + (<usize>pick << 2), st);
-      store<i32>(pOut + (<usize>k << 2), pick);
+      store<i32>(pOut + (<usize>k << 2), floydPick(<i32>(m >> 32), base + k, k, pMarks, st, hashed));
     }
     q = start + <u32>((p - buf) >> 2);
     if (!rejected) continue;
@@ -184,16 +188,7 @@ export function floyd(n: i32, K: i32, stream: u32, step: u64, pOut: usize, pMark
       m = <u64>load<u32>(buf + (<usize>(q - start) << 2)) * <u64>bound;
       q++;
     } while (<u32>m < thr);
-    const t = <i32>(m >> 32);
-    if (hashed) {
-      const pick = tableSlot(t, st) >= 0 ? base + k : t;
-      tableAdd(pick, k, st);
-      store<i32>(pOut + (<usize>k << 2), pick);
-    } else {
-      const pick = load<i32>(pMarks + (<usize>t << 2)) == st ? base + k : t;
-      store<i32>(pMarks + (<usize>pick << 2), st);
-      store<i32>(pOut + (<usize>k << 2), pick);
-    }
+    store<i32>(pOut + (<usize>k << 2), floydPick(<i32>(m >> 32), base + k, k, pMarks, st, hashed));
     k++;
   }
 }

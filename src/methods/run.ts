@@ -92,17 +92,20 @@ function configure(c: MethodContext, method: MethodDescriptor, rule: StepRule): 
 }
 
 /** The averaging buffers of a run (S and last, d f64 each, after the run's other scratch), or none. */
-const averageBuffers = new WeakMap<MethodContext, { S: number; last: number }>();
+const averageBuffers = new WeakMap<MethodContext, { S: number; last: number; block: number }>();
+/** Coordinates of x̄ read out per kernel call on CSR problems (see averageOut). */
+const READ_BLOCK = 8192;
 
 function configureAverage(c: MethodContext): void {
   const { obj, spec } = c, k = obj.kernel, d = obj.dimension;
   if (spec.averageFrom < 0) { k.ex.avgOff(); return; }
   // zero from alloc (avgConfigure relies on it): fresh pages stay virtual, reused ones are cleared (two passes)
   const S = k.alloc(8 * d, "the averaging sum"), last = k.alloc(8 * d, "the averaging counts");
+  const block = averagesInPlace(c) ? k.alloc(8 * Math.min(d, READ_BLOCK), "the average's read-out block") : 0;
   const arrays = spec.resume?.arrays;
   if (arrays?.avgSum) { k.f64(S, d).set(arrays.avgSum); k.f64(last, d).set(arrays.avgLast ?? arrays.avgLastB); }
   k.call("avgConfigure", (ex) => ex.avgConfigure(spec.averageFrom, spec.averageWeights, S, last, d, arrays?.avgSum ? 0 : 1));
-  averageBuffers.set(c, { S, last });
+  averageBuffers.set(c, { S, last, block });
 }
 
 /** lazyProperty(o, key, make): o[key] made on first read and kept (an ordinary property once read or assigned). */
@@ -115,7 +118,7 @@ function lazyProperty<T extends object, K extends keyof T>(o: T, key: K, make: (
 const averageHeld = new WeakMap<MethodContext, number>();
 
 /** Whether x̄ is read without the kernel's read-out buffer: CSR data problems, where d can be large (f(x̄) in the
- *  kernel reading x̄ where needed, the result's x̄ made here in the same arithmetic), so that no d-vector is written
+ *  kernel reading x̄ where needed, the result's x̄ read out in blocks), so that no d-vector is written
  *  for it in the kernel. Other problems form x̄ in buffers.g. */
 function averagesInPlace(c: MethodContext): boolean {
   const lin = c.obj.linear;
@@ -132,21 +135,16 @@ function averageValue(c: MethodContext, t: number): number {
   return obj.kernel.call("avgValue", (ex) => ex.avgValue(obj.buffers.x, t));
 }
 
-/** x̄_t as a new array (the caller checked isAveraged): avgRead's arithmetic on the kernel's S, last and x (or, on the
- *  lazy path, u and B), or a copy of buffers.g. */
+/** x̄_t as a new array (the caller checked isAveraged): read out block by block through the kernel's avgReadRange on
+ *  CSR problems (no d-sized kernel buffer), else a copy of buffers.g. */
 function averageOut(c: MethodContext, t: number): Float64Array {
-  const { obj, spec } = c, k = obj.kernel, d = obj.dimension;
+  const { obj } = c, k = obj.kernel, d = obj.dimension;
   if (!averagesInPlace(c)) { averageInto(c, t); return k.f64(obj.buffers.g, d).slice(); }
-  const avg = averageBuffers.get(c)!;
-  const W = spec.averageWeights === 1 ? (q: number) => q * (q + 1) * 0.5 : (q: number) => q;
-  const wT = W(t), span = wT - W(spec.averageFrom), B = k.ex.avgLazyB();
-  const S = k.f64(avg.S, d), last = k.f64(avg.last, d), out = new Float64Array(d);
-  if (B >= 0) {
-    const u = k.f64(k.ex.lazyStatePtr(), d);
-    for (let j = 0; j < d; j++) out[j] = (S[j] + u[j] * (B - last[j])) / span;
-  } else {
-    const x = k.f64(obj.buffers.x, d);
-    for (let j = 0; j < d; j++) out[j] = (S[j] + x[j] * (wT - W(last[j]))) / span;
+  const { block } = averageBuffers.get(c)!, out = new Float64Array(d);
+  for (let j0 = 0; j0 < d; j0 += READ_BLOCK) {
+    const count = Math.min(READ_BLOCK, d - j0);
+    k.call("avgReadRange", (ex) => ex.avgReadRange(obj.buffers.x, t, block, j0, count));
+    out.set(k.f64(block, count), j0);
   }
   return out;
 }
@@ -154,8 +152,8 @@ function averageOut(c: MethodContext, t: number): Float64Array {
 /** x̄_t (or x_t before averaging starts) into buffers.g; returns whether it is an average. One O(d) read-out per t: the
  *  record point's f, keepBest's score and the result share it. */
 function averageInto(c: MethodContext, t: number): boolean {
-  const { obj, spec } = c;
-  if (spec.averageFrom < 0 || t <= spec.averageFrom) return false;
+  const { obj } = c;
+  if (!isAveraged(c, t)) return false;
   if (averageHeld.get(c) === t) return true;
   obj.kernel.call("avgRead", (ex) => ex.avgRead(obj.buffers.x, t, obj.buffers.g));
   averageHeld.set(c, t);

@@ -65,6 +65,7 @@ export interface Exports {
   avgTouchAllStep(px: number, t: number): void;
   avgRead(px: number, T: number, pOut: number): void;
   avgLazyB(): number; avgLazyResume(b: number, pu: number): void; avgValue(px: number, T: number): number;
+  avgReadRange(px: number, T: number, pOut: number, j0: number, count: number): void;
   dsgdRun(px: number, t0: number, steps: number): number;
   resetCounters(): void; getCoordsTouched(): number; getDensePasses(): number; getRowsTouched(): number; setRowsTouched(v: number): void; getFailStep(): number;
   sketchedGradientAt(px: number, t: number, pOut: number): number;
