@@ -11,6 +11,7 @@ import { dsgd } from "./dsgd.js";
 import { lsvrg, svrg } from "./vr.js";
 import { networkDsgd, networkLsvrg, networkSvrg } from "./network.js";
 import { runMethod } from "./run.js";
+import { compactRun } from "./compact.js";
 import { minimizeDistributed } from "./distributed/coordinator.js";
 import type { DistributedResult } from "./distributed/types.js";
 
@@ -24,5 +25,6 @@ export async function minimize(obj: Objective & { build: "simd" | "scalar" }, op
   const method = oneOf("method", (opts as { method?: unknown } | undefined)?.method ?? "dsgd", METHODS);
   if (method === "distributed") return minimizeDistributed(obj, opts as Record<string, unknown>);
   const spec = runSpec(obj, opts as never);
-  return runMethod(obj, spec, (obj.network ? NETWORK_DESCRIPTORS : DESCRIPTORS)[spec.method]);
+  const on = compactRun(obj, spec) ?? { obj, spec };
+  return runMethod(on.obj, on.spec, (obj.network ? NETWORK_DESCRIPTORS : DESCRIPTORS)[spec.method]);
 }

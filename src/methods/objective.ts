@@ -8,6 +8,7 @@ import type { Kernel } from "../runtime/kernel.js";
 import type { Dataset } from "../data/dataset.js";
 import type { Sketch } from "../sketch/spec.js";
 import type { SketchSetWire } from "../sketch/set.js";
+import type { ColumnMap } from "../runtime/columns.js";
 
 /** Which of the paper's DSGD theorems applies to f (section 4.1): μ_f > 0, convex, or nonconvex. */
 export type Regime = "strongly convex" | "convex" | "nonconvex";
@@ -134,6 +135,12 @@ export interface Objective {
   setGradientEvaluations(n: number): void;
   /** The work counters of the run so far. */
   work(): Work;
+  /** Wide sparse data problems: the same objective on the coordinates a run can change (its data's used columns and
+   *  the shift's support, laid out by a {@link ColumnMap}), built on first use; null when it would not be much
+   *  smaller, or when the problem keeps every run on all d coordinates. */
+  compactTwin?(): Objective | null;
+  /** A compact twin's layout in the problem's d coordinates (absent or null for an objective in its own). */
+  readonly columns?: ColumnMap | null;
   /** Zero the work counters at the start of a run. */
   resetWork(): void;
 }

@@ -5,7 +5,7 @@
  */
 import { DivergenceError } from "../runtime/errors.js";
 import { digestF64Async } from "../runtime/digest.js";
-import { encodeCheckpointAsync, checkpointArray } from "../runtime/checkpoint.js";
+import { encodeCheckpointAsync, checkpointArray, type CheckpointArray } from "../runtime/checkpoint.js";
 import { positive } from "../runtime/validate.js";
 import { splitSeed } from "../runtime/seed.js";
 import { SAMPLE } from "../runtime/codes.js";
@@ -18,6 +18,7 @@ import { GAMMA_BLOCK, NonFiniteOutput, type Objective } from "./objective.js";
 import type { MethodContext, MethodDescriptor } from "./method.js";
 import { runLoop, type Runner } from "./loop.js";
 import type { MinimizeResult, TraceRow } from "./types.js";
+import { COORDINATE_ARRAYS } from "./compact.js";
 
 /** The step-size rule of a run: a constant γ (theory or given) or a schedule, with the theory step for advice, and why
  *  there is none when the theory step is not a finite positive number. */
@@ -236,10 +237,14 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const rule = stepRule(c);
   configure(c, method, rule);
   const k = obj.kernel, d = obj.dimension;
+  // a compact run (compact.ts) holds d' ≤ d coordinates: what leaves the run (scores, the result, the checkpoint, a
+  // divergence's x) is in the problem's d
+  const columns = obj.columns ?? null;
+  const outer = (v: Float64Array): Float64Array => (columns ? columns.expand(v) : v);
   const evals0 = spec.resume ? (spec.resume.header.gradEvals as number) : 0;
   // passes over a d-vector made here, outside the kernels (work.densePasses adds the kernels' own)
   let hostPasses = spec.averageFrom >= 0 ? 2 : 0;   // the averaging sums S and last cleared by alloc
-  const dSized = (arrays: Record<string, ArrayLike<number>>) => Object.values(arrays).filter((a) => a.length === d).length;
+  const dSized = (arrays: Record<string, CheckpointArray>) => Object.values(arrays).filter((a) => a.length === d || a.length === columns?.outer).length;
   if (spec.resume) {
     restoreState(c, method, spec.resume.arrays);
     obj.setGradientEvaluations(evals0);
@@ -250,7 +255,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const gammas = (steps: number) => k.f64(obj.buffers.gammas, steps);
   let lastGamma = rule.gamma;
   const diverged = (t: number, gamma: number, what?: string) =>
-    new DivergenceError(spec.method, t, gamma, rule.theory, obj.readX(), what, rule.noTheory || undefined);
+    new DivergenceError(spec.method, t, gamma, rule.theory, outer(obj.readX()), what, rule.noTheory || undefined);
   const runner: Runner<TraceRow> = {
     maxChunk: rule.schedule ? GAMMA_BLOCK : Infinity,
     advance(t, steps) {
@@ -283,7 +288,7 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
       }
       if (!Number.isFinite(f)) throw diverged(t, lastGamma, `x stayed finite but f(x_${t}) = ${f}`);
       const row: TraceRow = { iteration: t, f, gradEvals: obj.gradientEvaluations(), ms };
-      if (best) { row.validation = best.record(t, isAveraged(c, t) ? averageOut(c, t) : obj.readX()); hostPasses++; }
+      if (best) { row.validation = best.record(t, outer(isAveraged(c, t) ? averageOut(c, t) : obj.readX())); hostPasses++; }
       return row;
     },
     gradientNorm: () => { averageHeld.delete(c); return method.gradientNorm(c, spec.gradientSamples); },
@@ -294,26 +299,29 @@ export async function runMethod(obj: Objective, spec: RunSpec, method: MethodDes
   const { t, trace, stoppedBy } = await runLoop(runner, { ...spec, onActive: obj.setActive?.bind(obj) });
 
   const state = stateArrays(c, method);
-  const arrays: Record<string, ArrayLike<number>> = { ...state };
+  const arrays: Record<string, CheckpointArray> = { ...state };
+  if (columns) for (const name of COORDINATE_ARRAYS) if (state[name]) arrays[name] = columns.scattered(state[name]);
   if (spec.probabilities) arrays.probabilities = spec.probabilities;
   if (Array.isArray(spec.sketchSet)) arrays.sketchSet = concatRows(spec.sketchSet);
   if (best?.state) arrays.bestX = best.state.x;
   const resumedRule = spec.resume ? { stepRule: (spec.resume.header.settings as Record<string, unknown>).stepRule } : {};
   const checkpointDone = encodeCheckpointAsync({
-    format: "mast-wasm run", dimension: d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
+    format: "mast-wasm run", dimension: columns ? columns.outer : d, fingerprint: obj.fingerprint(), t, gradEvals: obj.gradientEvaluations(),
     settings: { ...settingsOf(spec, rule.gamma), ...resumedRule }, averageFrom: spec.averageFrom,
     best: best?.state ? { iteration: best.state.iteration, score: best.state.score, metric: spec.keepBest!.metric } : null,
   }, arrays);
   const averaged = isAveraged(c, t);
   // x̄ when averaging (x_T is then read back from the checkpoint only when asked for: a d-vector fewer per call), else x_T
-  const x = averaged ? averageOut(c, t) : obj.readX();
+  const xRun = averaged ? averageOut(c, t) : obj.readX(), x = outer(xRun);
+  // a compact run's x is its short vector scattered over +0: NaN can only be among the short one's entries
+  const nanFree = columns !== null && xRun.every((v) => v === v);
   // the checkpoint's d-sized arrays, the result's x and its digest
   hostPasses += dSized(arrays) + 1 + 1;
   const kernelWork = obj.work();
   const work = { ...kernelWork, densePasses: (kernelWork.densePasses ?? 0) + hostPasses };
   if (!obj.host) work.rowsTouched -= evals0;
   const checkpoint = await checkpointDone;
-  const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x), stepSize: rule.gamma, stoppedBy, checkpoint, work };
+  const result: MinimizeResult = { x, iterations: t, trace, digest: await digestF64Async(x, nanFree), stepSize: rule.gamma, stoppedBy, checkpoint, work };
   if (spec.averageFrom >= 0) {
     if (averaged) lazyProperty(result, "lastIterate", () => checkpointArray(checkpoint, "x", "lastIterate")!);
     else result.lastIterate = x;

@@ -15,6 +15,7 @@ import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
 import type { DistributedOptions, DistributedResult } from "../methods/distributed/types.js";
 import { BaseProblem, type SketchedValue } from "./problem.js";
 import { checkFits, dataProblemBytes, largestFitting, memoryLimit } from "./memory.js";
+import { ColumnMap } from "../runtime/columns.js";
 
 /** ‖a_i‖² of every row, summed as (Σ (r a_ij)²)/r² (r a power of two, for entries too large or small to square). */
 function scaledRowNorms(D: Dataset, r: number): Float64Array {
@@ -56,6 +57,14 @@ export interface ProblemOptions {
    * L_D, μ_D, L_S^max are those of the d features, taken with the intercept's 1). One-row steps take the general path.
    */
   fitIntercept?: boolean;
+  /**
+   * Let runs on wide sparse data take place on the coordinates they can change (default true): a DSGD run with the
+   * identity sketch, whose x_0 is zero off the data's used columns and the shift's support, runs on those columns alone
+   * when they are at most a quarter of d ≥ 2^16, so that its fixed cost is O(used columns) instead of O(d). The result,
+   * digest, trace and checkpoint are the same bits either way (docs/performance.md#compact-runs); only `work` counts
+   * the shorter vectors. false keeps every run on all d coordinates.
+   */
+  compactRuns?: boolean;
 }
 
 /** withIntercept(D): the data with a constant-one column appended (the intercept's feature). */
@@ -92,7 +101,7 @@ export class Problem extends BaseProblem {
 
   /** @internal Use `mast.problem`. */
   constructor(module: WebAssembly.Module, opts: ProblemOptions) {
-    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift", "maxMemory", "fitIntercept"]);
+    const o = options<ProblemOptions>("options", opts, ["data", "loss", "l2", "shift", "maxMemory", "fitIntercept", "compactRuns"]);
     if (!(o.data instanceof Dataset)) throw new TypeError(`data must be a Dataset from mast.data.*, got ${show(o.data)}`);
     const D = o.data;
     const limit = memoryLimit(o.maxMemory);
@@ -106,6 +115,7 @@ export class Problem extends BaseProblem {
     checkDataset(D, "data");
     if (o.fitIntercept !== undefined && typeof o.fitIntercept !== "boolean") throw new TypeError(`fitIntercept must be true or false, got ${show(o.fitIntercept)}`);
     const intercept = o.fitIntercept === true;
+    if (o.compactRuns !== undefined && typeof o.compactRuns !== "boolean") throw new TypeError(`compactRuns must be true or false, got ${show(o.compactRuns)}`);
     // a shift of length d (the weights) gets an intercept of 0
     const shift = intercept && o.shift !== undefined && (o.shift as ArrayLike<number>).length === D.cols ? [...Array.from(o.shift as ArrayLike<number>), 0] : o.shift;
     if (intercept && o.shift !== undefined && (o.shift as ArrayLike<number>).length !== D.cols && (o.shift as ArrayLike<number>).length !== D.cols + 1) {
@@ -115,6 +125,7 @@ export class Problem extends BaseProblem {
     this.data = o.data;
     this.fitIntercept = intercept;
     this.rowsData = intercept ? withIntercept(D) : D;
+    this.compactRuns = o.compactRuns !== false;
     this.loss = oneOf("loss", o.loss ?? "logistic", ["logistic", "squared"] as const);
     this.l2 = nonNegative("l2", o.l2 ?? 0);
     if (this.loss === "logistic" && !this.data.binary) {
@@ -122,6 +133,13 @@ export class Problem extends BaseProblem {
     }
     this.boot(module);
   }
+
+  /** Whether runs on wide sparse data may take place on the coordinates they can change (the option compactRuns). */
+  readonly compactRuns: boolean;
+  /** The compact twin: made on first use (null: none for this problem). */
+  private twin: Problem | null | undefined = undefined;
+  /** The problem this one is the compact twin of (null for a user's problem). */
+  private twinFor: Problem | null = null;
 
   /** @internal */
   readonly kind = "data" as const;
@@ -158,6 +176,34 @@ export class Problem extends BaseProblem {
       // the intercept: no ℓ2 term, and in every sketch at scale 1
       k.call("setUnpenalised", (ex) => { ex.setUnpenalised(1); ex.sketchPin(1); });
     }
+  }
+
+  /**
+   * @internal compactTwin(): the same objective on the coordinates a run with the identity sketch can change (the
+   * data's used columns, the shift's support and, for the layout, d's last group of four and tail), in a
+   * {@link ColumnMap} layout and an instance of its own, sharing the data's values, row pointers and labels; made on
+   * first use. Null when compactRuns is false, the data are dense or d < 2^16, or the layout would hold more than a
+   * quarter of d.
+   */
+  compactTwin(): Problem | null {
+    if (this.twin !== undefined) return this.twin;
+    this.twin = null;
+    const D = this.rowsData, d = this.dimension;
+    if (!this.compactRuns || this.twinFor || D.format !== "csr" || d < COMPACT_MIN_D) return null;
+    const keep = new Uint8Array(d), ix = this.data.indices!;
+    for (let e = 0; e < ix.length; e++) keep[ix[e]] = 1;
+    const v = this.shift;
+    for (let j = 0; j < d; j++) if (v[j] !== 0 || 1 / v[j] < 0) keep[j] = 1;
+    const map = ColumnMap.layout(d, keep);
+    if (4 * map.dimension > d) return null;
+    const at = map.positions(), indices = new Int32Array(ix.length);
+    for (let e = 0; e < ix.length; e++) indices[e] = at[ix[e]];
+    const S = this.data;
+    const data = new Dataset({ format: "csr", rows: S.rows, cols: map.dimension - (this.fitIntercept ? 1 : 0), values: S.values, indptr: S.indptr, indices, labels: S.labels });
+    const twin = new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: map.gather(v), maxMemory: this.kernel.limit, fitIntercept: this.fitIntercept, compactRuns: false });
+    twin.twinOf(this, map);
+    twin.twinFor = this;
+    return (this.twin = twin);
   }
 
   /**
@@ -290,6 +336,8 @@ export class Problem extends BaseProblem {
 
   /** @internal keepBest's scorer: accuracy or f on a validation set, through the set's own instance. */
   validationScorer(data: Dataset, metric: "accuracy" | "loss"): (x: Float64Array) => number {
+    // a compact twin's run scores x in its owner's d (run.ts expands it)
+    if (this.twinFor) return this.twinFor.validationScorer(data, metric);
     if (metric === "accuracy" && !(data instanceof Dataset && data.binary)) throw new RangeError(`keepBest metric "accuracy" needs ±1 labels in keepBest.data; use metric "loss"`);
     const q = this.other(data, "keepBest", metric === "loss");
     return metric === "accuracy" ? (x) => accuracyOf(q.margins(x), data.labels) : (x) => q.value(x);

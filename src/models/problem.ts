@@ -15,6 +15,7 @@ import { type Constants, type ConstantsOptions, constantsOf } from "../methods/c
 import { minimize } from "../methods/minimize.js";
 import type { MinimizeOptions, MinimizeResult } from "../methods/types.js";
 import type { Dataset } from "../data/dataset.js";
+import type { ColumnMap } from "../runtime/columns.js";
 
 /** An f_D value: the mean (exact or Monte Carlo), its standard error, and how many sketches were drawn. */
 export interface SketchedValue {
@@ -57,7 +58,19 @@ export abstract class BaseProblem implements Objective {
   private active = true;
 
   /** @internal The run tells when it yields the event loop (false) and when it resumes (true). */
-  setActive(active: boolean): void { this.active = active; }
+  setActive(active: boolean): void { (this.owner ?? this).active = active; }
+  /** @internal A compact twin's layout in its owner's coordinates (null for a problem in its own). */
+  columns: ColumnMap | null = null;
+  /** The problem a compact twin stands for (its runs are that problem's runs). */
+  private owner: BaseProblem | null = null;
+  /** @internal Make this problem the compact twin of `owner` with layout `columns`: its constants and fingerprint are
+   *  the owner's (the same objective), and a run on it is the owner's run. */
+  protected twinOf(owner: BaseProblem, columns: ColumnMap): void {
+    this.owner = owner;
+    this.columns = columns;
+    this.cachedL = owner.smooth();
+    this.cachedPrint = owner.fingerprint();
+  }
   private cachedPrint: string | null = null;
 
   private readonly limit: number;

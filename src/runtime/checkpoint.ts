@@ -13,6 +13,7 @@
  * @module
  */
 import { sha256, sha256Async } from "./digest.js";
+import { Scattered } from "./columns.js";
 
 const MAGIC = "MASTCKPT";
 /** The checkpoint format this library writes and reads (1 had no hash and is no longer read). */
@@ -33,8 +34,11 @@ const LITTLE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 /** Arrays shorter than this are always stored dense (the header entry would cost more than it saves). */
 const SPARSE_MIN = 64;
 
+/** An array a checkpoint stores: dense, or a d-vector held scattered (a compact run's state; the same bytes). */
+export type CheckpointArray = ArrayLike<number> | Scattered;
+
 /** encodeCheckpoint(header, arrays) → bytes. */
-export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): Uint8Array {
+export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record<string, CheckpointArray>): Uint8Array {
   const { out, body } = layout(header, arrays);
   out.set(sha256(out.subarray(0, body)), body);
   return out;
@@ -42,7 +46,7 @@ export function encodeCheckpoint(header: Record<string, unknown>, arrays: Record
 
 /** encodeCheckpointAsync(header, arrays): the same bytes, hashed by sha256Async (native in every runtime). The arrays
  *  are copied before the first await, so views into a kernel's memory may be passed. */
-export async function encodeCheckpointAsync(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): Promise<Uint8Array> {
+export async function encodeCheckpointAsync(header: Record<string, unknown>, arrays: Record<string, CheckpointArray>): Promise<Uint8Array> {
   const { out, body } = layout(header, arrays);
   out.set(await sha256Async(out.subarray(0, body)), body);
   return out;
@@ -74,14 +78,23 @@ function sparseIndices(a: ArrayLike<number>): Int32Array | null {
 }
 
 // layout(header, arrays): every byte of a checkpoint but its hash, and where the hash goes
-function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLike<number>>): { out: Uint8Array; body: number } {
-  const names = Object.keys(arrays);
-  const sparse = new Map<string, Int32Array>();
+function layout(header: Record<string, unknown>, arraysIn: Record<string, CheckpointArray>): { out: Uint8Array; body: number } {
+  const names = Object.keys(arraysIn);
+  const arrays: Record<string, ArrayLike<number>> = {};
+  const sparse = new Map<string, { at: ArrayLike<number>; values: ArrayLike<number> | null }>();
   const entries = names.map((name) => {
-    const length = arrays[name].length;
-    const idx = length >= SPARSE_MIN ? sparseIndices(arrays[name]) : null;
+    const a = arraysIn[name], length = a.length;
+    if (a instanceof Scattered) {
+      // the same choice and bytes as for its expanded d-vector, in O(held) when sparse
+      const nz = a.zeroBackground ? a.nonZeros() : null;
+      if (nz && length >= SPARSE_MIN && 2 * nz.at.length < length) { sparse.set(name, nz); arrays[name] = []; return { name, length, nonZeros: nz.at.length }; }
+      arrays[name] = a.expand();
+      return { name, length };
+    }
+    arrays[name] = a;
+    const idx = length >= SPARSE_MIN ? sparseIndices(a) : null;
     if (idx === null || 2 * idx.length >= length) return { name, length };
-    sparse.set(name, idx);
+    sparse.set(name, { at: idx, values: null });
     return { name, length, nonZeros: idx.length };
   });
   const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: entries }));
@@ -97,8 +110,8 @@ function layout(header: Record<string, unknown>, arrays: Record<string, ArrayLik
   for (const e of entries) {
     const a = arrays[e.name];
     if ("nonZeros" in e) {
-      const idx = sparse.get(e.name)!, m = idx.length;
-      for (let k = 0; k < m; k++) { view.setFloat64(off + 8 * k, idx[k], true); view.setFloat64(off + 8 * (m + k), a[idx[k]], true); }
+      const { at, values } = sparse.get(e.name)!, m = at.length;
+      for (let k = 0; k < m; k++) { view.setFloat64(off + 8 * k, at[k], true); view.setFloat64(off + 8 * (m + k), values ? values[k] : a[at[k]], true); }
       off += 16 * m;
     } else if (LITTLE && a instanceof Float64Array) {
       // a d-vector at memory speed: the body's arrays start 8-aligned, so on a little-endian machine it is one copy

@@ -174,15 +174,17 @@ export function digestF64(x: ArrayLike<number>): string {
   return hex(sha256(f64Bytes(x)));
 }
 
-/** digestF64Async(x): digestF64 for the asynchronous APIs, by {@link sha256Async}: the same digest. */
-export async function digestF64Async(x: ArrayLike<number>): Promise<string> {
-  return hex(await sha256Async(f64Bytes(x)));
+/** digestF64Async(x, nanFree): digestF64 for the asynchronous APIs, by {@link sha256Async}: the same digest. The caller
+ *  may vouch that x holds no NaN (`nanFree`: e.g. it scattered a short vector it checked), which saves a pass over x. */
+export async function digestF64Async(x: ArrayLike<number>, nanFree = false): Promise<string> {
+  return hex(await sha256Async(f64Bytes(x, nanFree)));
 }
 
 // f64Bytes(x): x as little-endian doubles with every NaN canonical — a view of x itself when it is a little-endian
 // Float64Array without NaN (no copy of a d-vector), else a converted copy
-function f64Bytes(x: ArrayLike<number>): Uint8Array {
+function f64Bytes(x: ArrayLike<number>, nanFree = false): Uint8Array {
   if (x instanceof Float64Array && LITTLE) {
+    if (nanFree) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
     let nan = false;
     for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) { nan = true; break; }
     if (!nan) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
