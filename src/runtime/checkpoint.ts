@@ -13,7 +13,7 @@
  * @module
  */
 import { sha256, sha256Async } from "./digest.js";
-import { Scattered } from "./columns.js";
+import { Scattered, everyNonZero } from "./columns.js";
 
 const MAGIC = "MASTCKPT";
 /** The checkpoint format this library writes and reads (1 had no hash and is no longer read). */
@@ -53,7 +53,7 @@ export async function encodeCheckpointAsync(header: Record<string, unknown>, arr
 }
 
 // sparseIndices(a): the indices of the entries of a that are not +0 (−0 and NaN count), or null when more than half
-// are. One pass; a Float64Array is read as 32-bit words, eight at a time, so that a run of zeros costs one test.
+// are. One pass; a Float64Array by everyNonZero (a run of zeros costs one test).
 function sparseIndices(a: ArrayLike<number>): Int32Array | null {
   const n = a.length, limit = n >> 1;
   let out = new Int32Array(Math.min(limit + 1, 4096)), m = 0;
@@ -62,15 +62,8 @@ function sparseIndices(a: ArrayLike<number>): Int32Array | null {
     out[m++] = i;
     return m <= limit;
   };
-  if (LITTLE && a instanceof Float64Array) {
-    const w = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = 2 * i;
-      if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3] | w[o + 4] | w[o + 5] | w[o + 6] | w[o + 7]) === 0) continue;
-      for (let k = i; k < i + 4; k++) if ((w[2 * k] | w[2 * k + 1]) !== 0 && !push(k)) return null;
-    }
-    for (; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0 && !push(i)) return null;
+  if (a instanceof Float64Array) {
+    if (!everyNonZero(a, push)) return null;
   } else {
     for (let i = 0; i < n; i++) { const v = a[i]; if ((v !== 0 || 1 / v < 0) && !push(i)) return null; }
   }

@@ -16,6 +16,23 @@
  * @module
  */
 
+/**
+ * everyNonZero(a, visit): visit(i) for each i where a Float64Array is not +0 (bit for bit: −0 and NaN count), in
+ * increasing i, until visit returns false (then false). One pass over 32-bit words, eight at a time, so that a run of
+ * zeros costs one test (the bit pattern of ±0 does not depend on the byte order).
+ */
+export function everyNonZero(a: Float64Array, visit: (i: number) => boolean): boolean {
+  const n = a.length, w = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = 2 * i;
+    if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3] | w[o + 4] | w[o + 5] | w[o + 6] | w[o + 7]) === 0) continue;
+    for (let k = i; k < i + 4; k++) if ((w[2 * k] | w[2 * k + 1]) !== 0 && !visit(k)) return false;
+  }
+  for (; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0 && !visit(i)) return false;
+  return true;
+}
+
 /** A d-vector held as values at increasing outer indices and one background value elsewhere (what a compact run's
  *  state is in d). */
 export class Scattered {
@@ -135,23 +152,15 @@ export class ColumnMap {
     return b;
   }
 
-  /** Whether v is +0 (bit for bit) at every outer coordinate this map does not hold: one pass, a run of zeros at a
-   *  time (eight 32-bit words), and a binary search for each non-zero. */
+  /** Whether v is +0 (bit for bit) at every outer coordinate this map does not hold: one pass (everyNonZero), and a
+   *  binary search for each non-zero. */
   zeroOff(v: Float64Array): boolean {
-    const n = v.length, w = new Uint32Array(v.buffer, v.byteOffset, 2 * n);
-    const holds = (j: number) => {
-      let lo = 0, hi = this.held.length - 1;
-      while (lo <= hi) { const m = (lo + hi) >> 1, h = this.held[m]; if (h === j) return true; if (h < j) lo = m + 1; else hi = m - 1; }
+    const held = this.held;
+    return everyNonZero(v, (j) => {
+      let lo = 0, hi = held.length - 1;
+      while (lo <= hi) { const m = (lo + hi) >> 1, h = held[m]; if (h === j) return true; if (h < j) lo = m + 1; else hi = m - 1; }
       return false;
-    };
-    let i = 0;
-    for (; i + 4 <= n; i += 4) {
-      const o = 2 * i;
-      if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3] | w[o + 4] | w[o + 5] | w[o + 6] | w[o + 7]) === 0) continue;
-      for (let k = i; k < i + 4; k++) if ((w[2 * k] | w[2 * k + 1]) !== 0 && !holds(k)) return false;
-    }
-    for (; i < n; i++) if ((w[2 * i] | w[2 * i + 1]) !== 0 && !holds(i)) return false;
-    return true;
+    });
   }
 
   /** scattered(c): a compact vector as the d-vector it stands for (no copy of c: take it before c changes). */
