@@ -237,10 +237,11 @@ export class Problem extends BaseProblem {
     }
   }
 
-  protected fingerprintParts(): Float64Array[] {
+  protected fingerprintParts(): (Float64Array | Int32Array)[] {
     const D = this.rowsData;
+    // index arrays hashed as f64, widened a chunk at a time (fingerprint)
     return [Float64Array.of(D.rows, D.cols, LOSS[this.loss], this.l2, this.fitIntercept ? 1 : 0), D.values, D.labels,
-      D.indptr ? Float64Array.from(D.indptr) : new Float64Array(0), D.indices ? Float64Array.from(D.indices) : new Float64Array(0), this.shift];
+      D.indptr ?? new Float64Array(0), D.indices ?? new Float64Array(0), this.shift];
   }
 
   protected smoothness(): Smoothness {

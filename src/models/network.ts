@@ -176,11 +176,11 @@ export class NetworkProblem extends BaseProblem {
     }
   }
 
-  protected fingerprintParts(): Float64Array[] {
+  protected fingerprintParts(): (Float64Array | Int32Array)[] {
     const D = this.data;
     const csr = D.format === "csr";
     return [Float64Array.from([...this.layout, ACT[this.activation], this.l2]), D.values,
-      csr ? Float64Array.from(D.indptr!) : new Float64Array(0), csr ? Float64Array.from(D.indices!) : new Float64Array(0),
+      csr ? D.indptr! : new Float64Array(0), csr ? D.indices! : new Float64Array(0),
       Float64Array.from(D.classLabels!), this.shift];
   }
 

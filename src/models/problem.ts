@@ -5,7 +5,7 @@
  * @module
  */
 import { Kernel } from "../runtime/kernel.js";
-import { hex, sha256Parts } from "../runtime/digest.js";
+import { f64Chunks, hex, sha256Parts } from "../runtime/digest.js";
 import { splitSeed } from "../runtime/seed.js";
 import { integer, show, vector } from "../runtime/validate.js";
 import { type Sketch, checkSketch } from "../sketch/spec.js";
@@ -104,7 +104,7 @@ export abstract class BaseProblem implements Objective {
   /** L_f, μ_f, max_i L_i and the L_i (computed once, by `smooth`). */
   protected abstract smoothness(): Smoothness;
   /** The arrays that define the problem: their digest is the fingerprint checkpoints carry. */
-  protected abstract fingerprintParts(): Float64Array[];
+  protected abstract fingerprintParts(): (Float64Array | Int32Array)[];
   /** @internal The same objective on other rows (data problems). */
   shard?(data: Dataset): Objective;
   /** @internal Networks' layer sizes; null for the others. */
@@ -194,7 +194,7 @@ export abstract class BaseProblem implements Objective {
       // SHA-256 over each part's length and entries, in order, as little-endian f64: hashed part by part, without
       // concatenating a copy of the data and the shift
       const parts = this.fingerprintParts();
-      this.cachedPrint = hex(sha256Parts(parts.flatMap((a) => [Float64Array.of(a.length), a])));
+      this.cachedPrint = hex(sha256Parts((function* () { for (const a of parts) { yield Float64Array.of(a.length); yield* f64Chunks(a); } })()));
     }
     return this.cachedPrint;
   }

@@ -143,8 +143,9 @@ function leBytes(x: Float64Array): Uint8Array {
 /**
  * sha256Parts(parts) → the SHA-256 of the parts' little-endian f64 bytes one after another (the digest of their
  * concatenation), fed part by part: no copy of the whole. The parts must hold no NaN (their payload would be hashed).
+ * Each part is hashed before the next is taken, so an iterable may hand out one buffer refilled (see f64Chunks).
  */
-export function sha256Parts(parts: readonly Float64Array[]): Uint8Array {
+export function sha256Parts(parts: Iterable<Float64Array>): Uint8Array {
   const n = nativeHasher();
   if (n === null) return sha256PartsJs(parts);
   const h = n();
@@ -153,10 +154,27 @@ export function sha256Parts(parts: readonly Float64Array[]): Uint8Array {
 }
 
 /** @internal sha256PartsJs(parts): sha256Parts with the JavaScript hash (the fallback; tests compare the two). */
-export function sha256PartsJs(parts: readonly Float64Array[]): Uint8Array {
+export function sha256PartsJs(parts: Iterable<Float64Array>): Uint8Array {
   const h = new Sha256Js();
   for (const p of parts) h.update(leBytes(p));
   return h.digest();
+}
+
+/** How many entries f64Chunks widens at a time (512 KB of f64). */
+const CHUNK = 1 << 16;
+
+/**
+ * f64Chunks(a): a's entries as f64 in consecutive chunks, one reused buffer refilled for each (an integer array is
+ * hashed as f64 without a widened copy of the whole: 8 bytes an index of the data otherwise); a Float64Array whole.
+ */
+export function* f64Chunks(a: Float64Array | Int32Array): Generator<Float64Array> {
+  if (a instanceof Float64Array) { yield a; return; }
+  const buf = new Float64Array(Math.min(CHUNK, a.length));
+  for (let i = 0; i < a.length; i += CHUNK) {
+    const m = Math.min(CHUNK, a.length - i), part = buf.subarray(0, m);
+    for (let k = 0; k < m; k++) part[k] = a[i + k];
+    yield part;
+  }
 }
 
 /** hex(bytes): lowercase hexadecimal. */

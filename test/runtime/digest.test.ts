@@ -2,7 +2,7 @@
 // block boundaries and on large inputs; digestF64 hashes a Float64Array in place exactly as it hashes a copy.
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { digestF64, digestF64Async, hex, sha256, sha256Async, sha256Js, sha256Parts, sha256PartsJs } from "../../src/runtime/digest.ts";
+import { digestF64, digestF64Async, f64Chunks, hex, sha256, sha256Async, sha256Js, sha256Parts, sha256PartsJs } from "../../src/runtime/digest.ts";
 import { lcg } from "../helpers.ts";
 
 const bytes = (n: number, seed: number): Uint8Array => { const r = lcg(seed); return Uint8Array.from({ length: n }, () => Math.floor(r() * 256)); };
@@ -59,5 +59,17 @@ describe("sha256", () => {
     new DataView(other.buffer).setUint32(12, 0x7ff80001, true);   // a NaN with another payload
     expect(digestF64(other)).toBe(digestF64(withNaN));
     expect(digestF64(withNaN)).toBe(digestF64([1, NaN, 2]));
+  });
+
+  it("f64Chunks widens an index array a chunk at a time (one buffer refilled): the parts hash as its whole f64 copy", () => {
+    const rnd = lcg(4);
+    for (const n of [0, 1, 65535, 65536, 65537, 200_003]) {
+      const ix = Int32Array.from({ length: n }, () => Math.floor((rnd() - 0.5) * 2 ** 31));
+      const whole = hex(sha256(new Uint8Array(Float64Array.from(ix).buffer)));
+      expect(hex(sha256Parts(f64Chunks(ix)))).toBe(whole);
+      expect(hex(sha256PartsJs(f64Chunks(ix)))).toBe(whole);
+      const f = Float64Array.from(ix);
+      expect([...f64Chunks(f)]).toEqual([f]);
+    }
   });
 });
