@@ -138,8 +138,6 @@ export class Problem extends BaseProblem {
   readonly compactRuns: boolean;
   /** The compact twin: made on first use (null: none for this problem). */
   private twin: Problem | null | undefined = undefined;
-  /** The problem this one is the compact twin of (null for a user's problem). */
-  private twinFor: Problem | null = null;
 
   /** @internal */
   readonly kind = "data" as const;
@@ -189,7 +187,7 @@ export class Problem extends BaseProblem {
     if (this.twin !== undefined) return this.twin;
     this.twin = null;
     const D = this.rowsData, d = this.dimension;
-    if (!this.compactRuns || this.twinFor || D.format !== "csr" || d < COMPACT_MIN_D) return null;
+    if (!this.compactRuns || this.owner || D.format !== "csr" || d < COMPACT_MIN_D) return null;
     const keep = new Uint8Array(d), ix = this.data.indices!;
     for (let e = 0; e < ix.length; e++) keep[ix[e]] = 1;
     const v = this.shift;
@@ -202,7 +200,6 @@ export class Problem extends BaseProblem {
     const data = new Dataset({ format: "csr", rows: S.rows, cols: map.dimension - (this.fitIntercept ? 1 : 0), values: S.values, indptr: S.indptr, indices, labels: S.labels });
     const twin = new Problem(this.module, { data, loss: this.loss, l2: this.l2, shift: map.gather(v), maxMemory: this.kernel.limit, fitIntercept: this.fitIntercept, compactRuns: false });
     twin.twinOf(this, map);
-    twin.twinFor = this;
     return (this.twin = twin);
   }
 
@@ -338,7 +335,7 @@ export class Problem extends BaseProblem {
   /** @internal keepBest's scorer: accuracy or f on a validation set, through the set's own instance. */
   validationScorer(data: Dataset, metric: "accuracy" | "loss"): (x: Float64Array) => number {
     // a compact twin's run scores x in its owner's d (run.ts expands it)
-    if (this.twinFor) return this.twinFor.validationScorer(data, metric);
+    if (this.owner) return (this.owner as Problem).validationScorer(data, metric);
     if (metric === "accuracy" && !(data instanceof Dataset && data.binary)) throw new RangeError(`keepBest metric "accuracy" needs ±1 labels in keepBest.data; use metric "loss"`);
     const q = this.other(data, "keepBest", metric === "loss");
     return metric === "accuracy" ? (x) => accuracyOf(q.margins(x), data.labels) : (x) => q.value(x);

@@ -61,8 +61,8 @@ export abstract class BaseProblem implements Objective {
   setActive(active: boolean): void { (this.owner ?? this).active = active; }
   /** @internal A compact twin's layout in its owner's coordinates (null for a problem in its own). */
   columns: ColumnMap | null = null;
-  /** The problem a compact twin stands for (its runs are that problem's runs). */
-  private owner: BaseProblem | null = null;
+  /** The problem a compact twin stands for (its runs are that problem's runs); null for a user's problem. */
+  protected owner: BaseProblem | null = null;
   /** @internal Make this problem the compact twin of `owner` with layout `columns`: its constants and fingerprint are
    *  the owner's (the same objective), and a run on it is the owner's run. */
   protected twinOf(owner: BaseProblem, columns: ColumnMap): void {
