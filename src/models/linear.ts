@@ -67,6 +67,14 @@ export interface ProblemOptions {
   compactRuns?: boolean;
 }
 
+/** usedColumnsOf(indices, d): which of d columns the CSR indices use, and how many. */
+function usedColumnsOf(ix: Int32Array, d: number): { seen: Uint8Array; u: number } {
+  const seen = new Uint8Array(d);
+  let u = 0;
+  for (let e = 0; e < ix.length; e++) { const j = ix[e]; if (!seen[j]) { seen[j] = 1; u++; } }
+  return { seen, u };
+}
+
 /** withIntercept(D): the data with a constant-one column appended (the intercept's feature). */
 function withIntercept(D: Dataset): Dataset {
   const n = D.rows, d = D.cols;
@@ -188,9 +196,7 @@ export class Problem extends BaseProblem {
     this.twin = null;
     const D = this.rowsData, d = this.dimension;
     if (!this.compactRuns || this.owner || D.format !== "csr" || d < COMPACT_MIN_D) return null;
-    const keep = new Uint8Array(d), ix = this.data.indices!;
-    for (let e = 0; e < ix.length; e++) keep[ix[e]] = 1;
-    const v = this.shift;
+    const keep = usedColumnsOf(D.indices!, d).seen, ix = this.data.indices!, v = this.shift;
     for (let j = 0; j < d; j++) if (v[j] !== 0 || 1 / v[j] < 0) keep[j] = 1;
     const map = ColumnMap.layout(d, keep);
     if (4 * map.dimension > d) return null;
@@ -211,9 +217,7 @@ export class Problem extends BaseProblem {
   private usedColumns(): { u: number; map: Int32Array } | null {
     const D = this.rowsData;
     if (D.format !== "csr" || D.cols < COMPACT_MIN_D) return null;
-    const seen = new Uint8Array(D.cols), ix = D.indices!, nnz = ix.length;
-    let u = 0;
-    for (let e = 0; e < nnz; e++) { const j = ix[e]; if (!seen[j]) { seen[j] = 1; u++; } }
+    const { seen, u } = usedColumnsOf(D.indices!, D.cols);
     if (4 * u > D.cols) return null;
     const map = new Int32Array(D.cols);
     for (let j = 0, c = 0; j < D.cols; j++) if (seen[j]) map[j] = c++;

@@ -73,21 +73,22 @@ function sparseIndices(a: ArrayLike<number>): Int32Array | null {
 // layout(header, arrays): every byte of a checkpoint but its hash, and where the hash goes
 function layout(header: Record<string, unknown>, arraysIn: Record<string, CheckpointArray>): { out: Uint8Array; body: number } {
   const names = Object.keys(arraysIn);
-  const arrays: Record<string, ArrayLike<number>> = {};
-  const sparse = new Map<string, { at: ArrayLike<number>; values: ArrayLike<number> | null }>();
+  // what each entry's body is written from: a dense source, or sparse indices with their values (explicit, or read
+  // from the dense source at those indices)
+  const dense = new Map<string, ArrayLike<number>>();
+  const sparse = new Map<string, { at: ArrayLike<number>; values: ArrayLike<number>; byIndex: boolean }>();
   const entries = names.map((name) => {
     const a = arraysIn[name], length = a.length;
     if (a instanceof Scattered) {
       // the same choice and bytes as for its expanded d-vector, in O(held) when sparse
       const nz = a.zeroBackground ? a.nonZeros() : null;
-      if (nz && length >= SPARSE_MIN && 2 * nz.at.length < length) { sparse.set(name, nz); arrays[name] = []; return { name, length, nonZeros: nz.at.length }; }
-      arrays[name] = a.expand();
+      if (nz && length >= SPARSE_MIN && 2 * nz.at.length < length) { sparse.set(name, { ...nz, byIndex: false }); return { name, length, nonZeros: nz.at.length }; }
+      dense.set(name, a.expand());
       return { name, length };
     }
-    arrays[name] = a;
     const idx = length >= SPARSE_MIN ? sparseIndices(a) : null;
-    if (idx === null || 2 * idx.length >= length) return { name, length };
-    sparse.set(name, { at: idx, values: null });
+    if (idx === null || 2 * idx.length >= length) { dense.set(name, a); return { name, length }; }
+    sparse.set(name, { at: idx, values: a, byIndex: true });
     return { name, length, nonZeros: idx.length };
   });
   const h = new TextEncoder().encode(JSON.stringify({ ...header, arrays: entries }));
@@ -101,12 +102,14 @@ function layout(header: Record<string, unknown>, arraysIn: Record<string, Checkp
   out.set(h, 16);
   let off = start;
   for (const e of entries) {
-    const a = arrays[e.name];
     if ("nonZeros" in e) {
-      const { at, values } = sparse.get(e.name)!, m = at.length;
-      for (let k = 0; k < m; k++) { view.setFloat64(off + 8 * k, at[k], true); view.setFloat64(off + 8 * (m + k), values ? values[k] : a[at[k]], true); }
+      const { at, values, byIndex } = sparse.get(e.name)!, m = at.length;
+      for (let k = 0; k < m; k++) { view.setFloat64(off + 8 * k, at[k], true); view.setFloat64(off + 8 * (m + k), byIndex ? values[at[k]] : values[k], true); }
       off += 16 * m;
-    } else if (LITTLE && a instanceof Float64Array) {
+      continue;
+    }
+    const a = dense.get(e.name)!;
+    if (LITTLE && a instanceof Float64Array) {
       // a d-vector at memory speed: the body's arrays start 8-aligned, so on a little-endian machine it is one copy
       new Float64Array(out.buffer, off, a.length).set(a); off += 8 * a.length;
     } else for (let i = 0; i < a.length; i++, off += 8) view.setFloat64(off, a[i], true);

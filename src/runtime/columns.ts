@@ -40,7 +40,7 @@ export class Scattered {
   constructor(
     /** d, the outer length. */
     readonly length: number,
-    /** The outer index of each held value (increasing; −1: a padding slot, always +0). */
+    /** The outer index of each held value (increasing; −1: a padding slot, which holds the background). */
     readonly index: Int32Array,
     /** The held values. */
     readonly values: Float64Array,
@@ -53,16 +53,9 @@ export class Scattered {
 
   /** The outer indices and values of the held entries that are not +0 (bit for bit: −0 counts). */
   nonZeros(): { at: Int32Array; values: Float64Array } {
-    const v = this.values, ix = this.index, w = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
-    const held = (c: number) => ix[c] >= 0 && (w[2 * c] | w[2 * c + 1]) !== 0;
-    let m = 0;
-    for (let c = 0; c < v.length; c++) if (held(c)) m++;
-    const at = new Int32Array(m), values = new Float64Array(m);
-    for (let c = 0, k = 0; c < v.length; c++) {
-      if (!held(c)) continue;
-      at[k] = ix[c]; values[k++] = v[c];
-    }
-    return { at, values };
+    const ix = this.index, v = this.values, at: number[] = [], values: number[] = [];
+    everyNonZero(v, (c) => { if (ix[c] >= 0) { at.push(ix[c]); values.push(v[c]); } return true; });
+    return { at: Int32Array.from(at), values: Float64Array.from(values) };
   }
 
   /** The full d-vector (a fresh array; with a +0 background, the pages it does not write stay untouched). */
@@ -133,23 +126,17 @@ export class ColumnMap {
     return out;
   }
 
-  /** backgroundOf(v): the one value (bit for bit) v has at every outer coordinate this map does not hold, or null when
-   *  there are two. */
+  /** backgroundOf(v): the one value (bit for bit) v has at every outer coordinate this map does not hold (+0 when it
+   *  holds them all), or null when there are two. */
   backgroundOf(v: Float64Array): number | null {
-    let at = -1;
-    for (let j = 0, k = 0; j < v.length && at < 0; j++) {
-      while (k < this.held.length && this.held[k] < j) k++;
-      if (this.held[k] !== j) at = j;
-    }
-    if (at < 0) return 0;
-    const b = v[at];
-    if (Object.is(b, 0)) return this.zeroOff(v) ? 0 : null;
-    const w = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length), b0 = w[2 * at], b1 = w[2 * at + 1];
+    const w = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length), held = this.held;
+    let first = -1;
     for (let j = 0, k = 0; j < v.length; j++) {
-      if (k < this.held.length && this.held[k] === j) { k++; continue; }
-      if (w[2 * j] !== b0 || w[2 * j + 1] !== b1) return null;
+      if (k < held.length && held[k] === j) { k++; continue; }
+      if (first < 0) first = j;
+      else if (w[2 * j] !== w[2 * first] || w[2 * j + 1] !== w[2 * first + 1]) return null;
     }
-    return b;
+    return first < 0 ? 0 : v[first];
   }
 
   /** Whether v is +0 (bit for bit) at every outer coordinate this map does not hold: one pass (everyNonZero), and a
